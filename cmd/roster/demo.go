@@ -1,0 +1,82 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/roster-app/roster/events"
+)
+
+const demoDescription = `Feeling stuck, or between two paths? The **Career Clarity Lab** is a two-hour,
+small-group workshop run by coaches James and Parveen Downer.
+
+- Map what energises you and what drains you
+- Turn three possible next steps into one small experiment
+- Leave with a plan for the next 30 days
+
+Bring a notebook. Cameras on is encouraged but never required.`
+
+// loadDemo loads the Career Clarity Lab into an empty database: two coaches
+// and two future dates. A database that already has events is left alone,
+// so a second start does not duplicate it.
+func loadDemo(ctx context.Context, a *app) error {
+	n, err := a.events.CountEvents(ctx)
+	if err != nil {
+		return err
+	}
+	if n > 0 {
+		return nil
+	}
+	james, err := demoCoach(ctx, a, "james@example.com", "James Downer")
+	if err != nil {
+		return err
+	}
+	if _, err := demoCoach(ctx, a, "parveen@example.com", "Parveen Downer"); err != nil {
+		return err
+	}
+	london, err := time.LoadLocation("Europe/London")
+	if err != nil {
+		return fmt.Errorf("demo: %w", err)
+	}
+	in := events.EventInput{
+		Slug: "career-clarity-lab", Title: "Career Clarity Lab",
+		Summary:     "A two-hour small-group workshop to find your next career step.",
+		Description: demoDescription, Timezone: "Europe/London", Location: "Online (Zoom)",
+		OnlineURL: "https://zoom.example.com/j/career-clarity-lab", PriceCents: 4900, Currency: "GBP",
+		Status: events.Published, HostEmails: []string{"parveen@example.com"},
+	}
+	for _, day := range []int{22, 29} {
+		start := nextSeptember(a.now(), day, london)
+		in.Sessions = append(in.Sessions, events.SessionInput{StartsAt: start, EndsAt: start.Add(2 * time.Hour), Capacity: 12})
+	}
+	_, err = a.events.CreateEvent(ctx, james.ID, in)
+	if errors.Is(err, events.ErrSlugTaken) {
+		return nil // another server loaded it at the same moment
+	}
+	if err != nil {
+		return fmt.Errorf("demo: %w", err)
+	}
+	a.log.Info("demo loaded", "event", in.Slug, "url", a.cfg.BaseURL+"/events/"+in.Slug)
+	return nil
+}
+
+func demoCoach(ctx context.Context, a *app, email, name string) (events.Coach, error) {
+	c, err := a.events.AddCoach(ctx, email, name, "")
+	if errors.Is(err, events.ErrCoachExists) {
+		return a.events.CoachByEmail(ctx, email)
+	}
+	return c, err
+}
+
+// nextSeptember returns 18:00 London time on the given September day of the
+// first year in which it is still ahead of now.
+func nextSeptember(now time.Time, day int, london *time.Location) time.Time {
+	for year := now.Year(); ; year++ {
+		start := time.Date(year, time.September, day, 18, 0, 0, 0, london)
+		if start.After(now) {
+			return start
+		}
+	}
+}

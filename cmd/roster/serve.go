@@ -1,0 +1,101 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net"
+	"net/http"
+	"time"
+
+	"github.com/roster-app/roster/web"
+)
+
+// shutdownGrace is how long in-flight requests get to finish after SIGTERM.
+const shutdownGrace = 20 * time.Second
+
+// serve runs the web server (withHTTP) and the background workers until ctx
+// is cancelled, then drains and returns nil.
+func (m *Main) serve(ctx context.Context, args []string, withHTTP bool) error {
+	started := time.Now()
+	var cfg Config
+	name := "serve"
+	if !withHTTP {
+		name = "worker"
+	}
+	fs := m.flags(name, &cfg)
+	demo := fs.Bool("demo", false, "load the Career Clarity Lab demo into an empty database")
+	noWorkers := fs.Bool("no-workers", false, "serve HTTP only; run the workers elsewhere with roster worker")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	a, err := m.open(ctx, cfg)
+	if err != nil {
+		return err
+	}
+	defer a.Close()
+	if *demo {
+		if err := loadDemo(ctx, a); err != nil {
+			return err
+		}
+	}
+	workers := newWorkers(a)
+	if withHTTP && *noWorkers {
+		workers = nil
+	}
+	workersDone := workers.start(ctx, a.log)
+	if !withHTTP {
+		a.log.Info("workers running", "startup_ms", time.Since(started).Milliseconds())
+		<-ctx.Done()
+		<-workersDone
+		a.log.Info("workers stopped")
+		return nil
+	}
+	err = m.runHTTP(ctx, a, started)
+	<-workersDone
+	return err
+}
+
+func (m *Main) runHTTP(ctx context.Context, a *app, started time.Time) error {
+	handler, err := web.New(web.Config{BaseURL: a.cfg.BaseURL}, web.Deps{
+		DB: a.db, Events: a.events, Log: a.log, Now: a.now,
+	})
+	if err != nil {
+		return err
+	}
+	ln, err := net.Listen("tcp", a.cfg.Addr)
+	if err != nil {
+		return fmt.Errorf("listen on %s: %w", a.cfg.Addr, err)
+	}
+	srv := &http.Server{
+		Handler:           http.TimeoutHandler(handler, 30*time.Second, `{"error":{"code":"unavailable","message":"request timed out"}}`),
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       30 * time.Second,
+		WriteTimeout:      60 * time.Second,
+		IdleTimeout:       120 * time.Second,
+	}
+	serveErr := make(chan error, 1)
+	go func() { serveErr <- srv.Serve(ln) }()
+	addr := ln.Addr().String()
+	a.log.Info("listening", "addr", addr, "base_url", a.cfg.BaseURL, "database", string(a.db.Dialect),
+		"startup_ms", float64(time.Since(started).Microseconds())/1000)
+	if m.Ready != nil {
+		m.Ready(addr)
+	}
+	select {
+	case err := <-serveErr:
+		return fmt.Errorf("serve: %w", err)
+	case <-ctx.Done():
+	}
+	a.log.Info("shutting down: draining requests")
+	shutdownCtx, cancel := context.WithTimeout(context.Background(), shutdownGrace)
+	defer cancel()
+	if err := srv.Shutdown(shutdownCtx); err != nil {
+		return fmt.Errorf("shutdown: %w", err)
+	}
+	if err := <-serveErr; err != nil && !errors.Is(err, http.ErrServerClosed) {
+		return fmt.Errorf("serve: %w", err)
+	}
+	a.log.Info("stopped")
+	return nil
+}

@@ -1,0 +1,355 @@
+package events
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"strconv"
+	"time"
+
+	"github.com/jmoiron/sqlx"
+
+	"github.com/roster-app/roster/fault"
+	"github.com/roster-app/roster/sqldb"
+)
+
+// Service manages coaches, events and sessions.
+type Service struct {
+	db  *sqldb.DB
+	now func() time.Time
+}
+
+// NewService returns a service on db; now is the clock (time.Now in
+// production, a fixed clock in tests).
+func NewService(db *sqldb.DB, now func() time.Time) *Service {
+	return &Service{db: db, now: now}
+}
+
+// CreateEvent creates an event hosted by the coach (and any co-hosts named
+// in in.HostEmails, who must be coaches already). A missing slug is made
+// from the title and made unique; a slug given and taken is ErrSlugTaken.
+// Returns a fault.Invalid error naming every bad field.
+func (s *Service) CreateEvent(ctx context.Context, coachID int64, in EventInput) (Event, error) {
+	in.Normalize()
+	now := s.now().UTC()
+	if err := in.Validate(now); err != nil {
+		return Event{}, err
+	}
+	var id int64
+	err := s.db.InTx(ctx, func(tx *sqlx.Tx) error {
+		hosts, err := resolveHosts(ctx, tx, coachID, in.HostEmails)
+		if err != nil {
+			return err
+		}
+		slug, err := chooseSlug(ctx, tx, in)
+		if err != nil {
+			return err
+		}
+		e := eventFromInput(in)
+		e.Slug, e.CreatedAt, e.UpdatedAt = slug, now, now
+		if err := insertReturningID(ctx, tx, &id, `
+			INSERT INTO events (slug, title, summary, description, timezone, location, online_url, price_cents,
+				currency, status, reminder_offsets_minutes, registration_cutoff_minutes, created_at, updated_at)
+			VALUES (:slug, :title, :summary, :description, :timezone, :location, :online_url, :price_cents,
+				:currency, :status, :reminder_offsets_minutes, :registration_cutoff_minutes, :created_at, :updated_at)
+			RETURNING id`, e); err != nil {
+			return fmt.Errorf("insert event: %w", err)
+		}
+		if err := replaceHosts(ctx, tx, id, hosts); err != nil {
+			return err
+		}
+		for _, si := range in.Sessions {
+			if _, err := insertSession(ctx, tx, id, si, now); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if sqldb.IsUniqueViolation(err) {
+		return Event{}, ErrSlugTaken
+	}
+	if err != nil {
+		return Event{}, fmt.Errorf("create event: %w", err)
+	}
+	return s.EventByID(ctx, id)
+}
+
+// EventPatch holds the fields a coach changes; nil leaves a field as it is.
+type EventPatch struct {
+	Title, Summary, Description, Timezone, Location, OnlineURL, Currency *string
+	PriceCents                                                           *int64
+	Status                                                               *Status
+	HostEmails                                                           []string // nil: unchanged
+	ReminderOffsetsMinutes                                               Minutes  // nil: unchanged
+	RegistrationCutoffMinutes                                            *int
+}
+
+// UpdateEvent applies patch to the event with slug, which the coach must
+// host (else ErrNotFound). Returns a fault.Invalid error naming bad fields.
+func (s *Service) UpdateEvent(ctx context.Context, coachID int64, slug string, patch EventPatch) (Event, error) {
+	now := s.now().UTC()
+	var id int64
+	err := s.db.InTx(ctx, func(tx *sqlx.Tx) error {
+		e, err := hostedEvent(ctx, tx, coachID, slug)
+		if err != nil {
+			return err
+		}
+		id = e.ID
+		in := inputFromEvent(e)
+		patch.apply(&in)
+		in.Normalize()
+		in.Sessions = nil // dates are validated by their own endpoints
+		if err := in.Validate(now); err != nil {
+			return err
+		}
+		updated := eventFromInput(in)
+		updated.ID, updated.Slug, updated.UpdatedAt = e.ID, e.Slug, now
+		if _, err := tx.NamedExecContext(ctx, `
+			UPDATE events SET title = :title, summary = :summary, description = :description, timezone = :timezone,
+				location = :location, online_url = :online_url, price_cents = :price_cents, currency = :currency,
+				status = :status, reminder_offsets_minutes = :reminder_offsets_minutes,
+				registration_cutoff_minutes = :registration_cutoff_minutes, updated_at = :updated_at
+			WHERE id = :id`, updated); err != nil {
+			return fmt.Errorf("update event: %w", err)
+		}
+		if patch.HostEmails == nil {
+			return nil
+		}
+		hosts, err := resolveHosts(ctx, tx, coachID, in.HostEmails)
+		if err != nil {
+			return err
+		}
+		return replaceHosts(ctx, tx, e.ID, hosts)
+	})
+	if err != nil {
+		return Event{}, err
+	}
+	return s.EventByID(ctx, id)
+}
+
+func (p EventPatch) apply(in *EventInput) {
+	set := func(dst *string, src *string) {
+		if src != nil {
+			*dst = *src
+		}
+	}
+	set(&in.Title, p.Title)
+	set(&in.Summary, p.Summary)
+	set(&in.Description, p.Description)
+	set(&in.Timezone, p.Timezone)
+	set(&in.Location, p.Location)
+	set(&in.OnlineURL, p.OnlineURL)
+	set(&in.Currency, p.Currency)
+	if p.PriceCents != nil {
+		in.PriceCents = *p.PriceCents
+	}
+	if p.Status != nil {
+		in.Status = *p.Status
+	}
+	if p.HostEmails != nil {
+		in.HostEmails = p.HostEmails
+	}
+	if p.ReminderOffsetsMinutes != nil {
+		in.ReminderOffsetsMinutes = p.ReminderOffsetsMinutes
+	}
+	if p.RegistrationCutoffMinutes != nil {
+		in.RegistrationCutoffMinutes = *p.RegistrationCutoffMinutes
+	}
+}
+
+// AddSession adds a date to an event the coach hosts.
+func (s *Service) AddSession(ctx context.Context, coachID int64, slug string, in SessionInput) (Session, error) {
+	now := s.now().UTC()
+	var f fault.Fields
+	in.validate(&f, "", now)
+	if err := f.Err(); err != nil {
+		return Session{}, err
+	}
+	var sess Session
+	err := s.db.InTx(ctx, func(tx *sqlx.Tx) error {
+		e, err := hostedEvent(ctx, tx, coachID, slug)
+		if err != nil {
+			return err
+		}
+		if count, err := countSessions(ctx, tx, e.ID); err != nil {
+			return err
+		} else if count >= MaxSessions {
+			return (&fault.Fields{"sessions": fmt.Sprintf("at most %d dates", MaxSessions)}).Err()
+		}
+		sess, err = insertSession(ctx, tx, e.ID, in, now)
+		return err
+	})
+	return sess, err
+}
+
+// SessionPatch holds the fields of a date a coach changes.
+type SessionPatch struct {
+	StartsAt, EndsAt *time.Time
+	Capacity         *int
+}
+
+// UpdateSession changes a date of an event the coach hosts. Capacity cannot
+// drop below the seats already taken; moving a date raises its sequence so
+// calendar invites update.
+func (s *Service) UpdateSession(ctx context.Context, coachID, sessionID int64, patch SessionPatch) (Session, error) {
+	now := s.now().UTC()
+	var sess Session
+	err := s.db.InTx(ctx, func(tx *sqlx.Tx) error {
+		current, err := hostedSession(ctx, tx, coachID, sessionID)
+		if err != nil {
+			return err
+		}
+		in := SessionInput{StartsAt: current.StartsAt, EndsAt: current.EndsAt, Capacity: current.Capacity}
+		if patch.StartsAt != nil {
+			in.StartsAt = patch.StartsAt.UTC()
+		}
+		if patch.EndsAt != nil {
+			in.EndsAt = patch.EndsAt.UTC()
+		}
+		if patch.Capacity != nil {
+			in.Capacity = *patch.Capacity
+		}
+		var f fault.Fields
+		in.validate(&f, "", now)
+		f.Check(in.Capacity >= current.SeatsTaken, "capacity", "must be at least the "+strconv.Itoa(current.SeatsTaken)+" seats already booked")
+		if err := f.Err(); err != nil {
+			return err
+		}
+		moved := !in.StartsAt.Equal(current.StartsAt) || !in.EndsAt.Equal(current.EndsAt)
+		sess = current
+		sess.StartsAt, sess.EndsAt, sess.Capacity, sess.UpdatedAt = in.StartsAt, in.EndsAt, in.Capacity, now
+		if moved {
+			sess.Sequence++
+		}
+		// The guard on seats_taken keeps a booking that lands between the
+		// read and this write from being squeezed out.
+		res, err := tx.NamedExecContext(ctx, `
+			UPDATE sessions SET starts_at = :starts_at, ends_at = :ends_at, capacity = :capacity,
+				sequence = :sequence, updated_at = :updated_at
+			WHERE id = :id AND seats_taken <= :capacity`, sess)
+		if err != nil {
+			return fmt.Errorf("update session: %w", err)
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return (&fault.Fields{"capacity": "must be at least the seats already booked"}).Err()
+		}
+		return nil
+	})
+	return sess, err
+}
+
+// CancelSession marks a date cancelled; it can no longer be booked.
+func (s *Service) CancelSession(ctx context.Context, coachID, sessionID int64) (Session, error) {
+	now := s.now().UTC()
+	var sess Session
+	err := s.db.InTx(ctx, func(tx *sqlx.Tx) error {
+		var err error
+		if sess, err = hostedSession(ctx, tx, coachID, sessionID); err != nil {
+			return err
+		}
+		if sess.Status == SessionCancelled {
+			return nil
+		}
+		sess.Status, sess.UpdatedAt = SessionCancelled, now
+		sess.Sequence++
+		_, err = tx.NamedExecContext(ctx,
+			`UPDATE sessions SET status = :status, sequence = :sequence, updated_at = :updated_at WHERE id = :id`, sess)
+		return err
+	})
+	return sess, err
+}
+
+// EventByID returns an event of any status with its hosts and sessions.
+func (s *Service) EventByID(ctx context.Context, id int64) (Event, error) {
+	return s.loadOne(ctx, `SELECT * FROM events WHERE id = ?`, id)
+}
+
+// EventBySlug returns an event of any status with its hosts and sessions,
+// or ErrNotFound.
+func (s *Service) EventBySlug(ctx context.Context, slug string) (Event, error) {
+	return s.loadOne(ctx, `SELECT * FROM events WHERE slug = ?`, slug)
+}
+
+// PublicEvent returns a published event, or ErrNotFound for an unknown,
+// draft or cancelled one.
+func (s *Service) PublicEvent(ctx context.Context, slug string) (Event, error) {
+	return s.loadOne(ctx, `SELECT * FROM events WHERE slug = ? AND status = 'published'`, slug)
+}
+
+// HostedEvent returns an event the coach hosts, or ErrNotFound.
+func (s *Service) HostedEvent(ctx context.Context, coachID int64, slug string) (Event, error) {
+	e, err := hostedEvent(ctx, s.db, coachID, slug)
+	if err != nil {
+		return Event{}, err
+	}
+	return s.EventByID(ctx, e.ID)
+}
+
+// Upcoming returns the published events that have a scheduled date ahead,
+// soonest first, each with all its hosts and sessions.
+func (s *Service) Upcoming(ctx context.Context) ([]Event, error) {
+	return s.loadMany(ctx, `
+		SELECT e.* FROM events e WHERE e.status = 'published' AND EXISTS (
+			SELECT 1 FROM sessions s WHERE s.event_id = e.id AND s.status = 'scheduled' AND s.starts_at > ?)
+		ORDER BY (SELECT MIN(s.starts_at) FROM sessions s WHERE s.event_id = e.id AND s.starts_at > ?), e.id`,
+		s.now().UTC(), s.now().UTC())
+}
+
+// CoachEvents returns every event the coach hosts, newest first.
+func (s *Service) CoachEvents(ctx context.Context, coachID int64) ([]Event, error) {
+	return s.loadMany(ctx, `
+		SELECT e.* FROM events e JOIN event_hosts h ON h.event_id = e.id
+		WHERE h.coach_id = ? ORDER BY e.created_at DESC, e.id DESC`, coachID)
+}
+
+// CountEvents returns how many events exist, of any status.
+func (s *Service) CountEvents(ctx context.Context) (int, error) {
+	var n int
+	if err := s.db.GetContext(ctx, &n, `SELECT COUNT(*) FROM events`); err != nil {
+		return 0, fmt.Errorf("count events: %w", err)
+	}
+	return n, nil
+}
+
+// Session returns a date and its event, or ErrNotFound.
+func (s *Service) Session(ctx context.Context, id int64) (Session, Event, error) {
+	sess, err := SessionByID(ctx, s.db, id)
+	if err != nil {
+		return Session{}, Event{}, err
+	}
+	e, err := s.EventByID(ctx, sess.EventID)
+	return sess, e, err
+}
+
+// IsHost reports whether the coach hosts the event.
+func (s *Service) IsHost(ctx context.Context, coachID, eventID int64) (bool, error) {
+	return isHost(ctx, s.db, coachID, eventID)
+}
+
+func (s *Service) loadOne(ctx context.Context, query string, arg any) (Event, error) {
+	var e Event
+	err := s.db.GetContext(ctx, &e, s.db.Rebind(query), arg)
+	if errors.Is(err, sql.ErrNoRows) {
+		return Event{}, ErrNotFound
+	}
+	if err != nil {
+		return Event{}, fmt.Errorf("load event: %w", err)
+	}
+	list := []Event{e}
+	if err := attachDetails(ctx, s.db, list); err != nil {
+		return Event{}, err
+	}
+	return list[0], nil
+}
+
+func (s *Service) loadMany(ctx context.Context, query string, args ...any) ([]Event, error) {
+	var list []Event
+	if err := s.db.SelectContext(ctx, &list, s.db.Rebind(query), args...); err != nil {
+		return nil, fmt.Errorf("list events: %w", err)
+	}
+	if err := attachDetails(ctx, s.db, list); err != nil {
+		return nil, err
+	}
+	return list, nil
+}

@@ -1,0 +1,232 @@
+package events
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/jmoiron/sqlx"
+
+	"github.com/roster-app/roster/fault"
+)
+
+// The helpers here take a sqlx.ExtContext so they run on the pool or inside
+// a service method's transaction.
+
+func eventFromInput(in EventInput) Event {
+	return Event{
+		Slug: in.Slug, Title: in.Title, Summary: in.Summary, Description: in.Description,
+		Timezone: in.Timezone, Location: in.Location, OnlineURL: in.OnlineURL,
+		PriceCents: in.PriceCents, Currency: in.Currency, Status: in.Status,
+		ReminderOffsetsMinutes:    in.ReminderOffsetsMinutes,
+		RegistrationCutoffMinutes: in.RegistrationCutoffMinutes,
+	}
+}
+
+func inputFromEvent(e Event) EventInput {
+	in := EventInput{
+		Slug: e.Slug, Title: e.Title, Summary: e.Summary, Description: e.Description,
+		Timezone: e.Timezone, Location: e.Location, OnlineURL: e.OnlineURL,
+		PriceCents: e.PriceCents, Currency: e.Currency, Status: e.Status,
+		ReminderOffsetsMinutes:    e.ReminderOffsetsMinutes,
+		RegistrationCutoffMinutes: e.RegistrationCutoffMinutes,
+	}
+	for _, h := range e.Hosts {
+		in.HostEmails = append(in.HostEmails, h.Email)
+	}
+	return in
+}
+
+// resolveHosts turns host emails into coaches, the acting coach first. Every
+// email must belong to a coach: hosting is not something one coach can put
+// on another's name without an account.
+func resolveHosts(ctx context.Context, ext sqlx.ExtContext, coachID int64, emails []string) ([]int64, error) {
+	ids := []int64{coachID}
+	var f fault.Fields
+	for _, email := range emails {
+		var id int64
+		err := sqlx.GetContext(ctx, ext, &id, ext.Rebind(`SELECT id FROM coaches WHERE email = ?`), email)
+		if errors.Is(err, sql.ErrNoRows) {
+			f.Add("hosts", fmt.Sprintf("%s is not a Roster coach (add them with roster coach add)", email))
+			continue
+		}
+		if err != nil {
+			return nil, fmt.Errorf("resolve host %s: %w", email, err)
+		}
+		if !containsID(ids, id) {
+			ids = append(ids, id)
+		}
+	}
+	if err := f.Err(); err != nil {
+		return nil, err
+	}
+	if len(ids) > MaxHosts {
+		return nil, (&fault.Fields{"hosts": fmt.Sprintf("at most %d hosts", MaxHosts)}).Err()
+	}
+	return ids, nil
+}
+
+func containsID(ids []int64, id int64) bool {
+	for _, v := range ids {
+		if v == id {
+			return true
+		}
+	}
+	return false
+}
+
+func replaceHosts(ctx context.Context, ext sqlx.ExtContext, eventID int64, coachIDs []int64) error {
+	if _, err := ext.ExecContext(ctx, ext.Rebind(`DELETE FROM event_hosts WHERE event_id = ?`), eventID); err != nil {
+		return fmt.Errorf("clear hosts: %w", err)
+	}
+	for i, id := range coachIDs {
+		if _, err := ext.ExecContext(ctx, ext.Rebind(
+			`INSERT INTO event_hosts (event_id, coach_id, position) VALUES (?, ?, ?)`), eventID, id, i); err != nil {
+			return fmt.Errorf("add host: %w", err)
+		}
+	}
+	return nil
+}
+
+// chooseSlug returns the slug asked for, or one made from the title with a
+// numeric suffix when the plain one is taken.
+func chooseSlug(ctx context.Context, ext sqlx.ExtContext, in EventInput) (string, error) {
+	if in.Slug != "" {
+		return in.Slug, nil // a clash is reported by the unique index
+	}
+	base := Slugify(in.Title)
+	for i := 1; i <= 100; i++ {
+		candidate := base
+		if i > 1 {
+			candidate = fmt.Sprintf("%s-%d", base, i)
+		}
+		var n int
+		if err := sqlx.GetContext(ctx, ext, &n, ext.Rebind(`SELECT COUNT(*) FROM events WHERE slug = ?`), candidate); err != nil {
+			return "", fmt.Errorf("check slug: %w", err)
+		}
+		if n == 0 {
+			return candidate, nil
+		}
+	}
+	return base + "-" + RandomString(4), nil
+}
+
+func insertSession(ctx context.Context, ext sqlx.ExtContext, eventID int64, in SessionInput, now time.Time) (Session, error) {
+	sess := Session{
+		EventID: eventID, StartsAt: in.StartsAt.UTC(), EndsAt: in.EndsAt.UTC(), Capacity: in.Capacity,
+		Status: Scheduled, CreatedAt: now, UpdatedAt: now,
+	}
+	err := insertReturningID(ctx, ext, &sess.ID, `
+		INSERT INTO sessions (event_id, starts_at, ends_at, capacity, seats_taken, status, sequence, created_at, updated_at)
+		VALUES (:event_id, :starts_at, :ends_at, :capacity, 0, :status, 0, :created_at, :updated_at) RETURNING id`, sess)
+	if err != nil {
+		return Session{}, fmt.Errorf("insert session: %w", err)
+	}
+	return sess, nil
+}
+
+func countSessions(ctx context.Context, ext sqlx.ExtContext, eventID int64) (int, error) {
+	var n int
+	err := sqlx.GetContext(ctx, ext, &n, ext.Rebind(`SELECT COUNT(*) FROM sessions WHERE event_id = ?`), eventID)
+	if err != nil {
+		return 0, fmt.Errorf("count sessions: %w", err)
+	}
+	return n, nil
+}
+
+// hostedEvent returns the event row (without details) if the coach hosts
+// it, else ErrNotFound, so a coach cannot learn of others' drafts.
+func hostedEvent(ctx context.Context, ext sqlx.ExtContext, coachID int64, slug string) (Event, error) {
+	var e Event
+	err := sqlx.GetContext(ctx, ext, &e, ext.Rebind(`
+		SELECT e.* FROM events e JOIN event_hosts h ON h.event_id = e.id
+		WHERE e.slug = ? AND h.coach_id = ?`), slug, coachID)
+	if errors.Is(err, sql.ErrNoRows) {
+		return Event{}, ErrNotFound
+	}
+	if err != nil {
+		return Event{}, fmt.Errorf("hosted event: %w", err)
+	}
+	return e, nil
+}
+
+func hostedSession(ctx context.Context, ext sqlx.ExtContext, coachID, sessionID int64) (Session, error) {
+	sess, err := SessionByID(ctx, ext, sessionID)
+	if err != nil {
+		return Session{}, err
+	}
+	ok, err := isHost(ctx, ext, coachID, sess.EventID)
+	if err != nil {
+		return Session{}, err
+	}
+	if !ok {
+		return Session{}, ErrNotFound
+	}
+	return sess, nil
+}
+
+// SessionByID returns a session, or ErrNotFound.
+func SessionByID(ctx context.Context, ext sqlx.ExtContext, id int64) (Session, error) {
+	var sess Session
+	err := sqlx.GetContext(ctx, ext, &sess, ext.Rebind(`SELECT * FROM sessions WHERE id = ?`), id)
+	if errors.Is(err, sql.ErrNoRows) {
+		return Session{}, ErrNotFound
+	}
+	if err != nil {
+		return Session{}, fmt.Errorf("session %d: %w", id, err)
+	}
+	return sess, nil
+}
+
+func isHost(ctx context.Context, ext sqlx.ExtContext, coachID, eventID int64) (bool, error) {
+	var n int
+	err := sqlx.GetContext(ctx, ext, &n, ext.Rebind(
+		`SELECT COUNT(*) FROM event_hosts WHERE event_id = ? AND coach_id = ?`), eventID, coachID)
+	if err != nil {
+		return false, fmt.Errorf("check host: %w", err)
+	}
+	return n > 0, nil
+}
+
+// attachDetails loads the hosts and sessions of all events in two queries,
+// whatever the number of events.
+func attachDetails(ctx context.Context, ext sqlx.ExtContext, list []Event) error {
+	if len(list) == 0 {
+		return nil
+	}
+	ids := make([]int64, len(list))
+	index := make(map[int64]int, len(list))
+	for i, e := range list {
+		ids[i], index[e.ID] = e.ID, i
+	}
+	var hosts []struct {
+		EventID int64 `db:"event_id"`
+		Host
+	}
+	q, args, err := sqlx.In(`SELECT h.event_id, c.id AS coach_id, c.email, c.name FROM event_hosts h
+		JOIN coaches c ON c.id = h.coach_id WHERE h.event_id IN (?) ORDER BY h.event_id, h.position`, ids)
+	if err != nil {
+		return err
+	}
+	if err := sqlx.SelectContext(ctx, ext, &hosts, ext.Rebind(q), args...); err != nil {
+		return fmt.Errorf("load hosts: %w", err)
+	}
+	for _, h := range hosts {
+		list[index[h.EventID]].Hosts = append(list[index[h.EventID]].Hosts, h.Host)
+	}
+	var sessions []Session
+	q, args, err = sqlx.In(`SELECT * FROM sessions WHERE event_id IN (?) ORDER BY starts_at, id`, ids)
+	if err != nil {
+		return err
+	}
+	if err := sqlx.SelectContext(ctx, ext, &sessions, ext.Rebind(q), args...); err != nil {
+		return fmt.Errorf("load sessions: %w", err)
+	}
+	for _, sess := range sessions {
+		i := index[sess.EventID]
+		list[i].Sessions = append(list[i].Sessions, sess)
+	}
+	return nil
+}

@@ -1,0 +1,229 @@
+package web
+
+import (
+	"fmt"
+	"net/http"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/roster-app/roster/events"
+	"github.com/roster-app/roster/fault"
+)
+
+// eventRequest is the body of POST and PATCH /api/v1/admin/events; nil
+// fields are absent (PATCH leaves them unchanged).
+type eventRequest struct {
+	Slug                      *string          `json:"slug"`
+	Title                     *string          `json:"title"`
+	Summary                   *string          `json:"summary"`
+	Description               *string          `json:"description"`
+	Timezone                  *string          `json:"timezone"`
+	Location                  *string          `json:"location"`
+	OnlineURL                 *string          `json:"online_url"`
+	PriceCents                *int64           `json:"price_cents"`
+	Currency                  *string          `json:"currency"`
+	Status                    *events.Status   `json:"status"`
+	Hosts                     []string         `json:"hosts"`
+	ReminderOffsetsMinutes    []int            `json:"reminder_offsets_minutes"`
+	RegistrationCutoffMinutes *int             `json:"registration_cutoff_minutes"`
+	Sessions                  []sessionRequest `json:"sessions"`
+}
+
+type sessionRequest struct {
+	StartsAt *string `json:"starts_at"`
+	EndsAt   *string `json:"ends_at"`
+	Capacity *int    `json:"capacity"`
+}
+
+func str(p *string) string {
+	if p == nil {
+		return ""
+	}
+	return *p
+}
+
+// input copies the request into the domain type, field by field.
+func (r eventRequest) input() (events.EventInput, error) {
+	in := events.EventInput{
+		Slug: str(r.Slug), Title: str(r.Title), Summary: str(r.Summary), Description: str(r.Description),
+		Timezone: str(r.Timezone), Location: str(r.Location), OnlineURL: str(r.OnlineURL), Currency: str(r.Currency),
+		HostEmails: r.Hosts,
+	}
+	if r.PriceCents != nil {
+		in.PriceCents = *r.PriceCents
+	}
+	if r.Status != nil {
+		in.Status = *r.Status
+	}
+	if r.ReminderOffsetsMinutes != nil {
+		in.ReminderOffsetsMinutes = events.Minutes(r.ReminderOffsetsMinutes)
+	}
+	if r.RegistrationCutoffMinutes != nil {
+		in.RegistrationCutoffMinutes = *r.RegistrationCutoffMinutes
+	}
+	var f fault.Fields
+	for i, sr := range r.Sessions {
+		si := sr.input(&f, fmt.Sprintf("sessions[%d].", i))
+		in.Sessions = append(in.Sessions, si)
+	}
+	return in, f.Err()
+}
+
+func (r sessionRequest) input(f *fault.Fields, prefix string) events.SessionInput {
+	in := events.SessionInput{
+		StartsAt: timeField(f, prefix+"starts_at", str(r.StartsAt)),
+		EndsAt:   timeField(f, prefix+"ends_at", str(r.EndsAt)),
+	}
+	if r.Capacity != nil {
+		in.Capacity = *r.Capacity
+	}
+	return in
+}
+
+func (r eventRequest) patch() events.EventPatch {
+	p := events.EventPatch{
+		Title: r.Title, Summary: r.Summary, Description: r.Description, Timezone: r.Timezone,
+		Location: r.Location, OnlineURL: r.OnlineURL, Currency: r.Currency, PriceCents: r.PriceCents,
+		Status: r.Status, HostEmails: r.Hosts, RegistrationCutoffMinutes: r.RegistrationCutoffMinutes,
+	}
+	if r.ReminderOffsetsMinutes != nil {
+		p.ReminderOffsetsMinutes = events.Minutes(r.ReminderOffsetsMinutes)
+	}
+	return p
+}
+
+func (s *Server) apiAdminListEvents(c echo.Context) error {
+	list, err := s.events.CoachEvents(c.Request().Context(), coachOf(c).ID)
+	if err != nil {
+		return err
+	}
+	out := make([]eventJSON, 0, len(list))
+	for _, e := range list {
+		out = append(out, s.eventJSON(e, s.now(), false))
+	}
+	return c.JSON(http.StatusOK, out)
+}
+
+func (s *Server) apiAdminCreateEvent(c echo.Context) error {
+	var req eventRequest
+	if err := bindJSON(c, &req); err != nil {
+		return err
+	}
+	in, err := req.input()
+	if err != nil {
+		return err
+	}
+	e, err := s.events.CreateEvent(c.Request().Context(), coachOf(c).ID, in)
+	if err != nil {
+		return err
+	}
+	c.Response().Header().Set("Location", "/api/v1/admin/events/"+e.Slug)
+	return c.JSON(http.StatusCreated, s.eventJSON(e, s.now(), false))
+}
+
+func (s *Server) apiAdminGetEvent(c echo.Context) error {
+	e, err := s.events.HostedEvent(c.Request().Context(), coachOf(c).ID, c.Param("slug"))
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, s.eventJSON(e, s.now(), false))
+}
+
+func (s *Server) apiAdminUpdateEvent(c echo.Context) error {
+	var req eventRequest
+	if err := bindJSON(c, &req); err != nil {
+		return err
+	}
+	if req.Slug != nil || req.Sessions != nil {
+		return (&fault.Fields{"slug": "cannot be changed; sessions have their own endpoints"}).Err()
+	}
+	e, err := s.events.UpdateEvent(c.Request().Context(), coachOf(c).ID, c.Param("slug"), req.patch())
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, s.eventJSON(e, s.now(), false))
+}
+
+// apiAdminSetStatus publishes, unpublishes or cancels an event.
+func (s *Server) apiAdminSetStatus(status events.Status) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		e, err := s.events.UpdateEvent(c.Request().Context(), coachOf(c).ID, c.Param("slug"), events.EventPatch{Status: &status})
+		if err != nil {
+			return err
+		}
+		return c.JSON(http.StatusOK, s.eventJSON(e, s.now(), false))
+	}
+}
+
+func (s *Server) apiAdminAddSession(c echo.Context) error {
+	var req sessionRequest
+	if err := bindJSON(c, &req); err != nil {
+		return err
+	}
+	var f fault.Fields
+	in := req.input(&f, "")
+	if err := f.Err(); err != nil {
+		return err
+	}
+	if _, err := s.events.AddSession(c.Request().Context(), coachOf(c).ID, c.Param("slug"), in); err != nil {
+		return err
+	}
+	return s.respondHostedEvent(c, http.StatusCreated, c.Param("slug"))
+}
+
+func (s *Server) apiAdminUpdateSession(c echo.Context) error {
+	id, err := idParam(c, "id")
+	if err != nil {
+		return err
+	}
+	var req sessionRequest
+	if err := bindJSON(c, &req); err != nil {
+		return err
+	}
+	var f fault.Fields
+	patch := events.SessionPatch{Capacity: req.Capacity}
+	if req.StartsAt != nil {
+		t := timeField(&f, "starts_at", *req.StartsAt)
+		patch.StartsAt = &t
+	}
+	if req.EndsAt != nil {
+		t := timeField(&f, "ends_at", *req.EndsAt)
+		patch.EndsAt = &t
+	}
+	if err := f.Err(); err != nil {
+		return err
+	}
+	sess, err := s.events.UpdateSession(c.Request().Context(), coachOf(c).ID, id, patch)
+	if err != nil {
+		return err
+	}
+	return s.respondSessionEvent(c, sess)
+}
+
+func (s *Server) apiAdminCancelSession(c echo.Context) error {
+	id, err := idParam(c, "id")
+	if err != nil {
+		return err
+	}
+	sess, err := s.events.CancelSession(c.Request().Context(), coachOf(c).ID, id)
+	if err != nil {
+		return err
+	}
+	return s.respondSessionEvent(c, sess)
+}
+
+func (s *Server) respondSessionEvent(c echo.Context, sess events.Session) error {
+	e, err := s.events.EventByID(c.Request().Context(), sess.EventID)
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, s.eventJSON(e, s.now(), false))
+}
+
+func (s *Server) respondHostedEvent(c echo.Context, status int, slug string) error {
+	e, err := s.events.HostedEvent(c.Request().Context(), coachOf(c).ID, slug)
+	if err != nil {
+		return err
+	}
+	return c.JSON(status, s.eventJSON(e, s.now(), false))
+}

@@ -1,0 +1,111 @@
+package web
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/roster-app/roster/fault"
+)
+
+// errMalformedBody marks a body that is not the JSON asked for (as opposed
+// to well-formed JSON with bad values); it is answered with 400.
+var errMalformedBody = fault.New(fault.Invalid, "request body is not valid JSON")
+
+// bindJSON decodes the request body into dst, naming the field at fault when
+// a value has the wrong type and refusing bodies over 1 MiB or not UTF-8.
+func bindJSON(c echo.Context, dst any) error {
+	r := c.Request()
+	body, err := io.ReadAll(http.MaxBytesReader(c.Response(), r.Body, maxBodyBytes))
+	var tooBig *http.MaxBytesError
+	if errors.As(err, &tooBig) {
+		return echo.NewHTTPError(http.StatusRequestEntityTooLarge)
+	}
+	if err != nil {
+		return fmt.Errorf("read body: %w", err)
+	}
+	if !utf8.Valid(body) {
+		return malformed("body", "must be UTF-8 JSON")
+	}
+	if len(strings.TrimSpace(string(body))) == 0 {
+		return malformed("body", "is empty; send a JSON object")
+	}
+	dec := json.NewDecoder(strings.NewReader(string(body)))
+	dec.UseNumber()
+	if err := dec.Decode(dst); err != nil {
+		return jsonError(err)
+	}
+	if dec.More() {
+		return malformed("body", "must hold one JSON object")
+	}
+	return nil
+}
+
+func jsonError(err error) error {
+	var typeErr *json.UnmarshalTypeError
+	if errors.As(err, &typeErr) {
+		field := typeErr.Field
+		if field == "" {
+			field = "body"
+		}
+		return malformed(field, "must be a "+jsonTypeName(typeErr.Type.Kind().String()))
+	}
+	var syntaxErr *json.SyntaxError
+	if errors.As(err, &syntaxErr) {
+		return malformed("body", fmt.Sprintf("is not valid JSON (at byte %d)", syntaxErr.Offset))
+	}
+	return malformed("body", "is not valid JSON")
+}
+
+func jsonTypeName(kind string) string {
+	switch {
+	case strings.HasPrefix(kind, "int"), strings.HasPrefix(kind, "uint"):
+		return "whole number"
+	case strings.HasPrefix(kind, "float"):
+		return "number"
+	case kind == "slice":
+		return "list"
+	case kind == "struct", kind == "map":
+		return "JSON object"
+	case kind == "bool":
+		return "true or false"
+	}
+	return kind
+}
+
+func malformed(field, message string) error {
+	// The message matches errMalformedBody, so errors.Is tells it apart from
+	// a well-formed body with bad values.
+	return &fault.Error{Code: fault.Invalid, Message: errMalformedBody.Message, Fields: map[string]string{field: message}}
+}
+
+// timeField parses an RFC 3339 instant, recording a message for field in f
+// when it is not one. An empty value is the zero time.
+func timeField(f *fault.Fields, field, value string) time.Time {
+	if value == "" {
+		return time.Time{}
+	}
+	t, err := time.Parse(time.RFC3339, value)
+	if err != nil {
+		f.Add(field, "must be an RFC 3339 time such as 2027-09-22T18:00:00+01:00")
+		return time.Time{}
+	}
+	return t.UTC()
+}
+
+// idParam parses a numeric path parameter; anything else is not found.
+func idParam(c echo.Context, name string) (int64, error) {
+	id, err := strconv.ParseInt(c.Param(name), 10, 64)
+	if err != nil || id <= 0 {
+		return 0, fault.New(fault.NotFound, "%s not found", name)
+	}
+	return id, nil
+}

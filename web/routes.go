@@ -1,0 +1,41 @@
+package web
+
+import (
+	"github.com/labstack/echo/v4/middleware"
+)
+
+// routes lists every route Roster serves and the middleware guarding it.
+func (s *Server) routes() {
+	e := s.echo
+	e.Pre(middleware.RemoveTrailingSlashWithConfig(middleware.TrailingSlashConfig{RedirectCode: 301}))
+	e.Use(s.measure, s.logRequests, s.recoverPanics, s.securityHeaders, middleware.BodyLimit("1M"))
+
+	// Operations.
+	e.GET("/healthz", s.healthz)
+	e.GET("/readyz", s.readyz)
+	e.GET("/metrics", s.serveMetrics)
+	e.GET("/static/:sum/:name", s.serveStatic)
+
+	// Public pages.
+	e.GET("/", s.homePage)
+	e.GET("/events/:slug", s.eventPage)
+
+	// Public JSON API.
+	api := e.Group("/api/v1")
+	api.GET("/events", s.apiListEvents)
+	api.GET("/events/:slug", s.apiGetEvent)
+
+	// Coach JSON API: every route needs a coach API token, and each handler
+	// acts only on events that coach hosts.
+	admin := api.Group("/admin", s.requireCoachToken)
+	admin.GET("/events", s.apiAdminListEvents)
+	admin.POST("/events", s.apiAdminCreateEvent)
+	admin.GET("/events/:slug", s.apiAdminGetEvent)
+	admin.PATCH("/events/:slug", s.apiAdminUpdateEvent)
+	admin.POST("/events/:slug/publish", s.apiAdminSetStatus("published"))
+	admin.POST("/events/:slug/unpublish", s.apiAdminSetStatus("draft"))
+	admin.POST("/events/:slug/cancel", s.apiAdminSetStatus("cancelled"))
+	admin.POST("/events/:slug/sessions", s.apiAdminAddSession)
+	admin.PATCH("/sessions/:id", s.apiAdminUpdateSession)
+	admin.POST("/sessions/:id/cancel", s.apiAdminCancelSession)
+}

@@ -1,0 +1,66 @@
+// Package web is Roster's HTTP edge: the route table, handlers, middleware,
+// templates and static files. It holds no SQL; it binds requests, calls one
+// domain service method and renders, and it is the one place where domain
+// errors become HTTP statuses.
+package web
+
+import (
+	"fmt"
+	"log/slog"
+	"net/http"
+	"time"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/roster-app/roster/events"
+	"github.com/roster-app/roster/sqldb"
+)
+
+// Config is what the web layer needs to know about its deployment.
+type Config struct {
+	// BaseURL is the public URL used in links, emails and redirects.
+	BaseURL string
+}
+
+// Deps are the services the handlers call.
+type Deps struct {
+	DB     *sqldb.DB
+	Events *events.Service
+	Log    *slog.Logger
+	Now    func() time.Time
+}
+
+// Server serves Roster's pages and API.
+type Server struct {
+	cfg     Config
+	db      *sqldb.DB
+	events  *events.Service
+	log     *slog.Logger
+	now     func() time.Time
+	echo    *echo.Echo
+	views   *views
+	metrics *metrics
+}
+
+// maxBodyBytes caps every request body.
+const maxBodyBytes = 1 << 20
+
+// New builds the server, parsing every template up front so that a broken
+// template fails the start, not a visitor's request.
+func New(cfg Config, deps Deps) (*Server, error) {
+	v, err := loadViews()
+	if err != nil {
+		return nil, fmt.Errorf("load templates: %w", err)
+	}
+	s := &Server{
+		cfg: cfg, db: deps.DB, events: deps.Events, log: deps.Log, now: deps.Now,
+		echo: echo.New(), views: v, metrics: newMetrics(deps.DB),
+	}
+	s.echo.HideBanner, s.echo.HidePort = true, true
+	s.echo.HTTPErrorHandler = s.handleError
+	s.routes()
+	return s, nil
+}
+
+// ServeHTTP makes the server an http.Handler.
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.echo.ServeHTTP(w, r) }

@@ -1,0 +1,19 @@
+// Adds the viewer's own local time beside each date when their time zone
+// differs from the event's. The page is complete without it.
+(function () {
+  "use strict";
+  var zone;
+  try { zone = Intl.DateTimeFormat().resolvedOptions().timeZone; } catch (e) { return; }
+  var eventZone = document.body.getAttribute("data-event-zone");
+  document.querySelectorAll("time[data-local-end]").forEach(function (el) {
+    var start = new Date(el.getAttribute("datetime"));
+    var end = new Date(el.getAttribute("data-local-end"));
+    if (isNaN(start) || !zone || zone === eventZone) { return; }
+    var day = new Intl.DateTimeFormat(undefined, { weekday: "short", day: "numeric", month: "short" });
+    var hm = new Intl.DateTimeFormat(undefined, { hour: "2-digit", minute: "2-digit", timeZoneName: "short" });
+    var note = document.createElement("span");
+    note.className = "local-time";
+    note.textContent = " (your time: " + day.format(start) + ", " + hm.format(start) + " – " + hm.format(end) + ")";
+    el.insertAdjacentElement("afterend", note);
+  });
+})();

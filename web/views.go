@@ -1,0 +1,136 @@
+package web
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"embed"
+	"encoding/hex"
+	"fmt"
+	"html/template"
+	"io/fs"
+	"mime"
+	"net/http"
+	"path"
+	"strings"
+
+	"github.com/labstack/echo/v4"
+	"github.com/microcosm-cc/bluemonday"
+	"github.com/yuin/goldmark"
+)
+
+//go:embed templates/*.html
+var templateFS embed.FS
+
+//go:embed static
+var staticFS embed.FS
+
+// views holds the parsed pages and the checksums of the static files.
+type views struct {
+	pages    map[string]*template.Template
+	assets   map[string]string // file name -> checksum
+	markdown goldmark.Markdown
+	policy   *bluemonday.Policy
+}
+
+func loadViews() (*views, error) {
+	v := &views{
+		pages: map[string]*template.Template{}, assets: map[string]string{},
+		markdown: goldmark.New(), policy: bluemonday.UGCPolicy(),
+	}
+	if err := v.hashAssets(); err != nil {
+		return nil, err
+	}
+	layout, err := template.New("layout.html").Funcs(v.funcs()).ParseFS(templateFS, "templates/layout.html")
+	if err != nil {
+		return nil, err
+	}
+	names, err := fs.Glob(templateFS, "templates/*.html")
+	if err != nil {
+		return nil, err
+	}
+	for _, name := range names {
+		base := path.Base(name)
+		if base == "layout.html" {
+			continue
+		}
+		page, err := template.Must(layout.Clone()).ParseFS(templateFS, name)
+		if err != nil {
+			return nil, err
+		}
+		v.pages[base] = page
+	}
+	return v, nil
+}
+
+func (v *views) hashAssets() error {
+	return fs.WalkDir(staticFS, "static", func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		body, err := staticFS.ReadFile(p)
+		if err != nil {
+			return err
+		}
+		sum := sha256.Sum256(body)
+		v.assets[path.Base(p)] = hex.EncodeToString(sum[:6])
+		return nil
+	})
+}
+
+func (v *views) funcs() template.FuncMap {
+	return template.FuncMap{
+		"asset":    v.assetURL,
+		"markdown": v.renderMarkdown,
+		"money":    FormatMoney,
+	}
+}
+
+// assetURL returns a checksum URL for a static file, so it can be cached
+// forever and still change on deploy.
+func (v *views) assetURL(name string) (string, error) {
+	sum, ok := v.assets[name]
+	if !ok {
+		return "", fmt.Errorf("no static file %q", name)
+	}
+	return "/static/" + sum + "/" + name, nil
+}
+
+// renderMarkdown renders a coach's Markdown and sanitises the HTML, so a
+// description can hold formatting but never script.
+func (v *views) renderMarkdown(src string) template.HTML {
+	var buf bytes.Buffer
+	if err := v.markdown.Convert([]byte(src), &buf); err != nil {
+		return template.HTML(template.HTMLEscapeString(src))
+	}
+	return template.HTML(v.policy.SanitizeBytes(buf.Bytes()))
+}
+
+// render writes a page inside the layout.
+func (s *Server) render(c echo.Context, status int, name string, data any) error {
+	page, ok := s.views.pages[name]
+	if !ok {
+		return fmt.Errorf("no template %q", name)
+	}
+	var buf bytes.Buffer
+	if err := page.ExecuteTemplate(&buf, "layout.html", data); err != nil {
+		return fmt.Errorf("render %s: %w", name, err)
+	}
+	return c.HTMLBlob(status, buf.Bytes())
+}
+
+func (s *Server) serveStatic(c echo.Context) error {
+	name := c.Param("name")
+	if sum, ok := s.views.assets[name]; !ok || sum != c.Param("sum") {
+		return echo.NewHTTPError(http.StatusNotFound)
+	}
+	body, err := staticFS.ReadFile("static/" + name)
+	if err != nil {
+		return echo.NewHTTPError(http.StatusNotFound)
+	}
+	c.Response().Header().Set("Cache-Control", "public, max-age=31536000, immutable")
+	ctype := mime.TypeByExtension(path.Ext(name))
+	if strings.HasPrefix(ctype, "text/") && !strings.Contains(ctype, "charset") {
+		ctype += "; charset=utf-8"
+	}
+	return c.Blob(http.StatusOK, ctype, body)
+}
