@@ -1,0 +1,90 @@
+// Package booking reserves seats on sessions and keeps the promise that no
+// interleaving of requests, processes or crashes confirms more seats than a
+// session has: holds, free bookings, confirmation, cancellation, moves, the
+// waitlist and the manage tokens that let attendees help themselves.
+package booking
+
+import (
+	"context"
+	"time"
+
+	"github.com/jmoiron/sqlx"
+
+	"github.com/roster-app/roster/events"
+)
+
+// Status is where a booking is in its life.
+type Status string
+
+// Booking statuses. PendingPayment and Confirmed are live: their seats count
+// against the session's capacity.
+const (
+	PendingPayment Status = "pending_payment" // a hold while the attendee pays
+	Confirmed      Status = "confirmed"
+	Cancelled      Status = "cancelled"
+	Expired        Status = "expired" // the hold ran out before payment
+	Refunded       Status = "refunded"
+)
+
+// Live reports whether the booking's seats count against capacity.
+func (s Status) Live() bool { return s == PendingPayment || s == Confirmed }
+
+// Booking is an attendee's claim on seats of one session.
+type Booking struct {
+	ID            int64      `db:"id"`
+	Ref           string     `db:"ref"` // e.g. CCL-7KQ2M9
+	SessionID     int64      `db:"session_id"`
+	EventID       int64      `db:"event_id"`
+	Name          string     `db:"name"`
+	Email         string     `db:"email"`
+	Seats         int        `db:"seats"`
+	Status        Status     `db:"status"`
+	AmountCents   int64      `db:"amount_cents"` // price × seats when booked
+	Currency      string     `db:"currency"`
+	HoldExpiresAt *time.Time `db:"hold_expires_at"`
+	PaymentRef    string     `db:"payment_ref"`    // the provider's checkout id
+	PaymentIntent string     `db:"payment_intent"` // the provider's payment id
+	RefundedCents int64      `db:"refunded_cents"`
+	Answers       Answers    `db:"answers"`
+	Sequence      int        `db:"sequence"` // raised on every change that updates the invite
+	CreatedAt     time.Time  `db:"created_at"`
+	UpdatedAt     time.Time  `db:"updated_at"`
+}
+
+// NoticeKind names a message an attendee gets when their booking changes.
+type NoticeKind string
+
+// The notices booking raises.
+const (
+	NoticeConfirmed         NoticeKind = "confirmation"
+	NoticeCancelled         NoticeKind = "cancellation"
+	NoticeMoved             NoticeKind = "moved"
+	NoticeWaitlistOffer     NoticeKind = "waitlist_offer"
+	NoticeLatePaymentRefund NoticeKind = "late_payment_refund"
+	NoticeHoldExpired       NoticeKind = "hold_expired"
+	NoticeCoachNewBooking   NoticeKind = "coach_new_booking"
+	NoticeCoachCancellation NoticeKind = "coach_cancellation"
+)
+
+// Notice is everything a message about a booking needs.
+type Notice struct {
+	Kind     NoticeKind
+	Booking  Booking
+	Event    events.Event   // with hosts; sessions may be empty
+	Session  events.Session // the booking's session (after a move: the new one)
+	Previous *events.Session
+	// ManageURL is the attendee's self-service link, with a fresh token.
+	ManageURL string
+	// Offer is set for waitlist offers.
+	Offer *WaitlistEntry
+	// ClaimURL is the link that claims a waitlist offer.
+	ClaimURL string
+}
+
+// Notifier writes the messages a booking change causes. It is called inside
+// the transaction that makes the change, with that transaction, so a
+// message is stored if and only if the change commits; sending happens
+// later, outside any request.
+type Notifier interface {
+	Notify(ctx context.Context, tx *sqlx.Tx, n Notice) error
+}
