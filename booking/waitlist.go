@@ -1,6 +1,17 @@
 package booking
 
-import "time"
+import (
+	"context"
+	"crypto/subtle"
+	"fmt"
+	"time"
+
+	"github.com/jmoiron/sqlx"
+
+	"github.com/roster-app/roster/events"
+	"github.com/roster-app/roster/fault"
+	"github.com/roster-app/roster/sqldb"
+)
 
 // WaitlistStatus is where a waitlist entry is in its life.
 type WaitlistStatus string
@@ -27,4 +38,198 @@ type WaitlistEntry struct {
 	OfferExpiresAt *time.Time     `db:"offer_expires_at"`
 	CreatedAt      time.Time      `db:"created_at"`
 	UpdatedAt      time.Time      `db:"updated_at"`
+}
+
+// ErrOfferGone is returned when a waitlist offer was already claimed,
+// expired or never existed.
+var ErrOfferGone = fault.New(fault.Conflict, "this waitlist offer is no longer open")
+
+// JoinWaitlist puts a person in line for seats on a session that cannot
+// take their booking now. Returns ErrAlreadyBooked if they are already in
+// line or booked for the date.
+func (s *Service) JoinWaitlist(ctx context.Context, sessionID int64, name, email string, seats int) (WaitlistEntry, error) {
+	req := Request{SessionID: sessionID, Name: name, Email: email, Seats: seats}
+	req.normalize()
+	if err := req.validate(s.cfg.MaxSeats); err != nil {
+		return WaitlistEntry{}, err
+	}
+	var entry WaitlistEntry
+	err := s.db.InTx(ctx, func(tx *sqlx.Tx) error {
+		sess, _, err := s.openSession(ctx, tx, sessionID)
+		if err != nil {
+			return err
+		}
+		if ref, err := liveRef(ctx, tx, liveKey(sess.ID, req.Email)); err != nil {
+			return err
+		} else if ref != "" {
+			return ErrAlreadyBooked
+		}
+		now := s.now().UTC()
+		entry = WaitlistEntry{SessionID: sess.ID, EventID: sess.EventID, Name: req.Name, Email: req.Email,
+			Seats: req.Seats, Status: Waiting, CreatedAt: now, UpdatedAt: now}
+		stmt, args, err := sqlx.Named(`INSERT INTO waitlist (session_id, event_id, name, email, seats, status, live_key, created_at, updated_at)
+			VALUES (:session_id, :event_id, :name, :email, :seats, :status, :live_key, :created_at, :updated_at) RETURNING id`,
+			struct {
+				WaitlistEntry
+				LiveKey string `db:"live_key"`
+			}{entry, liveKey(sess.ID, req.Email)})
+		if err != nil {
+			return err
+		}
+		if err := tx.GetContext(ctx, &entry.ID, tx.Rebind(stmt), args...); err != nil {
+			return fmt.Errorf("join waitlist: %w", err)
+		}
+		// Seats may have freed up between the page and the request.
+		return s.offerFreedSeats(ctx, tx, sess.ID)
+	})
+	if sqldb.IsUniqueViolation(err) {
+		return WaitlistEntry{}, ErrAlreadyBooked
+	}
+	return entry, err
+}
+
+// offerFreedSeats offers a session's free seats to the people waiting, first
+// come first served: the first in line gets an offer that holds their seats
+// until it is claimed or expires. It stops at the first person whose seats
+// do not fit, so nobody is overtaken.
+func (s *Service) offerFreedSeats(ctx context.Context, tx *sqlx.Tx, sessionID int64) error {
+	for {
+		var next WaitlistEntry
+		err := tx.GetContext(ctx, &next, tx.Rebind(`SELECT `+waitlistColumns+` FROM waitlist
+			WHERE session_id = ? AND status = 'waiting' ORDER BY id LIMIT 1`+s.db.ForUpdate()), sessionID)
+		if isNoRows(err) {
+			return nil
+		}
+		if err != nil {
+			return fmt.Errorf("next in line: %w", err)
+		}
+		ok, err := events.TakeSeats(ctx, tx, sessionID, next.Seats)
+		if err != nil || !ok {
+			return err
+		}
+		if err := s.offer(ctx, tx, next); err != nil {
+			return err
+		}
+	}
+}
+
+func (s *Service) offer(ctx context.Context, tx *sqlx.Tx, entry WaitlistEntry) error {
+	now := s.now().UTC()
+	expires := now.Add(s.cfg.OfferDuration)
+	token := events.RandomString(24)
+	entry.Status, entry.OfferExpiresAt, entry.UpdatedAt = Offered, &expires, now
+	if _, err := tx.ExecContext(ctx, tx.Rebind(`UPDATE waitlist SET status = ?, offer_expires_at = ?, claim_token_hash = ?, updated_at = ? WHERE id = ?`),
+		entry.Status, expires, events.HashToken(token), now, entry.ID); err != nil {
+		return fmt.Errorf("offer seats: %w", err)
+	}
+	e, err := events.LoadEvent(ctx, tx, entry.EventID)
+	if err != nil {
+		return err
+	}
+	sess, err := events.SessionByID(ctx, tx, entry.SessionID)
+	if err != nil {
+		return err
+	}
+	n := Notice{Kind: NoticeWaitlistOffer, Event: e, Session: sess, Offer: &entry,
+		Booking:  Booking{Name: entry.Name, Email: entry.Email, Seats: entry.Seats, SessionID: sess.ID, EventID: e.ID, Currency: e.Currency},
+		ClaimURL: fmt.Sprintf("%s/waitlist/%d/claim?t=%s", s.cfg.BaseURL, entry.ID, token)}
+	if err := s.notifier.Notify(ctx, tx, n); err != nil {
+		return fmt.Errorf("notify waitlist offer: %w", err)
+	}
+	return nil
+}
+
+const waitlistColumns = `id, session_id, event_id, name, email, seats, status, offer_expires_at, created_at, updated_at`
+
+// Offer returns an open waitlist offer if token claims it, else ErrOfferGone.
+func (s *Service) Offer(ctx context.Context, entryID int64, token string) (WaitlistEntry, error) {
+	return s.openOffer(ctx, s.db, entryID, token, "")
+}
+
+func (s *Service) openOffer(ctx context.Context, ext sqlx.ExtContext, entryID int64, token, lock string) (WaitlistEntry, error) {
+	var row struct {
+		WaitlistEntry
+		ClaimTokenHash *string `db:"claim_token_hash"`
+	}
+	err := sqlx.GetContext(ctx, ext, &row, ext.Rebind(`SELECT `+waitlistColumns+`, claim_token_hash FROM waitlist WHERE id = ?`+lock), entryID)
+	if isNoRows(err) {
+		return WaitlistEntry{}, ErrOfferGone
+	}
+	if err != nil {
+		return WaitlistEntry{}, fmt.Errorf("load offer: %w", err)
+	}
+	if row.ClaimTokenHash == nil || subtle.ConstantTimeCompare([]byte(*row.ClaimTokenHash), []byte(events.HashToken(token))) != 1 {
+		return WaitlistEntry{}, ErrOfferGone
+	}
+	if row.Status != Offered || row.OfferExpiresAt == nil || !s.now().Before(*row.OfferExpiresAt) {
+		return WaitlistEntry{}, ErrOfferGone
+	}
+	return row.WaitlistEntry, nil
+}
+
+// ClaimOffer turns an open offer into a booking on the seats it holds: a
+// free event's booking is confirmed, a paid one's is a hold awaiting payment.
+func (s *Service) ClaimOffer(ctx context.Context, entryID int64, token string) (Result, error) {
+	var res Result
+	err := s.db.InTx(ctx, func(tx *sqlx.Tx) error {
+		entry, err := s.openOffer(ctx, tx, entryID, token, s.db.ForUpdate())
+		if err != nil {
+			return err
+		}
+		e, err := events.LoadEvent(ctx, tx, entry.EventID)
+		if err != nil {
+			return err
+		}
+		sess, err := events.SessionByID(ctx, tx, entry.SessionID)
+		if err != nil {
+			return err
+		}
+		now := s.now().UTC()
+		if _, err := tx.ExecContext(ctx, tx.Rebind(`UPDATE waitlist SET status = 'claimed', live_key = NULL, updated_at = ? WHERE id = ?`), now, entry.ID); err != nil {
+			return fmt.Errorf("claim offer: %w", err)
+		}
+		b := Booking{SessionID: sess.ID, EventID: e.ID, Name: entry.Name, Email: entry.Email, Seats: entry.Seats,
+			Status: Confirmed, AmountCents: e.PriceCents * int64(entry.Seats), Currency: e.Currency, Answers: Answers{},
+			CreatedAt: now, UpdatedAt: now}
+		if !e.Free() {
+			expires := now.Add(s.cfg.HoldDuration)
+			b.Status, b.HoldExpiresAt = PendingPayment, &expires
+		}
+		if err := insertBooking(ctx, tx, &b, e.Title, ""); err != nil {
+			return err
+		}
+		if err := recordHistory(ctx, tx, b, "", fmt.Sprintf("claimed waitlist offer %d", entry.ID), now); err != nil {
+			return err
+		}
+		token, err := s.mintToken(ctx, tx, b.ID)
+		if err != nil {
+			return err
+		}
+		if b.Status == Confirmed {
+			if err := s.notifyConfirmed(ctx, tx, b, e, sess, token); err != nil {
+				return err
+			}
+		}
+		res = Result{Booking: b, Token: token}
+		return nil
+	})
+	return res, err
+}
+
+// Waitlist returns a session's waitlist in order, for a coach who hosts it.
+func (s *Service) Waitlist(ctx context.Context, coachID, sessionID int64) ([]WaitlistEntry, error) {
+	sess, err := events.SessionByID(ctx, s.db, sessionID)
+	if err != nil {
+		return nil, err
+	}
+	if ok, err := events.IsHost(ctx, s.db, coachID, sess.EventID); err != nil {
+		return nil, err
+	} else if !ok {
+		return nil, events.ErrNotFound
+	}
+	var list []WaitlistEntry
+	if err := s.db.SelectContext(ctx, &list, s.db.Rebind(`SELECT `+waitlistColumns+` FROM waitlist WHERE session_id = ? ORDER BY id`), sessionID); err != nil {
+		return nil, fmt.Errorf("list waitlist: %w", err)
+	}
+	return list, nil
 }

@@ -324,7 +324,7 @@ func (s *Service) Session(ctx context.Context, id int64) (Session, Event, error)
 
 // IsHost reports whether the coach hosts the event.
 func (s *Service) IsHost(ctx context.Context, coachID, eventID int64) (bool, error) {
-	return isHost(ctx, s.db, coachID, eventID)
+	return IsHost(ctx, s.db, coachID, eventID)
 }
 
 func (s *Service) loadOne(ctx context.Context, query string, arg any) (Event, error) {

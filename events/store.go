@@ -157,7 +157,7 @@ func hostedSession(ctx context.Context, ext sqlx.ExtContext, coachID, sessionID 
 	if err != nil {
 		return Session{}, err
 	}
-	ok, err := isHost(ctx, ext, coachID, sess.EventID)
+	ok, err := IsHost(ctx, ext, coachID, sess.EventID)
 	if err != nil {
 		return Session{}, err
 	}
@@ -180,7 +180,8 @@ func SessionByID(ctx context.Context, ext sqlx.ExtContext, id int64) (Session, e
 	return sess, nil
 }
 
-func isHost(ctx context.Context, ext sqlx.ExtContext, coachID, eventID int64) (bool, error) {
+// IsHost reports whether the coach hosts the event, read through ext.
+func IsHost(ctx context.Context, ext sqlx.ExtContext, coachID, eventID int64) (bool, error) {
 	var n int
 	err := sqlx.GetContext(ctx, ext, &n, ext.Rebind(
 		`SELECT COUNT(*) FROM event_hosts WHERE event_id = ? AND coach_id = ?`), eventID, coachID)

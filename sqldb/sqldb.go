@@ -156,9 +156,21 @@ func (db *DB) Close() error {
 func (db *DB) Writer() *sqlx.DB { return db.writer }
 
 // InTx runs fn in a transaction on the writer, committing if fn returns nil
-// and rolling back otherwise. fn must not start another transaction: on
-// SQLite there is one writer connection and a nested InTx would wait forever.
+// and rolling back otherwise. A transaction PostgreSQL aborted as a deadlock
+// victim is run again (up to three times), so fn must keep its effects
+// inside the transaction. fn must not start another transaction: on SQLite
+// there is one writer connection and a nested InTx would wait forever.
 func (db *DB) InTx(ctx context.Context, fn func(tx *sqlx.Tx) error) error {
+	var err error
+	for attempt := 0; attempt < 3; attempt++ {
+		if err = db.inTxOnce(ctx, fn); !isRetryable(err) {
+			return err
+		}
+	}
+	return err
+}
+
+func (db *DB) inTxOnce(ctx context.Context, fn func(tx *sqlx.Tx) error) error {
 	tx, err := db.writer.BeginTxx(ctx, nil)
 	if err != nil {
 		return fmt.Errorf("begin transaction: %w", err)
@@ -196,4 +208,25 @@ func (db *DB) SkipLocked() string {
 		return " FOR UPDATE SKIP LOCKED"
 	}
 	return ""
+}
+
+// ForUpdate is the clause that locks the rows a SELECT reads until the
+// transaction ends. SQLite has none and needs none: its one writer holds the
+// database for the whole transaction.
+func (db *DB) ForUpdate() string {
+	if db.Dialect == Postgres {
+		return " FOR UPDATE"
+	}
+	return ""
+}
+
+// isRetryable reports whether a transaction failed only because it lost a
+// race the database detected (a deadlock or serialization failure), so
+// running it again is safe.
+func isRetryable(err error) bool {
+	var pqErr *pq.Error
+	if errors.As(err, &pqErr) {
+		return pqErr.Code == "40P01" || pqErr.Code == "40001"
+	}
+	return false
 }

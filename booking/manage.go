@@ -1,0 +1,243 @@
+package booking
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/jmoiron/sqlx"
+
+	"github.com/roster-app/roster/events"
+	"github.com/roster-app/roster/fault"
+)
+
+// Actor says who changes a booking: the attendee with their token, or a
+// coach who hosts the booking's event.
+type Actor struct {
+	Token   string // the attendee's manage token
+	CoachID int64  // a coach acting from the dashboard or API
+}
+
+func (a Actor) reason(action string) string {
+	if a.CoachID != 0 {
+		return fmt.Sprintf("%s by coach %d", action, a.CoachID)
+	}
+	return action + " by attendee"
+}
+
+// Details is a booking with its event and session.
+type Details struct {
+	Booking Booking
+	Event   events.Event
+	Session events.Session
+}
+
+// Get returns a booking the actor may see, or ErrNotFound (also for a
+// wrong token or a coach who does not host it, so neither learns the ref
+// exists).
+func (s *Service) Get(ctx context.Context, ref string, actor Actor) (Details, error) {
+	b, err := s.authorize(ctx, s.db, ref, actor, "")
+	if err != nil {
+		return Details{}, err
+	}
+	return s.details(ctx, s.db, b)
+}
+
+func (s *Service) details(ctx context.Context, ext sqlx.ExtContext, b Booking) (Details, error) {
+	e, err := events.LoadEvent(ctx, ext, b.EventID)
+	if err != nil {
+		return Details{}, err
+	}
+	for _, sess := range e.Sessions {
+		if sess.ID == b.SessionID {
+			return Details{Booking: b, Event: e, Session: sess}, nil
+		}
+	}
+	return Details{}, fmt.Errorf("booking %s: session %d not in event %d", b.Ref, b.SessionID, b.EventID)
+}
+
+// authorize loads the booking by ref if the actor may act on it.
+func (s *Service) authorize(ctx context.Context, ext sqlx.ExtContext, ref string, actor Actor, lock string) (Booking, error) {
+	if len(ref) > 20 {
+		return Booking{}, ErrNotFound
+	}
+	b, err := bookingByRef(ctx, ext, ref, lock)
+	if err != nil {
+		return Booking{}, err
+	}
+	var ok bool
+	if actor.CoachID != 0 {
+		ok, err = events.IsHost(ctx, ext, actor.CoachID, b.EventID)
+	} else {
+		ok, err = tokenMatches(ctx, ext, b.ID, actor.Token)
+	}
+	if err != nil {
+		return Booking{}, err
+	}
+	if !ok {
+		return Booking{}, ErrNotFound
+	}
+	return b, nil
+}
+
+// Cancel cancels a live booking and returns its seats at once, offering
+// them to the waitlist. Returns ErrNotLive for a booking already ended.
+func (s *Service) Cancel(ctx context.Context, ref string, actor Actor) (Booking, error) {
+	var out Booking
+	err := s.db.InTx(ctx, func(tx *sqlx.Tx) error {
+		b, err := s.authorize(ctx, tx, ref, actor, s.db.ForUpdate())
+		if err != nil {
+			return err
+		}
+		if !b.Status.Live() {
+			return ErrNotLive
+		}
+		out, err = s.cancel(ctx, tx, b, actor.reason("cancelled"))
+		return err
+	})
+	return out, err
+}
+
+// cancel ends a live booking b (locked by the caller), releases its seats,
+// tells the attendee and hosts, and offers the seats to the waitlist.
+func (s *Service) cancel(ctx context.Context, tx *sqlx.Tx, b Booking, reason string) (Booking, error) {
+	now := s.now().UTC()
+	from := b.Status
+	b.Status, b.HoldExpiresAt, b.UpdatedAt = Cancelled, nil, now
+	b.Sequence++
+	if err := saveBooking(ctx, tx, b); err != nil {
+		return Booking{}, err
+	}
+	if err := events.ReleaseSeats(ctx, tx, b.SessionID, b.Seats); err != nil {
+		return Booking{}, err
+	}
+	if err := recordHistory(ctx, tx, b, from, reason, now); err != nil {
+		return Booking{}, err
+	}
+	if from == Confirmed {
+		d, err := s.details(ctx, tx, b)
+		if err != nil {
+			return Booking{}, err
+		}
+		for _, kind := range []NoticeKind{NoticeCancelled, NoticeCoachCancellation} {
+			if err := s.notifier.Notify(ctx, tx, Notice{Kind: kind, Booking: b, Event: d.Event, Session: d.Session}); err != nil {
+				return Booking{}, fmt.Errorf("notify %s: %w", kind, err)
+			}
+		}
+	}
+	if err := s.offerFreedSeats(ctx, tx, b.SessionID); err != nil {
+		return Booking{}, err
+	}
+	return b, nil
+}
+
+// Move moves a live booking to another date of the same event, atomically:
+// the new date's seats are taken and the old ones released in one
+// transaction, or nothing changes (ErrSoldOut, ErrRegistrationClosed).
+func (s *Service) Move(ctx context.Context, ref string, actor Actor, toSessionID int64) (Booking, error) {
+	var out Booking
+	err := s.db.InTx(ctx, func(tx *sqlx.Tx) error {
+		b, err := s.authorize(ctx, tx, ref, actor, s.db.ForUpdate())
+		if err != nil {
+			return err
+		}
+		if !b.Status.Live() {
+			return ErrNotLive
+		}
+		out, err = s.move(ctx, tx, b, toSessionID, actor.reason("moved"))
+		return err
+	})
+	return out, err
+}
+
+func (s *Service) move(ctx context.Context, tx *sqlx.Tx, b Booking, toSessionID int64, reason string) (Booking, error) {
+	if toSessionID == b.SessionID {
+		return Booking{}, (&fault.Fields{"session_id": "is the date already booked"}).Err()
+	}
+	to, event, err := s.openSession(ctx, tx, toSessionID)
+	if err != nil {
+		return Booking{}, err
+	}
+	if to.EventID != b.EventID {
+		return Booking{}, (&fault.Fields{"session_id": "must be a date of the same event"}).Err()
+	}
+	if ref, err := liveRef(ctx, tx, liveKey(to.ID, b.Email)); err != nil {
+		return Booking{}, err
+	} else if ref != "" {
+		return Booking{}, ErrAlreadyBooked
+	}
+	// Touch the two session rows in id order so two opposite moves cannot
+	// deadlock on PostgreSQL.
+	if err := s.swapSeats(ctx, tx, b.SessionID, to.ID, b.Seats); err != nil {
+		return Booking{}, err
+	}
+	previous, err := events.SessionByID(ctx, tx, b.SessionID)
+	if err != nil {
+		return Booking{}, err
+	}
+	now := s.now().UTC()
+	b.SessionID, b.UpdatedAt = to.ID, now
+	b.Sequence++
+	if err := saveBooking(ctx, tx, b); err != nil {
+		return Booking{}, err
+	}
+	if err := recordHistory(ctx, tx, b, b.Status, fmt.Sprintf("%s from session %d", reason, previous.ID), now); err != nil {
+		return Booking{}, err
+	}
+	if b.Status == Confirmed {
+		token, err := s.mintToken(ctx, tx, b.ID)
+		if err != nil {
+			return Booking{}, err
+		}
+		n := Notice{Kind: NoticeMoved, Booking: b, Event: event, Session: to, Previous: &previous, ManageURL: s.ManageURL(b.Ref, token)}
+		if err := s.notifier.Notify(ctx, tx, n); err != nil {
+			return Booking{}, fmt.Errorf("notify moved: %w", err)
+		}
+	}
+	if err := s.offerFreedSeats(ctx, tx, previous.ID); err != nil {
+		return Booking{}, err
+	}
+	return b, nil
+}
+
+func (s *Service) swapSeats(ctx context.Context, tx *sqlx.Tx, from, to int64, seats int) error {
+	take := func() error {
+		ok, err := events.TakeSeats(ctx, tx, to, seats)
+		if err != nil {
+			return err
+		}
+		if !ok {
+			return ErrSoldOut
+		}
+		return nil
+	}
+	release := func() error { return events.ReleaseSeats(ctx, tx, from, seats) }
+	first, second := take, release
+	if from < to {
+		first, second = release, take
+	}
+	if err := first(); err != nil {
+		return err
+	}
+	return second()
+}
+
+// SessionBookings lists a date's bookings for a coach who hosts its event,
+// oldest first; another coach gets ErrNotFound.
+func (s *Service) SessionBookings(ctx context.Context, coachID, sessionID int64) ([]Booking, error) {
+	sess, err := events.SessionByID(ctx, s.db, sessionID)
+	if err != nil {
+		return nil, err
+	}
+	if ok, err := events.IsHost(ctx, s.db, coachID, sess.EventID); err != nil {
+		return nil, err
+	} else if !ok {
+		return nil, events.ErrNotFound
+	}
+	var list []Booking
+	err = s.db.SelectContext(ctx, &list, s.db.Rebind(`SELECT `+bookingColumns+` FROM bookings WHERE session_id = ? ORDER BY created_at, id`), sessionID)
+	if err != nil {
+		return nil, fmt.Errorf("list bookings: %w", err)
+	}
+	return list, nil
+}
+

@@ -1,0 +1,299 @@
+package booking
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/jmoiron/sqlx"
+
+	"github.com/roster-app/roster/events"
+	"github.com/roster-app/roster/fault"
+	"github.com/roster-app/roster/sqldb"
+)
+
+// Errors returned by the service; web maps their codes to statuses.
+var (
+	ErrNotFound           = fault.New(fault.NotFound, "booking not found")
+	ErrSoldOut            = fault.New(fault.SoldOut, "not enough seats left on this date")
+	ErrRegistrationClosed = fault.New(fault.RegistrationClosed, "registration for this date is closed")
+	ErrHoldExpired        = fault.New(fault.HoldExpired, "the seats held for this booking were released; please book again")
+	ErrNotLive            = fault.New(fault.Conflict, "this booking is no longer active")
+	ErrAlreadyBooked      = fault.New(fault.AlreadyBooked, "this email already has a booking for this date; its confirmation email has the link to manage it")
+	ErrIdempotencyReuse   = &fault.Error{Code: fault.Conflict, Message: "this Idempotency-Key was used with a different request",
+		Fields: map[string]string{"Idempotency-Key": "was used with a different request"}}
+)
+
+// Config tunes the service.
+type Config struct {
+	BaseURL       string        // for manage and claim links
+	HoldDuration  time.Duration // how long a paid booking's seats are held for payment; default 30 minutes
+	OfferDuration time.Duration // how long a waitlist offer stands; default 12 hours
+	MaxSeats      int           // seats one booking may take; default 10
+}
+
+func (c Config) withDefaults() Config {
+	if c.HoldDuration <= 0 {
+		c.HoldDuration = 30 * time.Minute
+	}
+	if c.OfferDuration <= 0 {
+		c.OfferDuration = 12 * time.Hour
+	}
+	if c.MaxSeats <= 0 {
+		c.MaxSeats = 10
+	}
+	return c
+}
+
+// Service books seats.
+type Service struct {
+	db       *sqldb.DB
+	notifier Notifier
+	cfg      Config
+	now      func() time.Time
+}
+
+// NewService returns a booking service; notifier receives every notice
+// inside the transaction that causes it.
+func NewService(db *sqldb.DB, notifier Notifier, cfg Config, now func() time.Time) *Service {
+	return &Service{db: db, notifier: notifier, cfg: cfg.withDefaults(), now: now}
+}
+
+// Request is what an attendee asks for.
+type Request struct {
+	SessionID int64
+	Name      string
+	Email     string
+	Seats     int
+	Answers   Answers
+	// FormNonce is the one-time token of the HTML form; a second submission
+	// of the same form answers with the first booking.
+	FormNonce string
+	// IdempotencyKey is the API client's key; the same key with the same
+	// request answers with the first booking for 24 hours.
+	IdempotencyKey string
+}
+
+// Result is a booking and the secret that manages it.
+type Result struct {
+	Booking Booking
+	// Token is a new manage token; only its hash is stored.
+	Token string
+	// Replayed is true when the request repeated an earlier one.
+	Replayed bool
+}
+
+// ManageURL returns the attendee's self-service link.
+func (s *Service) ManageURL(ref, token string) string {
+	return s.cfg.BaseURL + "/bookings/" + ref + "?t=" + token
+}
+
+// MaxSeats is the most seats one booking may take.
+func (s *Service) MaxSeats() int { return s.cfg.MaxSeats }
+
+func (r *Request) normalize() {
+	r.Name = strings.TrimSpace(r.Name)
+	r.Email = strings.ToLower(strings.TrimSpace(r.Email))
+}
+
+// validate checks what can be checked without the database.
+func (r Request) validate(maxSeats int) error {
+	var f fault.Fields
+	f.Check(r.SessionID > 0, "session_id", "is required")
+	checkName(&f, "name", r.Name)
+	f.Check(events.ValidEmail(r.Email), "email", "must be an email address")
+	f.Check(r.Seats >= 1, "seats", "must be at least 1")
+	f.Check(r.Seats <= maxSeats, "seats", fmt.Sprintf("at most %d per booking", maxSeats))
+	f.Check(len(r.IdempotencyKey) <= 255, "Idempotency-Key", "must be at most 255 characters")
+	f.Check(len(r.FormNonce) <= 100, "form_token", "is not valid")
+	return f.Err()
+}
+
+func checkName(f *fault.Fields, field, name string) {
+	f.Check(name != "", field, "is required")
+	f.Check(utf8.RuneCountInString(name) <= 200, field, "must be at most 200 characters")
+	f.Check(utf8.ValidString(name) && !strings.ContainsAny(name, "\r\n\x00"), field, "must be one line of text")
+}
+
+// hash identifies the request for idempotency checks.
+func (r Request) hash() string {
+	b, _ := json.Marshal([]any{r.SessionID, r.Name, r.Email, r.Seats, r.Answers})
+	sum := sha256.Sum256(b)
+	return hex.EncodeToString(sum[:])
+}
+
+// Reserve books seats on a session. A free event's booking is confirmed at
+// once; a paid event's is a hold (PendingPayment) that expires after the hold
+// duration unless paid. Returns ErrSoldOut when the seats do not fit,
+// ErrRegistrationClosed for a past, cancelled or unpublished date,
+// ErrAlreadyBooked when the email has a live booking for the date, and a
+// fault.Invalid error naming bad fields.
+func (s *Service) Reserve(ctx context.Context, req Request) (Result, error) {
+	req.normalize()
+	if err := req.validate(s.cfg.MaxSeats); err != nil {
+		return Result{}, err
+	}
+	for attempt := 0; ; attempt++ {
+		var res Result
+		err := s.db.InTx(ctx, func(tx *sqlx.Tx) error {
+			var err error
+			res, err = s.reserve(ctx, tx, req)
+			return err
+		})
+		if !sqldb.IsUniqueViolation(err) || attempt == 3 {
+			return res, err
+		}
+		// A concurrent request won a race for a unique value: the same
+		// idempotency key or form, the same person and date, or (rarely) the
+		// same random ref. The next attempt sees which and answers for it.
+	}
+}
+
+func (s *Service) reserve(ctx context.Context, tx *sqlx.Tx, req Request) (Result, error) {
+	if res, ok, err := s.replay(ctx, tx, req); err != nil || ok {
+		return res, err
+	}
+	sess, event, err := s.openSession(ctx, tx, req.SessionID)
+	if err != nil {
+		return Result{}, err
+	}
+	questions, err := loadQuestions(ctx, tx, event.ID)
+	if err != nil {
+		return Result{}, err
+	}
+	answers, err := validateAnswers(questions, req.Answers)
+	if err != nil {
+		return Result{}, err
+	}
+	if ref, err := liveRef(ctx, tx, liveKey(sess.ID, req.Email)); err != nil {
+		return Result{}, err
+	} else if ref != "" {
+		return Result{}, ErrAlreadyBooked
+	}
+	if sess.SeatsLeft() < req.Seats {
+		return Result{}, ErrSoldOut // a fast answer; the guarded update below is the real check
+	}
+	now := s.now().UTC()
+	b := Booking{
+		SessionID: sess.ID, EventID: event.ID, Name: req.Name, Email: req.Email, Seats: req.Seats,
+		Status: Confirmed, AmountCents: event.PriceCents * int64(req.Seats), Currency: event.Currency,
+		Answers: answers, CreatedAt: now, UpdatedAt: now,
+	}
+	if !event.Free() {
+		expires := now.Add(s.cfg.HoldDuration)
+		b.Status, b.HoldExpiresAt = PendingPayment, &expires
+	}
+	if err := insertBooking(ctx, tx, &b, event.Title, req.FormNonce); err != nil {
+		return Result{}, err
+	}
+	if req.IdempotencyKey != "" {
+		if _, err := tx.ExecContext(ctx, tx.Rebind(`INSERT INTO idempotency_keys (key, request_hash, booking_id, created_at) VALUES (?, ?, ?, ?)`),
+			req.IdempotencyKey, req.hash(), b.ID, now); err != nil {
+			return Result{}, fmt.Errorf("record idempotency key: %w", err)
+		}
+	}
+	if err := recordHistory(ctx, tx, b, "", "booked", now); err != nil {
+		return Result{}, err
+	}
+	token, err := s.mintToken(ctx, tx, b.ID)
+	if err != nil {
+		return Result{}, err
+	}
+	if b.Status == Confirmed {
+		if err := s.notifyConfirmed(ctx, tx, b, event, sess, token); err != nil {
+			return Result{}, err
+		}
+	}
+	// Take the seats last: on PostgreSQL the guarded update locks the
+	// session's row until commit, so every statement after it would make
+	// all other bookings of the date wait longer.
+	if ok, err := events.TakeSeats(ctx, tx, sess.ID, req.Seats); err != nil {
+		return Result{}, err
+	} else if !ok {
+		return Result{}, ErrSoldOut
+	}
+	return Result{Booking: b, Token: token}, nil
+}
+
+// replay finds the booking an earlier identical request made, by its
+// idempotency key or form nonce, and answers with it and a fresh token.
+func (s *Service) replay(ctx context.Context, tx *sqlx.Tx, req Request) (Result, bool, error) {
+	var bookingID int64
+	switch {
+	case req.IdempotencyKey != "":
+		var prior struct {
+			RequestHash string    `db:"request_hash"`
+			BookingID   int64     `db:"booking_id"`
+			CreatedAt   time.Time `db:"created_at"`
+		}
+		err := tx.GetContext(ctx, &prior, tx.Rebind(`SELECT request_hash, booking_id, created_at FROM idempotency_keys WHERE key = ?`), req.IdempotencyKey)
+		if isNoRows(err) {
+			return Result{}, false, nil
+		}
+		if err != nil {
+			return Result{}, false, fmt.Errorf("look up idempotency key: %w", err)
+		}
+		if s.now().Sub(prior.CreatedAt) > 24*time.Hour {
+			if _, err := tx.ExecContext(ctx, tx.Rebind(`DELETE FROM idempotency_keys WHERE key = ?`), req.IdempotencyKey); err != nil {
+				return Result{}, false, fmt.Errorf("forget old idempotency key: %w", err)
+			}
+			return Result{}, false, nil
+		}
+		if prior.RequestHash != req.hash() {
+			return Result{}, false, ErrIdempotencyReuse
+		}
+		bookingID = prior.BookingID
+	case req.FormNonce != "":
+		err := tx.GetContext(ctx, &bookingID, tx.Rebind(`SELECT id FROM bookings WHERE form_nonce = ?`), req.FormNonce)
+		if isNoRows(err) {
+			return Result{}, false, nil
+		}
+		if err != nil {
+			return Result{}, false, fmt.Errorf("look up form token: %w", err)
+		}
+	default:
+		return Result{}, false, nil
+	}
+	b, err := bookingByID(ctx, tx, bookingID, "")
+	if err != nil {
+		return Result{}, false, err
+	}
+	token, err := s.mintToken(ctx, tx, b.ID)
+	if err != nil {
+		return Result{}, false, err
+	}
+	return Result{Booking: b, Token: token, Replayed: true}, true, nil
+}
+
+// openSession returns a session and its event if the session can be booked
+// now, else ErrRegistrationClosed (or ErrNotFound for an unknown session).
+func (s *Service) openSession(ctx context.Context, ext sqlx.ExtContext, sessionID int64) (events.Session, events.Event, error) {
+	sess, err := events.SessionByID(ctx, ext, sessionID)
+	if err != nil {
+		return events.Session{}, events.Event{}, notFoundAs(err, fault.New(fault.NotFound, "no such date"))
+	}
+	event, err := events.LoadEvent(ctx, ext, sess.EventID)
+	if err != nil {
+		return events.Session{}, events.Event{}, err
+	}
+	closesAt := sess.StartsAt.Add(-time.Duration(event.RegistrationCutoffMinutes) * time.Minute)
+	if event.Status != events.Published || sess.Status != events.Scheduled || !s.now().Before(closesAt) {
+		return events.Session{}, events.Event{}, ErrRegistrationClosed
+	}
+	return sess, event, nil
+}
+
+func (s *Service) notifyConfirmed(ctx context.Context, tx *sqlx.Tx, b Booking, e events.Event, sess events.Session, token string) error {
+	for _, kind := range []NoticeKind{NoticeConfirmed, NoticeCoachNewBooking} {
+		n := Notice{Kind: kind, Booking: b, Event: e, Session: sess, ManageURL: s.ManageURL(b.Ref, token)}
+		if err := s.notifier.Notify(ctx, tx, n); err != nil {
+			return fmt.Errorf("notify %s: %w", kind, err)
+		}
+	}
+	return nil
+}

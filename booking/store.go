@@ -1,0 +1,200 @@
+package booking
+
+import (
+	"context"
+	"crypto/rand"
+	"crypto/subtle"
+	"database/sql"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/jmoiron/sqlx"
+
+	"github.com/roster-app/roster/events"
+)
+
+// The helpers here take a transaction or any sqlx.ExtContext; the exported
+// service methods own the transactions.
+
+func liveKey(sessionID int64, email string) string {
+	return fmt.Sprintf("%d:%s", sessionID, email)
+}
+
+func liveRef(ctx context.Context, ext sqlx.ExtContext, key string) (string, error) {
+	var ref string
+	err := sqlx.GetContext(ctx, ext, &ref, ext.Rebind(`SELECT ref FROM bookings WHERE live_key = ?`), key)
+	if isNoRows(err) {
+		return "", nil
+	}
+	if err != nil {
+		return "", fmt.Errorf("look up live booking: %w", err)
+	}
+	return ref, nil
+}
+
+type bookingRow struct {
+	Booking
+	LiveKey   *string `db:"live_key"`
+	FormNonce *string `db:"form_nonce"`
+}
+
+func insertBooking(ctx context.Context, ext sqlx.ExtContext, b *Booking, title, formNonce string) error {
+	b.Ref = newRef(title)
+	row := bookingRow{Booking: *b}
+	if b.Status.Live() {
+		key := liveKey(b.SessionID, b.Email)
+		row.LiveKey = &key
+	}
+	if formNonce != "" {
+		row.FormNonce = &formNonce
+	}
+	q, args, err := sqlx.Named(`
+		INSERT INTO bookings (ref, session_id, event_id, name, email, seats, status, live_key, form_nonce,
+			amount_cents, currency, hold_expires_at, payment_ref, payment_intent, refunded_cents, answers, sequence,
+			created_at, updated_at)
+		VALUES (:ref, :session_id, :event_id, :name, :email, :seats, :status, :live_key, :form_nonce,
+			:amount_cents, :currency, :hold_expires_at, :payment_ref, :payment_intent, :refunded_cents, :answers, :sequence,
+			:created_at, :updated_at)
+		RETURNING id`, row)
+	if err != nil {
+		return err
+	}
+	if err := sqlx.GetContext(ctx, ext, &b.ID, ext.Rebind(q), args...); err != nil {
+		return fmt.Errorf("insert booking: %w", err)
+	}
+	return nil
+}
+
+// saveBooking writes a booking's mutable fields, keeping live_key in step
+// with its status.
+func saveBooking(ctx context.Context, ext sqlx.ExtContext, b Booking) error {
+	row := bookingRow{Booking: b}
+	if b.Status.Live() {
+		key := liveKey(b.SessionID, b.Email)
+		row.LiveKey = &key
+	}
+	q, args, err := sqlx.Named(`
+		UPDATE bookings SET session_id = :session_id, status = :status, live_key = :live_key,
+			hold_expires_at = :hold_expires_at, payment_ref = :payment_ref, payment_intent = :payment_intent,
+			refunded_cents = :refunded_cents, sequence = :sequence, updated_at = :updated_at
+		WHERE id = :id`, row)
+	if err != nil {
+		return err
+	}
+	if _, err := ext.ExecContext(ctx, ext.Rebind(q), args...); err != nil {
+		return fmt.Errorf("save booking %s: %w", b.Ref, err)
+	}
+	return nil
+}
+
+// bookingByID reads a booking; lock is sqldb's ForUpdate clause or "".
+func bookingByID(ctx context.Context, ext sqlx.ExtContext, id int64, lock string) (Booking, error) {
+	var b Booking
+	err := sqlx.GetContext(ctx, ext, &b, ext.Rebind(`SELECT `+bookingColumns+` FROM bookings WHERE id = ?`+lock), id)
+	if isNoRows(err) {
+		return Booking{}, ErrNotFound
+	}
+	if err != nil {
+		return Booking{}, fmt.Errorf("booking %d: %w", id, err)
+	}
+	return b, nil
+}
+
+func bookingByRef(ctx context.Context, ext sqlx.ExtContext, ref, lock string) (Booking, error) {
+	var b Booking
+	err := sqlx.GetContext(ctx, ext, &b, ext.Rebind(`SELECT `+bookingColumns+` FROM bookings WHERE ref = ?`+lock), strings.ToUpper(ref))
+	if isNoRows(err) {
+		return Booking{}, ErrNotFound
+	}
+	if err != nil {
+		return Booking{}, fmt.Errorf("booking %s: %w", ref, err)
+	}
+	return b, nil
+}
+
+const bookingColumns = `id, ref, session_id, event_id, name, email, seats, status, amount_cents, currency,
+	hold_expires_at, payment_ref, payment_intent, refunded_cents, answers, sequence, created_at, updated_at`
+
+func recordHistory(ctx context.Context, ext sqlx.ExtContext, b Booking, from Status, reason string, at time.Time) error {
+	_, err := ext.ExecContext(ctx, ext.Rebind(`
+		INSERT INTO booking_history (booking_id, session_id, from_status, to_status, reason, at) VALUES (?, ?, ?, ?, ?, ?)`),
+		b.ID, b.SessionID, string(from), string(b.Status), reason, at)
+	if err != nil {
+		return fmt.Errorf("record history of %s: %w", b.Ref, err)
+	}
+	return nil
+}
+
+// mintToken stores the hash of a new 128-bit-plus manage token and returns
+// the token. A booking may hold several: each email that links to the
+// booking carries its own.
+func (s *Service) mintToken(ctx context.Context, ext sqlx.ExtContext, bookingID int64) (string, error) {
+	token := events.RandomString(24) // 192 bits
+	_, err := ext.ExecContext(ctx, ext.Rebind(`INSERT INTO booking_tokens (booking_id, token_hash, created_at) VALUES (?, ?, ?)`),
+		bookingID, events.HashToken(token), s.now().UTC())
+	if err != nil {
+		return "", fmt.Errorf("store manage token: %w", err)
+	}
+	return token, nil
+}
+
+// tokenMatches reports whether token manages the booking, comparing hashes
+// in constant time.
+func tokenMatches(ctx context.Context, ext sqlx.ExtContext, bookingID int64, token string) (bool, error) {
+	if token == "" || len(token) > 100 {
+		return false, nil
+	}
+	var hashes []string
+	if err := sqlx.SelectContext(ctx, ext, &hashes, ext.Rebind(`SELECT token_hash FROM booking_tokens WHERE booking_id = ?`), bookingID); err != nil {
+		return false, fmt.Errorf("check manage token: %w", err)
+	}
+	want := []byte(events.HashToken(token))
+	match := 0
+	for _, h := range hashes {
+		match |= subtle.ConstantTimeCompare([]byte(h), want)
+	}
+	return match == 1, nil
+}
+
+// refAlphabet has no 0/O/1/I, so a ref read aloud or copied by hand is
+// unambiguous.
+const refAlphabet = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"
+
+// newRef returns a short reference such as CCL-7KQ2M9: the event's initials
+// and six random characters (30 bits).
+func newRef(title string) string {
+	prefix := initials(title)
+	b := make([]byte, 6)
+	if _, err := rand.Read(b); err != nil {
+		panic(fmt.Sprintf("crypto/rand: %v", err))
+	}
+	for i := range b {
+		b[i] = refAlphabet[int(b[i])%len(refAlphabet)]
+	}
+	return prefix + "-" + string(b)
+}
+
+func initials(title string) string {
+	var out []byte
+	for _, word := range strings.Split(strings.ToUpper(events.Slugify(title)), "-") {
+		if word != "" && len(out) < 3 && word[0] >= 'A' && word[0] <= 'Z' {
+			out = append(out, word[0])
+		}
+	}
+	if len(out) == 0 {
+		return "RST"
+	}
+	return string(out)
+}
+
+func isNoRows(err error) bool { return errors.Is(err, sql.ErrNoRows) }
+
+// notFoundAs replaces a not-found error from another package with ours.
+func notFoundAs(err error, replacement error) error {
+	if errors.Is(err, events.ErrNotFound) {
+		return replacement
+	}
+	return err
+}

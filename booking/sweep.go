@@ -1,0 +1,108 @@
+package booking
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/jmoiron/sqlx"
+
+	"github.com/roster-app/roster/events"
+)
+
+// sweepBatch bounds the work of one sweep.
+const sweepBatch = 100
+
+// ExpireHolds releases the seats of holds whose time ran out and offers them
+// to the waitlist. Each hold is expired in its own transaction with a
+// guarded update, so several sweepers (several server processes) can run
+// at once and each hold is released exactly once. Returns how many this
+// call expired.
+func (s *Service) ExpireHolds(ctx context.Context) (int, error) {
+	var ids []int64
+	err := s.db.SelectContext(ctx, &ids, s.db.Rebind(`SELECT id FROM bookings
+		WHERE status = 'pending_payment' AND hold_expires_at <= ? ORDER BY hold_expires_at LIMIT ?`), s.now().UTC(), sweepBatch)
+	if err != nil {
+		return 0, fmt.Errorf("find expired holds: %w", err)
+	}
+	expired := 0
+	for _, id := range ids {
+		err := s.db.InTx(ctx, func(tx *sqlx.Tx) error {
+			b, err := bookingByID(ctx, tx, id, s.db.ForUpdate())
+			if err != nil {
+				return err
+			}
+			if b.Status != PendingPayment || b.HoldExpiresAt == nil || b.HoldExpiresAt.After(s.now()) {
+				return nil // paid, cancelled or swept by another process meanwhile
+			}
+			if err := s.expireHold(ctx, tx, b); err != nil {
+				return err
+			}
+			expired++
+			return nil
+		})
+		if err != nil {
+			return expired, fmt.Errorf("expire hold %d: %w", id, err)
+		}
+	}
+	return expired, nil
+}
+
+func (s *Service) expireHold(ctx context.Context, tx *sqlx.Tx, b Booking) error {
+	now := s.now().UTC()
+	b.Status, b.UpdatedAt = Expired, now
+	if err := saveBooking(ctx, tx, b); err != nil {
+		return err
+	}
+	if err := events.ReleaseSeats(ctx, tx, b.SessionID, b.Seats); err != nil {
+		return err
+	}
+	if err := recordHistory(ctx, tx, b, PendingPayment, "hold expired", now); err != nil {
+		return err
+	}
+	return s.offerFreedSeats(ctx, tx, b.SessionID)
+}
+
+// ExpireOffers ends waitlist offers nobody claimed in time, releasing their
+// seats to the next in line. Safe to run in several processes at once.
+func (s *Service) ExpireOffers(ctx context.Context) (int, error) {
+	var ids []int64
+	err := s.db.SelectContext(ctx, &ids, s.db.Rebind(`SELECT id FROM waitlist
+		WHERE status = 'offered' AND offer_expires_at <= ? ORDER BY offer_expires_at LIMIT ?`), s.now().UTC(), sweepBatch)
+	if err != nil {
+		return 0, fmt.Errorf("find expired offers: %w", err)
+	}
+	expired := 0
+	for _, id := range ids {
+		err := s.db.InTx(ctx, func(tx *sqlx.Tx) error {
+			var entry WaitlistEntry
+			if err := tx.GetContext(ctx, &entry, tx.Rebind(`SELECT `+waitlistColumns+` FROM waitlist WHERE id = ?`+s.db.ForUpdate()), id); err != nil {
+				return fmt.Errorf("load offer: %w", err)
+			}
+			if entry.Status != Offered || entry.OfferExpiresAt == nil || entry.OfferExpiresAt.After(s.now()) {
+				return nil
+			}
+			now := s.now().UTC()
+			if _, err := tx.ExecContext(ctx, tx.Rebind(`UPDATE waitlist SET status = 'offer_expired', live_key = NULL, updated_at = ? WHERE id = ?`), now, id); err != nil {
+				return fmt.Errorf("expire offer: %w", err)
+			}
+			if err := events.ReleaseSeats(ctx, tx, entry.SessionID, entry.Seats); err != nil {
+				return err
+			}
+			expired++
+			return s.offerFreedSeats(ctx, tx, entry.SessionID)
+		})
+		if err != nil {
+			return expired, fmt.Errorf("expire offer %d: %w", id, err)
+		}
+	}
+	return expired, nil
+}
+
+// Sweep runs both sweeps once.
+func (s *Service) Sweep(ctx context.Context) error {
+	if _, err := s.ExpireHolds(ctx); err != nil {
+		return err
+	}
+	_, err := s.ExpireOffers(ctx)
+	return err
+}
