@@ -182,7 +182,6 @@ func TestConcurrency(t *testing.T) {
 	})
 }
 
-
 // BenchmarkReserve books one seat per iteration (b.RunParallel, so as many
 // clients as GOMAXPROCS×parallelism) on a date that never sells out, on the
 // database ROSTER_TEST_POSTGRES selects.

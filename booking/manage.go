@@ -240,4 +240,3 @@ func (s *Service) SessionBookings(ctx context.Context, coachID, sessionID int64)
 	}
 	return list, nil
 }
-
