@@ -126,3 +126,6 @@ type errorPage struct {
 
 // Title is the page title of an error page.
 func (p errorPage) Title() string { return http.StatusText(p.Status) }
+
+// asFault finds the *fault.Error in err's chain.
+func asFault(err error, target **fault.Error) bool { return errors.As(err, target) }

@@ -97,16 +97,3 @@ func (s *Server) homePage(c echo.Context) error {
 	}
 	return s.render(c, http.StatusOK, "home.html", data)
 }
-
-type eventData struct {
-	Title string
-	Event eventView
-}
-
-func (s *Server) eventPage(c echo.Context) error {
-	e, err := s.events.PublicEvent(c.Request().Context(), c.Param("slug"))
-	if err != nil {
-		return err
-	}
-	return s.render(c, http.StatusOK, "event.html", eventData{Title: e.Title, Event: newEventView(e, s.now())})
-}

@@ -19,11 +19,23 @@ func (s *Server) routes() {
 	// Public pages.
 	e.GET("/", s.homePage)
 	e.GET("/events/:slug", s.eventPage)
+	e.POST("/events/:slug/book", s.bookFromPage)
+	e.POST("/events/:slug/sessions/:id/waitlist", s.joinWaitlistFromPage)
+	e.GET("/bookings/:ref", s.bookingPage)
+	e.POST("/bookings/:ref/cancel", s.cancelFromPage)
+	e.POST("/bookings/:ref/move", s.moveFromPage)
+	e.GET("/waitlist/:id/claim", s.claimOfferPage)
+	e.POST("/waitlist/:id/claim", s.claimOffer)
 
 	// Public JSON API.
 	api := e.Group("/api/v1")
 	api.GET("/events", s.apiListEvents)
 	api.GET("/events/:slug", s.apiGetEvent)
+	api.POST("/bookings", s.apiCreateBooking)
+	api.GET("/bookings/:ref", s.apiGetBooking)
+	api.POST("/bookings/:ref/cancel", s.apiCancelBooking)
+	api.POST("/bookings/:ref/move", s.apiMoveBooking)
+	api.POST("/sessions/:id/waitlist", s.apiJoinWaitlist)
 
 	// Coach JSON API: every route needs a coach API token, and each handler
 	// acts only on events that coach hosts.
@@ -38,4 +50,10 @@ func (s *Server) routes() {
 	admin.POST("/events/:slug/sessions", s.apiAdminAddSession)
 	admin.PATCH("/sessions/:id", s.apiAdminUpdateSession)
 	admin.POST("/sessions/:id/cancel", s.apiAdminCancelSession)
+	admin.GET("/events/:slug/questions", s.apiAdminGetQuestions)
+	admin.PUT("/events/:slug/questions", s.apiAdminSetQuestions)
+	admin.GET("/sessions/:id/bookings", s.apiAdminSessionBookings)
+	admin.GET("/sessions/:id/waitlist", s.apiAdminSessionWaitlist)
+	admin.POST("/bookings/:ref/cancel", s.apiAdminCancelBooking)
+	admin.POST("/bookings/:ref/move", s.apiAdminMoveBooking)
 }

@@ -12,6 +12,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"github.com/roster-app/roster/booking"
 	"github.com/roster-app/roster/events"
 	"github.com/roster-app/roster/sqldb"
 )
@@ -24,10 +25,11 @@ type Config struct {
 
 // Deps are the services the handlers call.
 type Deps struct {
-	DB     *sqldb.DB
-	Events *events.Service
-	Log    *slog.Logger
-	Now    func() time.Time
+	DB      *sqldb.DB
+	Events  *events.Service
+	Booking *booking.Service
+	Log     *slog.Logger
+	Now     func() time.Time
 }
 
 // Server serves Roster's pages and API.
@@ -35,6 +37,7 @@ type Server struct {
 	cfg     Config
 	db      *sqldb.DB
 	events  *events.Service
+	booking *booking.Service
 	log     *slog.Logger
 	now     func() time.Time
 	echo    *echo.Echo
@@ -53,7 +56,7 @@ func New(cfg Config, deps Deps) (*Server, error) {
 		return nil, fmt.Errorf("load templates: %w", err)
 	}
 	s := &Server{
-		cfg: cfg, db: deps.DB, events: deps.Events, log: deps.Log, now: deps.Now,
+		cfg: cfg, db: deps.DB, events: deps.Events, booking: deps.Booking, log: deps.Log, now: deps.Now,
 		echo: echo.New(), views: v, metrics: newMetrics(deps.DB),
 	}
 	s.echo.HideBanner, s.echo.HidePort = true, true

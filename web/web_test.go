@@ -11,6 +11,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/jmoiron/sqlx"
+
+	"github.com/roster-app/roster/booking"
 	"github.com/roster-app/roster/events"
 	"github.com/roster-app/roster/sqldb/sqldbtest"
 	"github.com/roster-app/roster/web"
@@ -34,9 +37,10 @@ func newEnv(t *testing.T) *env {
 	db := sqldbtest.MustOpenDB(t)
 	clock := func() time.Time { return now }
 	svc := events.NewService(db, clock)
+	bookings := booking.NewService(db, discardNotices{}, booking.Config{BaseURL: "http://roster.test"}, clock)
 	logs := &strings.Builder{}
 	handler, err := web.New(web.Config{BaseURL: "http://roster.test"}, web.Deps{
-		DB: db, Events: svc, Log: slog.New(slog.NewJSONHandler(logs, nil)), Now: clock,
+		DB: db, Events: svc, Booking: bookings, Log: slog.New(slog.NewJSONHandler(logs, nil)), Now: clock,
 	})
 	if err != nil {
 		t.Fatal(err)
@@ -56,6 +60,12 @@ func newEnv(t *testing.T) *env {
 	}
 	return e
 }
+
+// discardNotices stands in for the notify package, which is tested against
+// a real SMTP server on its own.
+type discardNotices struct{}
+
+func (discardNotices) Notify(context.Context, *sqlx.Tx, booking.Notice) error { return nil }
 
 func mustCoach(t *testing.T, svc *events.Service, email, name string) events.Coach {
 	t.Helper()

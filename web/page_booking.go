@@ -1,0 +1,101 @@
+package web
+
+import (
+	"net/http"
+	"net/url"
+	"strconv"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/roster-app/roster/booking"
+	"github.com/roster-app/roster/fault"
+)
+
+type bookingPageData struct {
+	Title      string
+	Booking    booking.Booking
+	Event      eventView
+	Date       dateView
+	Token      string
+	Amount     string
+	HoldUntil  string
+	OtherDates []dateView
+	Notice     string
+	Error      string
+}
+
+// Live reports whether the booking still holds seats.
+func (d bookingPageData) Live() bool { return d.Booking.Status.Live() }
+
+func (s *Server) bookingPage(c echo.Context) error {
+	return s.renderBookingPage(c, http.StatusOK, c.QueryParam("t"), noticeFor(c.QueryParam("done")), "")
+}
+
+func noticeFor(done string) string {
+	switch done {
+	case "cancelled":
+		return "Your booking is cancelled and your seats are released."
+	case "moved":
+		return "Your booking is moved. We've emailed you an updated calendar invite."
+	}
+	return ""
+}
+
+func (s *Server) renderBookingPage(c echo.Context, status int, token, notice, problem string) error {
+	d, err := s.booking.Get(c.Request().Context(), c.Param("ref"), booking.Actor{Token: token})
+	if err != nil {
+		return err
+	}
+	now := s.now()
+	ev := newEventView(d.Event, now)
+	data := bookingPageData{
+		Title: "Booking " + d.Booking.Ref, Booking: d.Booking, Event: ev, Token: token,
+		Date: newDateView(d.Session, d.Event.Zone(), now), Amount: FormatMoney(d.Booking.AmountCents, d.Booking.Currency),
+		Notice: notice, Error: problem,
+	}
+	if d.Booking.HoldExpiresAt != nil {
+		data.HoldUntil = d.Booking.HoldExpiresAt.In(d.Event.Zone()).Format("15:04 MST on Mon 2 Jan")
+	}
+	for _, date := range ev.Dates {
+		if date.ID != d.Session.ID && date.Open() && date.SeatsLeft >= d.Booking.Seats {
+			data.OtherDates = append(data.OtherDates, date)
+		}
+	}
+	c.Response().Header().Set("Cache-Control", "no-store")
+	c.Response().Header().Set("Referrer-Policy", "no-referrer") // the URL holds the manage token
+	return s.render(c, status, "booking.html", data)
+}
+
+func (s *Server) cancelFromPage(c echo.Context) error {
+	token := c.FormValue("t")
+	_, err := s.booking.Cancel(c.Request().Context(), c.Param("ref"), booking.Actor{Token: token})
+	if err != nil {
+		return s.bookingActionError(c, token, err)
+	}
+	return c.Redirect(http.StatusSeeOther, "/bookings/"+c.Param("ref")+"?t="+url.QueryEscape(token)+"&done=cancelled")
+}
+
+func (s *Server) moveFromPage(c echo.Context) error {
+	token := c.FormValue("t")
+	to, err := strconv.ParseInt(c.FormValue("session_id"), 10, 64)
+	if err != nil {
+		return s.bookingActionError(c, token, (&fault.Fields{"session_id": "choose a date"}).Err())
+	}
+	if _, err := s.booking.Move(c.Request().Context(), c.Param("ref"), booking.Actor{Token: token}, to); err != nil {
+		return s.bookingActionError(c, token, err)
+	}
+	return c.Redirect(http.StatusSeeOther, "/bookings/"+c.Param("ref")+"?t="+url.QueryEscape(token)+"&done=moved")
+}
+
+// bookingActionError shows a failed cancel or move on the booking page.
+func (s *Server) bookingActionError(c echo.Context, token string, err error) error {
+	var fe *fault.Error
+	if !asFault(err, &fe) || fe.Code == fault.NotFound || statusOf(fe.Code) >= 500 {
+		return err
+	}
+	message := fe.Message
+	for _, m := range fe.Fields {
+		message = m
+	}
+	return s.renderBookingPage(c, statusOf(fe.Code), token, "", message)
+}

@@ -1,0 +1,100 @@
+package web
+
+import (
+	"net/http"
+	"strconv"
+	"strings"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/roster-app/roster/booking"
+	"github.com/roster-app/roster/events"
+	"github.com/roster-app/roster/fault"
+)
+
+type waitlistPageData struct {
+	Title   string
+	Event   eventView
+	Date    dateView
+	Entry   booking.WaitlistEntry
+	Token   string
+	Expires string
+	Claim   bool // an offer to claim rather than a place in line
+}
+
+func (s *Server) joinWaitlistFromPage(c echo.Context) error {
+	ctx := c.Request().Context()
+	e, err := s.events.PublicEvent(ctx, c.Param("slug"))
+	if err != nil {
+		return err
+	}
+	id, err := idParam(c, "id")
+	if err != nil {
+		return err
+	}
+	form, err := c.FormParams()
+	if err != nil {
+		return malformed("body", "must be a form")
+	}
+	seats, convErr := strconv.Atoi(strings.TrimSpace(form.Get("seats")))
+	if convErr != nil {
+		return s.renderEventPage(c, http.StatusUnprocessableEntity, e, bookForm{Values: form, Errors: map[string]string{"waitlist.seats": "must be a whole number"}})
+	}
+	entry, err := s.booking.JoinWaitlist(ctx, id, form.Get("name"), form.Get("email"), seats)
+	if err != nil {
+		var fe *fault.Error
+		if asFault(err, &fe) && statusOf(fe.Code) < 500 && fe.Code != fault.NotFound {
+			errs := map[string]string{}
+			for k, v := range fe.Fields {
+				errs["waitlist."+k] = v
+			}
+			return s.renderEventPage(c, statusOf(fe.Code), e, bookForm{Values: form, Errors: errs, Error: fe.Message})
+		}
+		return err
+	}
+	return s.renderWaitlist(c, e, entry, "", false)
+}
+
+func (s *Server) renderWaitlist(c echo.Context, e events.Event, entry booking.WaitlistEntry, token string, claim bool) error {
+	data := waitlistPageData{Title: "Waitlist · " + e.Title, Event: newEventView(e, s.now()), Entry: entry, Token: token, Claim: claim}
+	for _, sess := range e.Sessions {
+		if sess.ID == entry.SessionID {
+			data.Date = newDateView(sess, e.Zone(), s.now())
+		}
+	}
+	if entry.OfferExpiresAt != nil {
+		data.Expires = entry.OfferExpiresAt.In(e.Zone()).Format("15:04 MST on Mon 2 Jan")
+	}
+	c.Response().Header().Set("Cache-Control", "no-store")
+	return s.render(c, http.StatusOK, "waitlist.html", data)
+}
+
+func (s *Server) claimOfferPage(c echo.Context) error {
+	id, err := idParam(c, "id")
+	if err != nil {
+		return err
+	}
+	token := c.QueryParam("t")
+	entry, err := s.booking.Offer(c.Request().Context(), id, token)
+	if err != nil {
+		return err
+	}
+	e, err := s.events.EventByID(c.Request().Context(), entry.EventID)
+	if err != nil {
+		return err
+	}
+	c.Response().Header().Set("Referrer-Policy", "no-referrer")
+	return s.renderWaitlist(c, e, entry, token, true)
+}
+
+func (s *Server) claimOffer(c echo.Context) error {
+	id, err := idParam(c, "id")
+	if err != nil {
+		return err
+	}
+	res, err := s.booking.ClaimOffer(c.Request().Context(), id, c.FormValue("t"))
+	if err != nil {
+		return err
+	}
+	return c.Redirect(http.StatusSeeOther, s.afterBooking(res))
+}
