@@ -59,7 +59,11 @@ func (s *Server) renderEventPage(c echo.Context, status int, e events.Event, for
 	if err != nil {
 		return err
 	}
-	data := eventPageData{Title: e.Title, Event: newEventView(e, s.now()), Questions: qs, Form: form,
+	view := newEventView(e, s.now())
+	for i := range view.Dates {
+		view.Dates[i].Links = s.linksFor(e, e.Sessions[i])
+	}
+	data := eventPageData{Title: e.Title, Event: view, Questions: qs, Form: form,
 		Nonce: events.RandomString(18), MaxSeats: s.booking.MaxSeats()}
 	return s.render(c, status, "event.html", data)
 }

@@ -31,6 +31,7 @@ type dateView struct {
 	Past      bool
 	Cancelled bool
 	Full      bool
+	Links     calendarLinks
 }
 
 // Open reports whether the date can be chosen.

@@ -1,0 +1,175 @@
+package web
+
+import (
+	"fmt"
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/roster-app/roster/calendar"
+	"github.com/roster-app/roster/events"
+)
+
+// host is the base URL's host, which names calendar UIDs.
+func (s *Server) host() string {
+	u, err := url.Parse(s.cfg.BaseURL)
+	if err != nil || u.Hostname() == "" {
+		return "localhost"
+	}
+	return u.Hostname()
+}
+
+// sessionEntry is a date as a public calendar event. Its stamp is the
+// date's last change, so an unchanged file keeps its bytes and ETag.
+func (s *Server) sessionEntry(e events.Event, sess events.Session) calendar.Entry {
+	description := e.Summary
+	if description != "" {
+		description += "\n\n"
+	}
+	description += "Details and booking: " + s.cfg.BaseURL + "/events/" + e.Slug
+	entry := calendar.Entry{
+		UID: fmt.Sprintf("session-%d@%s", sess.ID, s.host()), Sequence: sess.Sequence,
+		Summary: e.Title, Description: description, Location: e.Location,
+		URL: s.cfg.BaseURL + "/events/" + e.Slug, Start: sess.StartsAt, End: sess.EndsAt,
+		Cancelled: sess.Status == events.SessionCancelled || e.Status == events.Cancelled,
+		Stamp:     latest(sess.UpdatedAt, e.UpdatedAt),
+	}
+	if len(e.Hosts) > 0 {
+		entry.Organizer = &calendar.Person{Name: e.Hosts[0].Name, Email: e.Hosts[0].Email}
+	}
+	return entry
+}
+
+func latest(a, b time.Time) time.Time {
+	if a.After(b) {
+		return a
+	}
+	return b
+}
+
+// calendarLinks are the "add to calendar" links of one date.
+type calendarLinks struct {
+	ICS, Google, Outlook, Office365 string
+}
+
+func (s *Server) linksFor(e events.Event, sess events.Session) calendarLinks {
+	entry := s.sessionEntry(e, sess)
+	return calendarLinks{
+		ICS:       fmt.Sprintf("/events/%s/sessions/%d/calendar.ics", e.Slug, sess.ID),
+		Google:    calendar.GoogleURL(entry),
+		Outlook:   calendar.OutlookURL(entry, false),
+		Office365: calendar.OutlookURL(entry, true),
+	}
+}
+
+// serveCalendar writes an iCalendar body with an ETag, answering 304 when
+// the client has it already.
+func serveCalendar(c echo.Context, filename string, body []byte, cache string) error {
+	etag := calendar.ETag(body)
+	h := c.Response().Header()
+	h.Set("ETag", etag)
+	h.Set("Cache-Control", cache)
+	h.Set("Content-Disposition", fmt.Sprintf(`attachment; filename="%s"`, filename))
+	if match := c.Request().Header.Get("If-None-Match"); match != "" && strings.Contains(match, etag) {
+		return c.NoContent(http.StatusNotModified)
+	}
+	return c.Blob(http.StatusOK, calendar.ContentType, body)
+}
+
+// sessionCalendar serves one public date as a .ics file (METHOD:PUBLISH).
+func (s *Server) sessionCalendar(c echo.Context) error {
+	id, err := idParam(c, "id")
+	if err != nil {
+		return err
+	}
+	e, err := s.events.PublicEvent(c.Request().Context(), c.Param("slug"))
+	if err != nil {
+		return err
+	}
+	for _, sess := range e.Sessions {
+		if sess.ID == id {
+			body, err := calendar.Publish(e.Title, s.sessionEntry(e, sess))
+			if err != nil {
+				return err
+			}
+			return serveCalendar(c, e.Slug+".ics", body, "public, max-age=300")
+		}
+	}
+	return events.ErrNotFound
+}
+
+// eventFeed serves every date of a public event, for subscribing.
+func (s *Server) eventFeed(c echo.Context) error {
+	e, err := s.events.PublicEvent(c.Request().Context(), c.Param("slug"))
+	if err != nil {
+		return err
+	}
+	entries := make([]calendar.Entry, 0, len(e.Sessions))
+	for _, sess := range e.Sessions {
+		entries = append(entries, s.sessionEntry(e, sess))
+	}
+	body, err := calendar.Publish(e.Title, entries...)
+	if err != nil {
+		return err
+	}
+	return serveCalendar(c, e.Slug+".ics", body, "public, max-age=300")
+}
+
+// coachFeed serves a coach's private feed of every date they host, with
+// seats booked, to the holder of their feed token.
+func (s *Server) coachFeed(c echo.Context) error {
+	ctx := c.Request().Context()
+	coach, err := s.events.Authenticate(ctx, c.QueryParam("token"), events.FeedToken)
+	if err != nil {
+		return err
+	}
+	list, err := s.events.CoachEvents(ctx, coach.ID)
+	if err != nil {
+		return err
+	}
+	var entries []calendar.Entry
+	for _, e := range list {
+		if e.Status == events.Draft {
+			continue
+		}
+		for _, sess := range e.Sessions {
+			entry := s.sessionEntry(e, sess)
+			entry.Summary = fmt.Sprintf("%s (%d/%d booked)", e.Title, sess.SeatsTaken, sess.Capacity)
+			entry.Description = fmt.Sprintf("%d of %d seats booked.\nAttendees: %s/dashboard/sessions/%d\n\n%s",
+				sess.SeatsTaken, sess.Capacity, s.cfg.BaseURL, sess.ID, entry.Description)
+			// The count changes without the date changing: stamp with now so
+			// calendars that compare DTSTAMP take the new summary.
+			entry.Stamp = s.now()
+			entries = append(entries, entry)
+		}
+	}
+	body, err := calendar.Publish(coach.Name+" · Roster", entries...)
+	if err != nil {
+		return err
+	}
+	c.Response().Header().Set("Referrer-Policy", "no-referrer")
+	return serveCalendar(c, "roster.ics", body, "private, max-age=300")
+}
+
+// apiAdminRotateFeed revokes the coach's feed links and returns a new one.
+func (s *Server) apiAdminRotateFeed(c echo.Context) error {
+	ctx := c.Request().Context()
+	coach := coachOf(c)
+	if err := s.events.RevokeTokens(ctx, coach.ID, events.FeedToken); err != nil {
+		return err
+	}
+	token, err := s.events.CreateToken(ctx, coach.ID, events.FeedToken, "feed")
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusCreated, map[string]string{"url": s.feedURL(token), "https_url": s.cfg.BaseURL + "/coaches/feed.ics?token=" + token})
+}
+
+// feedURL is the webcal:// address calendar apps subscribe to.
+func (s *Server) feedURL(token string) string {
+	base := strings.TrimPrefix(strings.TrimPrefix(s.cfg.BaseURL, "https://"), "http://")
+	return "webcal://" + base + "/coaches/feed.ics?token=" + token
+}
