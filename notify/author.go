@@ -1,0 +1,149 @@
+package notify
+
+import (
+	"fmt"
+	"log/slog"
+	"time"
+
+	"github.com/roster-app/roster/booking"
+	"github.com/roster-app/roster/calendar"
+	"github.com/roster-app/roster/events"
+)
+
+// author writes messages: it fills the templates and builds the invites
+// that BookingNotifier and Reminders enqueue.
+type author struct {
+	site   site
+	render *renderer
+	now    func() time.Time
+	log    *slog.Logger
+}
+
+func newAuthor(cfg Config, now func() time.Time, logger *slog.Logger) (*author, error) {
+	s, err := cfg.parse()
+	if err != nil {
+		return nil, err
+	}
+	r, err := newRenderer()
+	if err != nil {
+		return nil, err
+	}
+	return &author{site: s, render: r, now: now, log: orDiscard(logger)}, nil
+}
+
+// orDiscard lets callers pass a nil logger.
+func orDiscard(logger *slog.Logger) *slog.Logger {
+	if logger == nil {
+		return slog.New(slog.DiscardHandler)
+	}
+	return logger
+}
+
+// sessionView is the part of every view that describes the date.
+func (a *author) sessionView(e events.Event, s events.Session) view {
+	loc := e.Zone()
+	siteName := a.site.from.Name
+	if siteName == "" {
+		siteName = a.site.host
+	}
+	return view{
+		SiteName:  siteName,
+		SiteURL:   a.site.baseURL,
+		Event:     e.Title,
+		EventURL:  a.site.eventURL(e.Slug),
+		When:      formatWhen(s.StartsAt, s.EndsAt, loc),
+		ShortWhen: formatShortWhen(s.StartsAt, loc),
+		Location:  e.Location,
+		JoinURL:   e.OnlineURL,
+	}
+}
+
+// bookingView adds the booking's details and calendar links.
+func (a *author) bookingView(e events.Event, s events.Session, b booking.Booking, manageURL string) view {
+	v := a.sessionView(e, s)
+	v.Seats = b.Seats
+	v.Ref = b.Ref
+	v.ManageURL = manageURL
+	if b.AmountCents > 0 {
+		v.Amount = formatMoney(b.AmountCents, b.Currency)
+	}
+	// The links put URL after the description, which already holds the
+	// manage link.
+	entry := a.entry(e, s, b, manageURL, b.Sequence)
+	entry.URL = ""
+	v.GoogleURL = calendar.GoogleURL(entry)
+	v.OutlookURL = calendar.OutlookURL(entry, false)
+	return v
+}
+
+// entry is the calendar event of a booking: UID booking-<ref>@<host>, the
+// given sequence, the first host as organizer (the sender when the event
+// has none), the attendee, and a description with the join and manage
+// links.
+func (a *author) entry(e events.Event, s events.Session, b booking.Booking, manageURL string, sequence int) calendar.Entry {
+	description := fmt.Sprintf("Your booking %s for %s.", b.Ref, e.Title)
+	if e.OnlineURL != "" {
+		description += "\nJoin: " + e.OnlineURL
+	}
+	if manageURL != "" {
+		description += "\nManage, move or cancel: " + manageURL
+	}
+	location := e.Location
+	if location == "" {
+		location = e.OnlineURL
+	}
+	organizer := &calendar.Person{Name: a.site.from.Name, Email: a.site.from.Address}
+	if len(e.Hosts) > 0 {
+		organizer = &calendar.Person{Name: e.Hosts[0].Name, Email: e.Hosts[0].Email}
+	}
+	return calendar.Entry{
+		UID:         "booking-" + b.Ref + "@" + a.site.host,
+		Sequence:    sequence,
+		Summary:     e.Title,
+		Description: description,
+		Location:    location,
+		URL:         manageURL,
+		Start:       s.StartsAt,
+		End:         s.EndsAt,
+		Organizer:   organizer,
+		Attendees:   []calendar.Person{{Name: oneLine(b.Name, MaxNameLen), Email: b.Email}},
+		Stamp:       a.now(),
+	}
+}
+
+// invite writes the iCalendar file for entry: a cancellation for
+// MethodCancel, else a request. An entry the calendar package refuses (an
+// address it cannot put in a mailto: URI, say) costs the attendee the
+// attachment, not the email: the error is logged and nil returned.
+func (a *author) invite(entry calendar.Entry, method string) []byte {
+	write := calendar.Request
+	if method == MethodCancel {
+		write = calendar.Cancel
+	}
+	ics, err := write(entry)
+	if err != nil {
+		a.log.Warn("calendar invite left out of an email", "uid", entry.UID, "err", err)
+		return nil
+	}
+	return ics
+}
+
+// message renders kind with v for one recipient.
+func (a *author) message(kind Kind, key string, to person, bookingRef string, v view, ics []byte, method string) (Message, error) {
+	v.Name = oneLine(to.Name, MaxNameLen)
+	v.HasInvite = len(ics) > 0
+	out, err := a.render.render(kind, v)
+	if err != nil {
+		return Message{}, err
+	}
+	m := Message{
+		DedupeKey: key, Kind: kind, BookingRef: bookingRef,
+		To: to.Email, ToName: v.Name,
+		Subject: out.Subject, Text: out.Text, HTML: out.HTML,
+		CreatedAt: a.now(),
+	}
+	if len(ics) > 0 {
+		m.ICS, m.ICSMethod = ics, method
+	}
+	return m, nil
+}

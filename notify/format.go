@@ -1,0 +1,110 @@
+package notify
+
+import (
+	"fmt"
+	"strings"
+	"time"
+
+	"golang.org/x/text/currency"
+)
+
+// formatWhen writes a session's date and times in its event's zone, with
+// the zone's abbreviation: "Wednesday 22 September 2027, 18:00–20:00 BST".
+// A session that crosses midnight names both days; one that crosses a DST
+// change names both abbreviations.
+func formatWhen(start, end time.Time, loc *time.Location) string {
+	start, end = start.In(loc), end.In(loc)
+	const day = "Monday 2 January 2006"
+	startZone, _ := start.Zone()
+	endZone, _ := end.Zone()
+	switch {
+	case !sameDay(start, end):
+		return start.Format(day+", 15:04 MST") + " – " + end.Format(day+", 15:04 MST")
+	case startZone != endZone:
+		return start.Format(day+", 15:04 MST") + " – " + end.Format("15:04 MST")
+	default:
+		return start.Format(day+", 15:04") + "–" + end.Format("15:04 MST")
+	}
+}
+
+// formatShortWhen is the start alone, short enough for a subject line:
+// "Wed 22 Sep 2027, 18:00 BST".
+func formatShortWhen(start time.Time, loc *time.Location) string {
+	return start.In(loc).Format("Mon 2 Jan 2006, 15:04 MST")
+}
+
+// formatInstant is a moment such as a deadline, in full: "Friday 17
+// September 2027, 18:00 BST".
+func formatInstant(t time.Time, loc *time.Location) string {
+	return t.In(loc).Format("Monday 2 January 2006, 15:04 MST")
+}
+
+func sameDay(a, b time.Time) bool {
+	ay, am, ad := a.Date()
+	by, bm, bd := b.Date()
+	return ay == by && am == bm && ad == bd
+}
+
+// formatLead says how long before a session a reminder goes: "1 day",
+// "3 hours", "90 minutes".
+func formatLead(minutes int) string {
+	switch {
+	case minutes > 0 && minutes%(24*60) == 0:
+		return plural(minutes/(24*60), "day")
+	case minutes > 0 && minutes%60 == 0:
+		return plural(minutes/60, "hour")
+	default:
+		return plural(minutes, "minute")
+	}
+}
+
+func plural(n int, unit string) string {
+	if n == 1 {
+		return "1 " + unit
+	}
+	return fmt.Sprintf("%d %ss", n, unit)
+}
+
+// currencySymbols are the symbols Roster writes before an amount; other
+// currencies get their ISO code. The same table as the web package's: a
+// price must read the same on the page and in the email.
+var currencySymbols = map[string]string{
+	"GBP": "£", "USD": "$", "EUR": "€", "JPY": "¥", "INR": "₹", "AUD": "A$", "CAD": "CA$", "NZD": "NZ$", "CHF": "CHF ",
+}
+
+// formatMoney writes an amount in minor units of an ISO 4217 currency:
+// 4900 GBP is "£49.00", 500 JPY is "¥500", 123456 EUR is "€1,234.56".
+func formatMoney(minor int64, code string) string {
+	unit, err := currency.ParseISO(code)
+	if err != nil {
+		return fmt.Sprintf("%d %s", minor, code)
+	}
+	scale, _ := currency.Standard.Rounding(unit)
+	symbol, ok := currencySymbols[code]
+	if !ok {
+		symbol = code + " "
+	}
+	sign := ""
+	if minor < 0 {
+		sign, minor = "-", -minor
+	}
+	if scale == 0 {
+		return sign + symbol + groupThousands(fmt.Sprint(minor))
+	}
+	div := int64(1)
+	for range scale {
+		div *= 10
+	}
+	return fmt.Sprintf("%s%s%s.%0*d", sign, symbol, groupThousands(fmt.Sprint(minor/div)), scale, minor%div)
+}
+
+func groupThousands(digits string) string {
+	var b strings.Builder
+	for i, r := range digits {
+		if i > 0 && (len(digits)-i)%3 == 0 {
+			b.WriteByte(',')
+		}
+		b.WriteRune(r)
+	}
+	return b.String()
+}

@@ -1,0 +1,210 @@
+package notify
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/jmoiron/sqlx"
+
+	"github.com/roster-app/roster/booking"
+	"github.com/roster-app/roster/events"
+	"github.com/roster-app/roster/fault"
+)
+
+// BookingNotifier writes the emails a booking change causes into the
+// outbox, in the change's transaction. It implements booking.Notifier.
+type BookingNotifier struct {
+	author *author
+}
+
+var _ booking.Notifier = (*BookingNotifier)(nil)
+
+// NewBookingNotifier returns a notifier that dates messages and invites
+// with now. It parses every template, so it returns an error if one is
+// broken or if cfg is invalid (see Config).
+func NewBookingNotifier(cfg Config, now func() time.Time, logger *slog.Logger) (*BookingNotifier, error) {
+	a, err := newAuthor(cfg, now, logger)
+	if err != nil {
+		return nil, err
+	}
+	return &BookingNotifier{author: a}, nil
+}
+
+// Notify enqueues, in tx, the messages n causes:
+//
+//   - confirmation, cancellation, moved, late_payment_refund, hold_expired:
+//     one to the attendee, keyed booking:<ref>:<kind>, except moved, keyed
+//     booking:<ref>:moved:<sequence> since a booking may move more than
+//     once. Confirmation and moved carry an invite (METHOD:REQUEST, UID
+//     booking-<ref>@<host>, SEQUENCE the booking's); cancellation carries
+//     its cancellation (METHOD:CANCEL, the same UID, SEQUENCE one more than
+//     the booking's, so it supersedes the last invite whether or not the
+//     booking raised its sequence for the cancellation).
+//   - waitlist_offer: one to the person waiting, keyed
+//     waitlist:<entry id>:offer:<offer expiry, unix seconds>.
+//   - coach_new_booking, coach_cancellation: one to each host, keyed
+//     booking:<ref>:<kind>:<host email>.
+//
+// A notice that was already enqueued (same key) adds nothing. It returns
+// an error for an unknown kind, a waitlist offer without its entry or
+// expiry, or a message that fails Message.Validate; the caller's
+// transaction should then roll back.
+func (n *BookingNotifier) Notify(ctx context.Context, tx *sqlx.Tx, notice booking.Notice) error {
+	msgs, err := n.messages(notice)
+	if err != nil {
+		return fmt.Errorf("notify %s %s: %w", notice.Kind, notice.Booking.Ref, err)
+	}
+	for _, m := range msgs {
+		if _, err := Enqueue(ctx, tx, m); err != nil {
+			return fmt.Errorf("notify %s %s: %w", notice.Kind, notice.Booking.Ref, err)
+		}
+	}
+	return nil
+}
+
+func (n *BookingNotifier) messages(notice booking.Notice) ([]Message, error) {
+	a := n.author
+	b, e, s := notice.Booking, notice.Event, notice.Session
+	attendee := person{Name: b.Name, Email: b.Email}
+	key := "booking:" + b.Ref + ":" + string(notice.Kind)
+	v := a.bookingView(e, s, b, notice.ManageURL)
+	if b.RefundedCents > 0 {
+		v.Refund = formatMoney(b.RefundedCents, b.Currency)
+	}
+	one := func(m Message, err error) ([]Message, error) {
+		if err != nil {
+			return nil, err
+		}
+		return []Message{m}, nil
+	}
+
+	switch notice.Kind {
+	case booking.NoticeConfirmed:
+		ics := a.invite(a.entry(e, s, b, notice.ManageURL, b.Sequence), MethodRequest)
+		return one(a.message(KindConfirmation, key, attendee, b.Ref, v, ics, MethodRequest))
+
+	case booking.NoticeMoved:
+		if notice.Previous != nil {
+			v.PreviousWhen = formatWhen(notice.Previous.StartsAt, notice.Previous.EndsAt, e.Zone())
+		}
+		ics := a.invite(a.entry(e, s, b, notice.ManageURL, b.Sequence), MethodRequest)
+		return one(a.message(KindMoved, fmt.Sprintf("%s:%d", key, b.Sequence), attendee, b.Ref, v, ics, MethodRequest))
+
+	case booking.NoticeCancelled:
+		ics := a.invite(a.entry(e, s, b, notice.ManageURL, b.Sequence+1), MethodCancel)
+		return one(a.message(KindCancellation, key, attendee, b.Ref, v, ics, MethodCancel))
+
+	case booking.NoticeLatePaymentRefund:
+		if v.Refund == "" {
+			v.Refund = formatMoney(b.AmountCents, b.Currency)
+		}
+		return one(a.message(KindLatePaymentRefund, key, attendee, b.Ref, v, nil, ""))
+
+	case booking.NoticeHoldExpired:
+		return one(a.message(KindHoldExpired, key, attendee, b.Ref, v, nil, ""))
+
+	case booking.NoticeWaitlistOffer:
+		offer := notice.Offer
+		if offer == nil || offer.OfferExpiresAt == nil {
+			return nil, fmt.Errorf("waitlist offer notice without its entry or expiry")
+		}
+		v := a.sessionView(e, s)
+		v.Seats = offer.Seats
+		v.ClaimURL = notice.ClaimURL
+		v.OfferExpires = formatInstant(*offer.OfferExpiresAt, e.Zone())
+		key := fmt.Sprintf("waitlist:%d:offer:%d", offer.ID, offer.OfferExpiresAt.Unix())
+		return one(a.message(KindWaitlistOffer, key, person{Name: offer.Name, Email: offer.Email}, b.Ref, v, nil, ""))
+
+	case booking.NoticeCoachNewBooking, booking.NoticeCoachCancellation:
+		v.Attendee = person{Name: oneLine(b.Name, MaxNameLen), Email: b.Email}
+		// The attendee's manage link is theirs alone.
+		v.ManageURL, v.GoogleURL, v.OutlookURL = "", "", ""
+		var msgs []Message
+		for _, host := range e.Hosts {
+			email := strings.ToLower(host.Email)
+			m, err := a.message(Kind(notice.Kind), key+":"+email, person{Name: host.Name, Email: email}, b.Ref, v, nil, "")
+			if err != nil {
+				return nil, err
+			}
+			msgs = append(msgs, m)
+		}
+		return msgs, nil
+	}
+	return nil, fmt.Errorf("unknown notice kind %q", notice.Kind)
+}
+
+// Limits of a coach's message.
+const (
+	MaxCoachSubjectLen = 150
+	MaxCoachBodyLen    = 20000
+)
+
+// CoachMessage is a coach's message to the attendees of one date.
+type CoachMessage struct {
+	// ID identifies the message, e.g. a random token put in the form that
+	// writes it, so that a form sent twice is stored once.
+	ID         string
+	Event      events.Event
+	Session    events.Session
+	From       events.Host // the coach writing; replies go to them
+	Subject    string
+	Body       string // plain text; blank lines separate paragraphs
+	Recipients []Recipient
+}
+
+// Recipient is an attendee a coach's message goes to.
+type Recipient struct {
+	Name       string
+	Email      string
+	BookingRef string
+	ManageURL  string // optional: a link to their booking
+}
+
+// EnqueueCoachMessage enqueues, in tx, one copy of m per recipient, keyed
+// coach_message:<id>:<recipient email>, with Reply-To set to the coach.
+// It returns how many copies are new, and a fault.Invalid error naming
+// the subject, body or id if one is missing or too long, or a recipient
+// whose address cannot be mailed.
+func (n *BookingNotifier) EnqueueCoachMessage(ctx context.Context, tx *sqlx.Tx, m CoachMessage) (int, error) {
+	var f fault.Fields
+	subject := oneLine(m.Subject, MaxSubjectLen)
+	f.Check(m.ID != "" && !hasControl(m.ID) && len(m.ID) <= 100, "id", "is required")
+	f.Check(subject != "", "subject", "is required")
+	f.Check(utf8.RuneCountInString(m.Subject) <= MaxCoachSubjectLen, "subject", fmt.Sprintf("must be at most %d characters", MaxCoachSubjectLen))
+	f.Check(strings.TrimSpace(m.Body) != "", "body", "is required")
+	f.Check(len(m.Body) <= MaxCoachBodyLen && utf8.ValidString(m.Body), "body", fmt.Sprintf("must be text of at most %d bytes", MaxCoachBodyLen))
+	if err := f.Err(); err != nil {
+		return 0, err
+	}
+	a := n.author
+	v := a.sessionView(m.Event, m.Session)
+	v.Sender = oneLine(m.From.Name, MaxNameLen)
+	v.MessageSubject = subject
+	v.Body = strings.TrimSpace(strings.ReplaceAll(m.Body, "\r\n", "\n"))
+	v.Paragraphs = paragraphs(v.Body)
+	v.Preheader = oneLine(v.Body, 150)
+	added := 0
+	for _, r := range m.Recipients {
+		email := strings.ToLower(r.Email)
+		rv := v
+		rv.ManageURL, rv.Ref = r.ManageURL, r.BookingRef
+		msg, err := a.message(KindCoachMessage, "coach_message:"+m.ID+":"+email,
+			person{Name: r.Name, Email: email}, r.BookingRef, rv, nil, "")
+		if err != nil {
+			return added, err
+		}
+		msg.ReplyTo = strings.ToLower(m.From.Email)
+		isNew, err := Enqueue(ctx, tx, msg)
+		if err != nil {
+			return added, err
+		}
+		if isNew {
+			added++
+		}
+	}
+	return added, nil
+}
