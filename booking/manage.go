@@ -79,22 +79,11 @@ func (s *Service) authorize(ctx context.Context, ext sqlx.ExtContext, ref string
 	return b, nil
 }
 
-// Cancel cancels a live booking and returns its seats at once, offering
-// them to the waitlist. Returns ErrNotLive for a booking already ended.
+// Cancel cancels a live booking, returns its seats at once (offering them
+// to the waitlist) and, for a paid booking, queues the refund the event's
+// policy gives. Returns ErrNotLive for a booking already ended.
 func (s *Service) Cancel(ctx context.Context, ref string, actor Actor) (Booking, error) {
-	var out Booking
-	err := s.db.InTx(ctx, func(tx *sqlx.Tx) error {
-		b, err := s.authorize(ctx, tx, ref, actor, s.db.ForUpdate())
-		if err != nil {
-			return err
-		}
-		if !b.Status.Live() {
-			return ErrNotLive
-		}
-		out, err = s.cancel(ctx, tx, b, actor.reason("cancelled"))
-		return err
-	})
-	return out, err
+	return s.CancelWithRefund(ctx, ref, actor, RefundByPolicy)
 }
 
 // cancel ends a live booking b (locked by the caller), releases its seats,

@@ -5,6 +5,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -14,6 +15,7 @@ import (
 
 	"github.com/roster-app/roster/events"
 	"github.com/roster-app/roster/fault"
+	"github.com/roster-app/roster/payments"
 	"github.com/roster-app/roster/sqldb"
 )
 
@@ -35,6 +37,9 @@ type Config struct {
 	HoldDuration  time.Duration // how long a paid booking's seats are held for payment; default 30 minutes
 	OfferDuration time.Duration // how long a waitlist offer stands; default 12 hours
 	MaxSeats      int           // seats one booking may take; default 10
+	// Payments takes payment for paid events; nil refuses paid bookings'
+	// checkouts with ErrNoPayments.
+	Payments payments.Provider
 }
 
 func (c Config) withDefaults() Config {
@@ -120,6 +125,10 @@ func checkName(f *fault.Fields, field, name string) {
 	f.Check(utf8.ValidString(name) && !strings.ContainsAny(name, "\r\n\x00"), field, "must be one line of text")
 }
 
+// repeatable reports whether the request carries a key that identifies
+// repeats of it.
+func (r Request) repeatable() bool { return r.IdempotencyKey != "" || r.FormNonce != "" }
+
 // hash identifies the request for idempotency checks.
 func (r Request) hash() string {
 	b, _ := json.Marshal([]any{r.SessionID, r.Name, r.Email, r.Seats, r.Answers})
@@ -145,12 +154,14 @@ func (s *Service) Reserve(ctx context.Context, req Request) (Result, error) {
 			res, err = s.reserve(ctx, tx, req)
 			return err
 		})
-		if !sqldb.IsUniqueViolation(err) || attempt == 3 {
+		if attempt == 3 || !(sqldb.IsUniqueViolation(err) || errors.Is(err, ErrAlreadyBooked) && req.repeatable()) {
 			return res, err
 		}
 		// A concurrent request won a race for a unique value: the same
 		// idempotency key or form, the same person and date, or (rarely) the
-		// same random ref. The next attempt sees which and answers for it.
+		// same random ref. The next attempt sees which and answers for it;
+		// a repeat of a request that committed meanwhile is answered as a
+		// replay rather than as a second booking for the same person.
 	}
 }
 

@@ -48,18 +48,25 @@ func (s *Service) ExpireHolds(ctx context.Context) (int, error) {
 }
 
 func (s *Service) expireHold(ctx context.Context, tx *sqlx.Tx, b Booking) error {
+	_, err := s.expireHoldWithReason(ctx, tx, b, "hold expired")
+	return err
+}
+
+// expireHoldWithReason ends a hold (locked by the caller), returns its seats
+// and offers them to the waitlist.
+func (s *Service) expireHoldWithReason(ctx context.Context, tx *sqlx.Tx, b Booking, reason string) (Booking, error) {
 	now := s.now().UTC()
 	b.Status, b.UpdatedAt = Expired, now
 	if err := saveBooking(ctx, tx, b); err != nil {
-		return err
+		return Booking{}, err
 	}
 	if err := events.ReleaseSeats(ctx, tx, b.SessionID, b.Seats); err != nil {
-		return err
+		return Booking{}, err
 	}
-	if err := recordHistory(ctx, tx, b, PendingPayment, "hold expired", now); err != nil {
-		return err
+	if err := recordHistory(ctx, tx, b, PendingPayment, reason, now); err != nil {
+		return Booking{}, err
 	}
-	return s.offerFreedSeats(ctx, tx, b.SessionID)
+	return b, s.offerFreedSeats(ctx, tx, b.SessionID)
 }
 
 // ExpireOffers ends waitlist offers nobody claimed in time, releasing their

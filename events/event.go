@@ -58,6 +58,10 @@ const (
 	maxReminderOffset = 60 * 24 * 30
 )
 
+// DefaultRefundCutoffHours is the default refund policy: a full refund for
+// cancelling up to 48 hours before the start, none after.
+const DefaultRefundCutoffHours = 48
+
 // DefaultReminderOffsets are the reminders an event gets when none are set:
 // a day before and an hour before.
 var DefaultReminderOffsets = Minutes{1440, 60}
@@ -79,9 +83,12 @@ type Event struct {
 	ReminderOffsetsMinutes Minutes `db:"reminder_offsets_minutes"`
 	// RegistrationCutoffMinutes is how long before a session's start
 	// registration closes; 0 closes it at the start.
-	RegistrationCutoffMinutes int       `db:"registration_cutoff_minutes"`
-	CreatedAt                 time.Time `db:"created_at"`
-	UpdatedAt                 time.Time `db:"updated_at"`
+	RegistrationCutoffMinutes int `db:"registration_cutoff_minutes"`
+	// RefundCutoffHours is how long before a session an attendee who
+	// cancels is still refunded in full; after it, nothing.
+	RefundCutoffHours int       `db:"refund_cutoff_hours"`
+	CreatedAt         time.Time `db:"created_at"`
+	UpdatedAt         time.Time `db:"updated_at"`
 
 	Hosts    []Host    `db:"-"`
 	Sessions []Session `db:"-"`
@@ -189,6 +196,7 @@ type EventInput struct {
 	HostEmails                []string
 	ReminderOffsetsMinutes    Minutes
 	RegistrationCutoffMinutes int
+	RefundCutoffHours         *int // nil: the default, 48
 	Sessions                  []SessionInput
 }
 
@@ -212,6 +220,10 @@ func (in *EventInput) Normalize() {
 	in.Currency = strings.ToUpper(strings.TrimSpace(in.Currency))
 	if in.Status == "" {
 		in.Status = Draft
+	}
+	if in.RefundCutoffHours == nil {
+		hours := DefaultRefundCutoffHours
+		in.RefundCutoffHours = &hours
 	}
 	if in.ReminderOffsetsMinutes == nil {
 		in.ReminderOffsetsMinutes = append(Minutes(nil), DefaultReminderOffsets...)
@@ -285,6 +297,9 @@ func (in EventInput) validateLists(f *fault.Fields) {
 	f.Check(in.RegistrationCutoffMinutes >= 0 && in.RegistrationCutoffMinutes <= maxReminderOffset,
 		"registration_cutoff_minutes", "must be between 0 and 30 days")
 	f.Check(len(in.Sessions) <= MaxSessions, "sessions", fmt.Sprintf("at most %d dates", MaxSessions))
+	if in.RefundCutoffHours != nil {
+		f.Check(*in.RefundCutoffHours >= 0 && *in.RefundCutoffHours <= 24*90, "refund_cutoff_hours", "must be between 0 and 2160 (90 days)")
+	}
 }
 
 func (s SessionInput) validate(f *fault.Fields, prefix string, now time.Time) {

@@ -50,9 +50,9 @@ func (s *Service) CreateEvent(ctx context.Context, coachID int64, in EventInput)
 		e.Slug, e.CreatedAt, e.UpdatedAt = slug, now, now
 		if err := insertReturningID(ctx, tx, &id, `
 			INSERT INTO events (slug, title, summary, description, timezone, location, online_url, price_cents,
-				currency, status, reminder_offsets_minutes, registration_cutoff_minutes, created_at, updated_at)
+				currency, status, reminder_offsets_minutes, registration_cutoff_minutes, refund_cutoff_hours, created_at, updated_at)
 			VALUES (:slug, :title, :summary, :description, :timezone, :location, :online_url, :price_cents,
-				:currency, :status, :reminder_offsets_minutes, :registration_cutoff_minutes, :created_at, :updated_at)
+				:currency, :status, :reminder_offsets_minutes, :registration_cutoff_minutes, :refund_cutoff_hours, :created_at, :updated_at)
 			RETURNING id`, e); err != nil {
 			return fmt.Errorf("insert event: %w", err)
 		}
@@ -83,6 +83,7 @@ type EventPatch struct {
 	HostEmails                                                           []string // nil: unchanged
 	ReminderOffsetsMinutes                                               Minutes  // nil: unchanged
 	RegistrationCutoffMinutes                                            *int
+	RefundCutoffHours                                                    *int
 }
 
 // UpdateEvent applies patch to the event with slug, which the coach must
@@ -109,7 +110,8 @@ func (s *Service) UpdateEvent(ctx context.Context, coachID int64, slug string, p
 			UPDATE events SET title = :title, summary = :summary, description = :description, timezone = :timezone,
 				location = :location, online_url = :online_url, price_cents = :price_cents, currency = :currency,
 				status = :status, reminder_offsets_minutes = :reminder_offsets_minutes,
-				registration_cutoff_minutes = :registration_cutoff_minutes, updated_at = :updated_at
+				registration_cutoff_minutes = :registration_cutoff_minutes, refund_cutoff_hours = :refund_cutoff_hours,
+				updated_at = :updated_at
 			WHERE id = :id`, updated); err != nil {
 			return fmt.Errorf("update event: %w", err)
 		}
@@ -155,6 +157,9 @@ func (p EventPatch) apply(in *EventInput) {
 	}
 	if p.RegistrationCutoffMinutes != nil {
 		in.RegistrationCutoffMinutes = *p.RegistrationCutoffMinutes
+	}
+	if p.RefundCutoffHours != nil {
+		in.RefundCutoffHours = p.RefundCutoffHours
 	}
 }
 

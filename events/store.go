@@ -22,6 +22,7 @@ func eventFromInput(in EventInput) Event {
 		PriceCents: in.PriceCents, Currency: in.Currency, Status: in.Status,
 		ReminderOffsetsMinutes:    in.ReminderOffsetsMinutes,
 		RegistrationCutoffMinutes: in.RegistrationCutoffMinutes,
+		RefundCutoffHours:         *in.RefundCutoffHours,
 	}
 }
 
@@ -32,6 +33,7 @@ func inputFromEvent(e Event) EventInput {
 		PriceCents: e.PriceCents, Currency: e.Currency, Status: e.Status,
 		ReminderOffsetsMinutes:    e.ReminderOffsetsMinutes,
 		RegistrationCutoffMinutes: e.RegistrationCutoffMinutes,
+		RefundCutoffHours:         &e.RefundCutoffHours,
 	}
 	for _, h := range e.Hosts {
 		in.HostEmails = append(in.HostEmails, h.Email)

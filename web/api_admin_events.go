@@ -26,6 +26,7 @@ type eventRequest struct {
 	Hosts                     []string         `json:"hosts"`
 	ReminderOffsetsMinutes    []int            `json:"reminder_offsets_minutes"`
 	RegistrationCutoffMinutes *int             `json:"registration_cutoff_minutes"`
+	RefundCutoffHours         *int             `json:"refund_cutoff_hours"`
 	Sessions                  []sessionRequest `json:"sessions"`
 }
 
@@ -47,7 +48,7 @@ func (r eventRequest) input() (events.EventInput, error) {
 	in := events.EventInput{
 		Slug: str(r.Slug), Title: str(r.Title), Summary: str(r.Summary), Description: str(r.Description),
 		Timezone: str(r.Timezone), Location: str(r.Location), OnlineURL: str(r.OnlineURL), Currency: str(r.Currency),
-		HostEmails: r.Hosts,
+		HostEmails: r.Hosts, RefundCutoffHours: r.RefundCutoffHours,
 	}
 	if r.PriceCents != nil {
 		in.PriceCents = *r.PriceCents
@@ -85,6 +86,7 @@ func (r eventRequest) patch() events.EventPatch {
 		Title: r.Title, Summary: r.Summary, Description: r.Description, Timezone: r.Timezone,
 		Location: r.Location, OnlineURL: r.OnlineURL, Currency: r.Currency, PriceCents: r.PriceCents,
 		Status: r.Status, HostEmails: r.Hosts, RegistrationCutoffMinutes: r.RegistrationCutoffMinutes,
+		RefundCutoffHours: r.RefundCutoffHours,
 	}
 	if r.ReminderOffsetsMinutes != nil {
 		p.ReminderOffsetsMinutes = events.Minutes(r.ReminderOffsetsMinutes)

@@ -27,6 +27,7 @@ type eventJSON struct {
 	HostDetails               []hostJSON    `json:"host_details"`
 	ReminderOffsetsMinutes    []int         `json:"reminder_offsets_minutes"`
 	RegistrationCutoffMinutes int           `json:"registration_cutoff_minutes"`
+	RefundCutoffHours         int           `json:"refund_cutoff_hours"`
 	URL                       string        `json:"url"`
 	Sessions                  []sessionJSON `json:"sessions"`
 }
@@ -55,6 +56,7 @@ func (s *Server) eventJSON(e events.Event, now time.Time, public bool) eventJSON
 		Status: e.Status, Hosts: []string{}, HostDetails: []hostJSON{},
 		ReminderOffsetsMinutes:    append([]int{}, e.ReminderOffsetsMinutes...),
 		RegistrationCutoffMinutes: e.RegistrationCutoffMinutes,
+		RefundCutoffHours:         e.RefundCutoffHours,
 		URL:                       s.cfg.BaseURL + "/events/" + e.Slug,
 		Sessions:                  []sessionJSON{},
 	}

@@ -1,0 +1,284 @@
+package booking
+
+import (
+	"context"
+	"fmt"
+	"math/rand/v2"
+	"time"
+
+	"github.com/jmoiron/sqlx"
+
+	"github.com/roster-app/roster/events"
+	"github.com/roster-app/roster/fault"
+	"github.com/roster-app/roster/payments"
+)
+
+// RefundPolicy says what a cancellation refunds.
+type RefundPolicy string
+
+// Refund policies for a cancellation.
+const (
+	RefundByPolicy RefundPolicy = ""     // the event's policy (attendees always get this)
+	RefundFull     RefundPolicy = "full" // a coach's choice
+	RefundNone     RefundPolicy = "none" // a coach's choice
+)
+
+// Refund retry schedule: the first retry within 30 seconds, doubling, at
+// most an hour apart, and failed for good after 12 attempts.
+const (
+	refundFirstRetry  = 30 * time.Second
+	refundMaxRetry    = time.Hour
+	refundMaxAttempts = 12
+	refundLease       = 2 * time.Minute
+)
+
+// RefundDue returns what cancelling b now would refund under the event's
+// policy: everything not yet refunded until the cutoff before the start,
+// nothing after.
+func RefundDue(b Booking, e events.Event, s events.Session, now time.Time) int64 {
+	if b.Status != Confirmed || b.AmountCents == 0 {
+		return 0
+	}
+	cutoff := s.StartsAt.Add(-time.Duration(e.RefundCutoffHours) * time.Hour)
+	if !now.Before(cutoff) {
+		return 0
+	}
+	return b.AmountCents - b.RefundedCents
+}
+
+// CancelWithRefund is Cancel for a coach choosing the refund: by the
+// event's policy, in full, or none.
+func (s *Service) CancelWithRefund(ctx context.Context, ref string, actor Actor, policy RefundPolicy) (Booking, error) {
+	if actor.CoachID == 0 && policy != RefundByPolicy {
+		return Booking{}, fault.New(fault.Forbidden, "only a coach can choose the refund")
+	}
+	var out Booking
+	err := s.db.InTx(ctx, func(tx *sqlx.Tx) error {
+		b, err := s.authorize(ctx, tx, ref, actor, s.db.ForUpdate())
+		if err != nil {
+			return err
+		}
+		if !b.Status.Live() {
+			return ErrNotLive
+		}
+		amount, err := s.refundFor(ctx, tx, b, policy)
+		if err != nil {
+			return err
+		}
+		if out, err = s.cancel(ctx, tx, b, actor.reason("cancelled")); err != nil {
+			return err
+		}
+		if amount > 0 {
+			return s.queueRefund(ctx, tx, out, out.PaymentIntent, amount, out.Currency, actor.reason("cancelled"))
+		}
+		return nil
+	})
+	return out, err
+}
+
+func (s *Service) refundFor(ctx context.Context, tx *sqlx.Tx, b Booking, policy RefundPolicy) (int64, error) {
+	if b.Status != Confirmed || b.PaymentIntent == "" {
+		return 0, nil
+	}
+	switch policy {
+	case RefundNone:
+		return 0, nil
+	case RefundFull:
+		return b.AmountCents - b.RefundedCents, nil
+	}
+	d, err := s.details(ctx, tx, b)
+	if err != nil {
+		return 0, err
+	}
+	return RefundDue(b, d.Event, d.Session, s.now()), nil
+}
+
+// Refund refunds part (or all) of a paid booking without cancelling it, for
+// a coach who hosts its event. The amount may not exceed what is left.
+func (s *Service) Refund(ctx context.Context, ref string, coachID int64, amountCents int64) (Booking, error) {
+	var out Booking
+	err := s.db.InTx(ctx, func(tx *sqlx.Tx) error {
+		b, err := s.authorize(ctx, tx, ref, Actor{CoachID: coachID}, s.db.ForUpdate())
+		if err != nil {
+			return err
+		}
+		pending, err := pendingRefunds(ctx, tx, b.ID)
+		if err != nil {
+			return err
+		}
+		left := b.AmountCents - b.RefundedCents - pending
+		var f fault.Fields
+		f.Check(b.PaymentIntent != "", "amount_cents", "this booking has no payment to refund")
+		f.Check(amountCents >= 1 && amountCents <= left, "amount_cents", fmt.Sprintf("must be between 1 and %d", left))
+		if err := f.Err(); err != nil {
+			return err
+		}
+		out = b
+		return s.queueRefund(ctx, tx, b, b.PaymentIntent, amountCents, b.Currency, fmt.Sprintf("refund by coach %d", coachID))
+	})
+	return out, err
+}
+
+func pendingRefunds(ctx context.Context, ext sqlx.ExtContext, bookingID int64) (int64, error) {
+	var sum int64
+	err := sqlx.GetContext(ctx, ext, &sum, ext.Rebind(`SELECT COALESCE(SUM(amount_cents), 0) FROM refunds WHERE booking_id = ? AND status = 'pending'`), bookingID)
+	if err != nil {
+		return 0, fmt.Errorf("pending refunds: %w", err)
+	}
+	return sum, nil
+}
+
+// queueRefund writes a refund for the worker to make, in the caller's
+// transaction.
+func (s *Service) queueRefund(ctx context.Context, tx *sqlx.Tx, b Booking, paymentIntent string, amount int64, currency, reason string) error {
+	if amount <= 0 {
+		return nil
+	}
+	now := s.now().UTC()
+	var id int64
+	err := tx.GetContext(ctx, &id, tx.Rebind(`INSERT INTO refunds (booking_id, amount_cents, currency, payment_intent, idempotency_key,
+			reason, status, attempts, next_attempt_at, created_at, updated_at)
+		VALUES (?, ?, ?, ?, ?, ?, 'pending', 0, ?, ?, ?) RETURNING id`),
+		b.ID, amount, currency, paymentIntent, fmt.Sprintf("refund-%s-%s", b.Ref, newNonce()), reason, now, now, now)
+	if err != nil {
+		return fmt.Errorf("queue refund: %w", err)
+	}
+	return recordHistory(ctx, tx, b, b.Status, fmt.Sprintf("refund %d of %d %s queued: %s", id, amount, currency, reason), now)
+}
+
+func newNonce() string { return events.RandomString(9) }
+
+// RefundJob is a refund waiting for, or done by, the provider.
+type RefundJob struct {
+	ID             int64     `db:"id"`
+	BookingID      int64     `db:"booking_id"`
+	AmountCents    int64     `db:"amount_cents"`
+	Currency       string    `db:"currency"`
+	PaymentIntent  string    `db:"payment_intent"`
+	IdempotencyKey string    `db:"idempotency_key"`
+	Reason         string    `db:"reason"`
+	Status         string    `db:"status"`
+	Attempts       int       `db:"attempts"`
+	NextAttemptAt  time.Time `db:"next_attempt_at"`
+	ProviderID     string    `db:"provider_id"`
+	LastError      string    `db:"last_error"`
+	CreatedAt      time.Time `db:"created_at"`
+	UpdatedAt      time.Time `db:"updated_at"`
+}
+
+// ProcessRefunds makes the due refunds through the payment provider. Each
+// is claimed with a lease (so several workers never send one twice at
+// once; the provider's idempotency key covers a worker that dies after
+// sending), sent outside any transaction, and then recorded: on success the
+// booking's refunded amount grows, on failure the refund is retried with
+// backoff and, after 12 attempts, marked failed for a coach to see.
+func (s *Service) ProcessRefunds(ctx context.Context) (int, error) {
+	if s.cfg.Payments == nil {
+		return 0, nil
+	}
+	jobs, err := s.claimRefunds(ctx)
+	if err != nil {
+		return 0, err
+	}
+	done := 0
+	for _, job := range jobs {
+		if err := ctx.Err(); err != nil {
+			return done, err
+		}
+		ref, err := refOf(ctx, s.db, job.BookingID)
+		if err != nil {
+			return done, err
+		}
+		refund, sendErr := s.cfg.Payments.Refund(ctx, payments.RefundRequest{
+			Ref: ref, PaymentIntent: job.PaymentIntent, AmountCents: job.AmountCents, Currency: job.Currency,
+			IdempotencyKey: job.IdempotencyKey, Reason: job.Reason,
+		})
+		if err := s.recordRefund(ctx, job, refund, sendErr); err != nil {
+			return done, err
+		}
+		if sendErr == nil {
+			done++
+		}
+	}
+	return done, nil
+}
+
+func refOf(ctx context.Context, ext sqlx.ExtContext, bookingID int64) (string, error) {
+	var ref string
+	if err := sqlx.GetContext(ctx, ext, &ref, ext.Rebind(`SELECT ref FROM bookings WHERE id = ?`), bookingID); err != nil {
+		return "", fmt.Errorf("ref of booking %d: %w", bookingID, err)
+	}
+	return ref, nil
+}
+
+func (s *Service) claimRefunds(ctx context.Context) ([]RefundJob, error) {
+	var jobs []RefundJob
+	err := s.db.InTx(ctx, func(tx *sqlx.Tx) error {
+		jobs = nil
+		now := s.now().UTC()
+		if err := tx.SelectContext(ctx, &jobs, tx.Rebind(`SELECT * FROM refunds WHERE status = 'pending' AND next_attempt_at <= ?
+			ORDER BY next_attempt_at LIMIT 20`+s.db.SkipLocked()), now); err != nil {
+			return fmt.Errorf("find due refunds: %w", err)
+		}
+		for _, job := range jobs {
+			if _, err := tx.ExecContext(ctx, tx.Rebind(`UPDATE refunds SET next_attempt_at = ?, updated_at = ? WHERE id = ?`),
+				now.Add(refundLease), now, job.ID); err != nil {
+				return fmt.Errorf("lease refund: %w", err)
+			}
+		}
+		return nil
+	})
+	return jobs, err
+}
+
+func (s *Service) recordRefund(ctx context.Context, job RefundJob, refund payments.Refund, sendErr error) error {
+	return s.db.InTx(ctx, func(tx *sqlx.Tx) error {
+		now := s.now().UTC()
+		if sendErr != nil {
+			job.Attempts++
+			status := "pending"
+			if job.Attempts >= refundMaxAttempts {
+				status = "failed"
+			}
+			_, err := tx.ExecContext(ctx, tx.Rebind(`UPDATE refunds SET status = ?, attempts = ?, next_attempt_at = ?, last_error = ?, updated_at = ? WHERE id = ?`),
+				status, job.Attempts, now.Add(refundBackoff(job.Attempts)), sendErr.Error(), now, job.ID)
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, tx.Rebind(`UPDATE refunds SET status = 'succeeded', provider_id = ?, attempts = attempts + 1, last_error = '', updated_at = ? WHERE id = ?`),
+			refund.ID, now, job.ID); err != nil {
+			return err
+		}
+		b, err := bookingByID(ctx, tx, job.BookingID, s.db.ForUpdate())
+		if err != nil {
+			return err
+		}
+		from := b.Status
+		b.RefundedCents, b.UpdatedAt = min(b.RefundedCents+job.AmountCents, b.AmountCents), now
+		if b.RefundedCents == b.AmountCents && !b.Status.Live() {
+			b.Status = Refunded
+		}
+		if err := saveBooking(ctx, tx, b); err != nil {
+			return err
+		}
+		return recordHistory(ctx, tx, b, from, fmt.Sprintf("refund %d of %d %s made (%s)", job.ID, job.AmountCents, job.Currency, refund.ID), now)
+	})
+}
+
+// refundBackoff is the wait before retry number attempts: doubling from
+// 30 seconds with jitter, at most an hour.
+func refundBackoff(attempts int) time.Duration {
+	d := refundFirstRetry << min(attempts-1, 10)
+	if d > refundMaxRetry {
+		d = refundMaxRetry
+	}
+	return d/2 + rand.N(d/2+1)
+}
+
+// Refunds lists a booking's refunds, newest first.
+func (s *Service) Refunds(ctx context.Context, bookingID int64) ([]RefundJob, error) {
+	var out []RefundJob
+	if err := s.db.SelectContext(ctx, &out, s.db.Rebind(`SELECT * FROM refunds WHERE booking_id = ? ORDER BY id DESC`), bookingID); err != nil {
+		return nil, fmt.Errorf("list refunds: %w", err)
+	}
+	return out, nil
+}
