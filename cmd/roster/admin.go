@@ -152,7 +152,7 @@ func (m *Main) check(ctx context.Context, args []string) error {
 
 // checkInvariants gathers the violations each package reports.
 func checkInvariants(ctx context.Context, a *app) ([]string, error) {
-	return nil, nil
+	return a.booking.Check(ctx)
 }
 
 func (m *Main) demo(ctx context.Context, args []string) error {

@@ -7,17 +7,25 @@ import (
 	"log/slog"
 	"time"
 
+	"github.com/roster-app/roster/booking"
 	"github.com/roster-app/roster/events"
+	"github.com/roster-app/roster/notify"
 	"github.com/roster-app/roster/sqldb"
 )
 
 // app is the database and the services wired together.
 type app struct {
-	cfg    Config
-	db     *sqldb.DB
-	events *events.Service
-	log    *slog.Logger
-	now    func() time.Time
+	cfg       Config
+	db        *sqldb.DB
+	events    *events.Service
+	booking   *booking.Service
+	outbox    *notify.Outbox
+	sender    notify.Sender
+	mailbox   *notify.DevMailbox // set when SMTP_URL is unset
+	deliverer *notify.Deliverer
+	reminders *notify.Reminders
+	log       *slog.Logger
+	now       func() time.Time
 }
 
 // flags returns a flag set with the configuration flags registered.
@@ -38,10 +46,50 @@ func (m *Main) open(ctx context.Context, cfg Config) (*app, error) {
 		db.Close()
 		return nil, err
 	}
-	return &app{
-		cfg: cfg, db: db, log: m.logger(), now: m.Now,
-		events: events.NewService(db, m.Now),
-	}, nil
+	a := &app{cfg: cfg, db: db, log: m.logger(), now: m.Now, events: events.NewService(db, m.Now), outbox: notify.NewOutbox(db, m.Now)}
+	if err := a.wireNotify(); err != nil {
+		db.Close()
+		return nil, err
+	}
+	return a, nil
+}
+
+// wireNotify builds the email side: the notifier booking writes through,
+// the sender (SMTP, or the dev mailbox when SMTP_URL is unset), the
+// delivery worker and the reminder scheduler.
+func (a *app) wireNotify() error {
+	mailCfg := notify.Config{BaseURL: a.cfg.BaseURL, From: a.cfg.MailFrom}
+	notifier, err := notify.NewBookingNotifier(mailCfg, a.now, a.log)
+	if err != nil {
+		return err
+	}
+	a.booking = booking.NewService(a.db, notifier, booking.Config{BaseURL: a.cfg.BaseURL}, a.now)
+	if a.cfg.SMTPURL == "" {
+		a.mailbox = notify.NewDevMailbox(200, a.log, a.now)
+		a.sender = a.mailbox
+	} else if a.sender, err = notify.NewSMTPSender(a.cfg.SMTPURL, nil); err != nil {
+		return fmt.Errorf("SMTP_URL: %w", err)
+	}
+	if a.deliverer, err = notify.NewDeliverer(a.db, a.sender, mailCfg, a.now, a.log); err != nil {
+		return err
+	}
+	a.reminders, err = notify.NewReminders(a.db, reminderSource{a.booking}, mailCfg, a.now, a.log)
+	return err
+}
+
+// reminderSource adapts booking's schedule to what notify asks for.
+type reminderSource struct{ booking *booking.Service }
+
+func (r reminderSource) DueReminders(ctx context.Context, now time.Time, lookback time.Duration) ([]notify.DueReminder, error) {
+	due, err := r.booking.DueReminders(ctx, now, lookback)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]notify.DueReminder, len(due))
+	for i, d := range due {
+		out[i] = notify.DueReminder{Booking: d.Booking, Event: d.Event, Session: d.Session, OffsetMinutes: d.OffsetMinutes, ManageURL: d.ManageURL}
+	}
+	return out, nil
 }
 
 func (a *app) Close() error {

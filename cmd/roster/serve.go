@@ -58,7 +58,7 @@ func (m *Main) serve(ctx context.Context, args []string, withHTTP bool) error {
 
 func (m *Main) runHTTP(ctx context.Context, a *app, started time.Time) error {
 	handler, err := web.New(web.Config{BaseURL: a.cfg.BaseURL}, web.Deps{
-		DB: a.db, Events: a.events, Log: a.log, Now: a.now,
+		DB: a.db, Events: a.events, Booking: a.booking, Log: a.log, Now: a.now,
 	})
 	if err != nil {
 		return err

@@ -4,6 +4,7 @@ import (
 	"context"
 	"log/slog"
 	"sync"
+	"time"
 )
 
 // worker is a background loop that runs until its context ends.
@@ -15,8 +16,36 @@ type worker struct {
 // workers are the background jobs roster serve and roster worker run.
 type workers []worker
 
+// sweepInterval is how often expired holds and waitlist offers are
+// released; a hold is never released early, at most this much late.
+const sweepInterval = 10 * time.Second
+
 func newWorkers(a *app) workers {
-	return workers{}
+	return workers{
+		{"email outbox", a.deliverer.Run},
+		{"reminders", a.reminders.Run},
+		{"hold sweeper", func(ctx context.Context) {
+			every(ctx, sweepInterval, func() {
+				if err := a.booking.Sweep(ctx); err != nil && ctx.Err() == nil {
+					a.log.Warn("sweep failed; the next sweep tries again", "err", err)
+				}
+			})
+		}},
+	}
+}
+
+// every calls fn now and then every interval until ctx ends.
+func every(ctx context.Context, interval time.Duration, fn func()) {
+	ticker := time.NewTicker(interval)
+	defer ticker.Stop()
+	for {
+		fn()
+		select {
+		case <-ctx.Done():
+			return
+		case <-ticker.C:
+		}
+	}
 }
 
 // start runs every worker and returns a channel closed when all have
