@@ -11,6 +11,7 @@ import (
 	"github.com/jmoiron/sqlx"
 
 	"github.com/roster-app/roster/booking"
+	"github.com/roster-app/roster/calendar"
 	"github.com/roster-app/roster/events"
 	"github.com/roster-app/roster/fault"
 )
@@ -207,4 +208,15 @@ func (n *BookingNotifier) EnqueueCoachMessage(ctx context.Context, tx *sqlx.Tx, 
 		}
 	}
 	return added, nil
+}
+
+// Invite returns the attendee's calendar file for b as it stands, with the
+// UID and sequence its emails carry: the invite (METHOD:REQUEST) while the
+// booking is live, its cancellation (METHOD:CANCEL) once it has ended.
+func (n *BookingNotifier) Invite(e events.Event, s events.Session, b booking.Booking, manageURL string) ([]byte, error) {
+	a := n.author
+	if b.Status.Live() {
+		return calendar.Request(a.entry(e, s, b, manageURL, b.Sequence))
+	}
+	return calendar.Cancel(a.entry(e, s, b, manageURL, b.Sequence+1))
 }

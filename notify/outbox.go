@@ -69,8 +69,11 @@ type Entry struct {
 // Filter narrows Outbox.List. Zero fields do not filter.
 type Filter struct {
 	BookingRef string
-	Status     Status
-	Limit      int // at most MaxListLimit; zero means DefaultListLimit
+	// BookingRefs, when not nil, keeps only messages about these bookings
+	// (an empty list matches none): a coach sees the mail of their events.
+	BookingRefs []string
+	Status      Status
+	Limit       int // at most MaxListLimit; zero means DefaultListLimit
 }
 
 // Limits of Outbox.List.
@@ -113,6 +116,17 @@ func (o *Outbox) List(ctx context.Context, f Filter) ([]Entry, error) {
 	if f.BookingRef != "" {
 		query += ` AND booking_ref = ?`
 		args = append(args, f.BookingRef)
+	}
+	if f.BookingRefs != nil {
+		if len(f.BookingRefs) == 0 {
+			return []Entry{}, nil
+		}
+		in, inArgs, err := sqlx.In(` AND booking_ref IN (?)`, f.BookingRefs)
+		if err != nil {
+			return nil, fmt.Errorf("list outbox: %w", err)
+		}
+		query += in
+		args = append(args, inArgs...)
 	}
 	if f.Status != "" {
 		query += ` AND status = ?`

@@ -1,0 +1,52 @@
+package main
+
+import (
+	"context"
+	"log/slog"
+	"net/http/httptest"
+	"testing"
+	"time"
+
+	"github.com/roster-app/roster/booking"
+	"github.com/roster-app/roster/events"
+	"github.com/roster-app/roster/notify"
+	"github.com/roster-app/roster/sqldb/sqldbtest"
+	"github.com/roster-app/roster/web"
+)
+
+// testServer is a Roster server running in the test process on a real
+// database (SQLite, or PostgreSQL when ROSTER_TEST_POSTGRES is set), with
+// a coach and the coach's API token.
+type testServer struct {
+	url   string
+	token string
+}
+
+func startServer(t *testing.T) testServer {
+	t.Helper()
+	db := sqldbtest.MustOpenDB(t)
+	log := slog.New(slog.DiscardHandler)
+	const baseURL = "http://roster.test"
+	svc := events.NewService(db, time.Now)
+	notifier, err := notify.NewBookingNotifier(notify.Config{BaseURL: baseURL, From: "Roster <no-reply@localhost>"}, time.Now, log)
+	if err != nil {
+		t.Fatal(err)
+	}
+	bookings := booking.NewService(db, notifier, booking.Config{BaseURL: baseURL}, time.Now)
+	handler, err := web.New(web.Config{BaseURL: baseURL}, web.Deps{DB: db, Events: svc, Booking: bookings, Log: log, Now: time.Now})
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(handler)
+	t.Cleanup(srv.Close)
+	ctx := context.Background()
+	coach, err := svc.AddCoach(ctx, "load@example.com", "Load Coach", "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	token, err := svc.CreateToken(ctx, coach.ID, events.APIToken, "rosterload test")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return testServer{url: srv.URL, token: token}
+}
