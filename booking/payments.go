@@ -314,3 +314,11 @@ func firstNonEmpty(values ...string) string {
 	}
 	return ""
 }
+
+// PaymentsName names the payment provider ("stripe", "offline"), or "none".
+func (s *Service) PaymentsName() string {
+	if s.cfg.Payments == nil {
+		return "none"
+	}
+	return s.cfg.Payments.Name()
+}

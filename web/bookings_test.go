@@ -10,6 +10,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/roster-app/roster/web"
 )
 
 // freeJSON is a free workshop with one date of 10 seats and one of 2.
@@ -339,4 +341,36 @@ func TestBookingPages(t *testing.T) {
 			t.Errorf("booking a full date: %d", resp.StatusCode)
 		}
 	})
+}
+
+func TestBookingRateLimit(t *testing.T) {
+	e := newEnvConfig(t, web.Config{BaseURL: "http://roster.test", BookingsPerMinute: 1})
+	e.createFree()
+	var last *http.Response
+	for i := range 11 {
+		resp, err := http.Post(e.srv.URL+"/api/v1/bookings", "application/json",
+			strings.NewReader(fmt.Sprintf(`{"session_id": 1, "name": "R", "email": "r%d@example.com", "seats": 1}`, i)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode == 429 {
+			last = resp
+			break
+		}
+	}
+	if last == nil {
+		t.Fatal("eleven bookings in a burst from one address were all accepted, want the eleventh refused")
+	}
+	if last.Header.Get("Retry-After") == "" {
+		t.Error("429 without Retry-After")
+	}
+	resp, err := http.Get(e.srv.URL + "/events/taster")
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != 200 {
+		t.Errorf("reading pages is not limited: %d", resp.StatusCode)
+	}
 }

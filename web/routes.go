@@ -19,26 +19,31 @@ func (s *Server) routes() {
 	// Public pages.
 	e.GET("/", s.homePage)
 	e.GET("/events/:slug", s.eventPage)
-	e.POST("/events/:slug/book", s.bookFromPage)
+	limited := s.limitByIP(s.bookingLimit)
+	e.POST("/events/:slug/book", s.bookFromPage, limited)
 	e.GET("/events/:slug/calendar.ics", s.eventFeed)
 	e.GET("/events/:slug/sessions/:id/calendar.ics", s.sessionCalendar)
 	e.GET("/coaches/feed.ics", s.coachFeed)
-	e.POST("/events/:slug/sessions/:id/waitlist", s.joinWaitlistFromPage)
+	e.POST("/events/:slug/sessions/:id/waitlist", s.joinWaitlistFromPage, limited)
 	e.GET("/bookings/:ref", s.bookingPage)
 	e.POST("/bookings/:ref/cancel", s.cancelFromPage)
 	e.POST("/bookings/:ref/move", s.moveFromPage)
 	e.GET("/waitlist/:id/claim", s.claimOfferPage)
 	e.POST("/waitlist/:id/claim", s.claimOffer)
 
+	// The coach dashboard: its routes and their guards are listed in
+	// dashboard_routes.go.
+	s.dashboardRoutes(e)
+
 	// Public JSON API.
 	api := e.Group("/api/v1")
 	api.GET("/events", s.apiListEvents)
 	api.GET("/events/:slug", s.apiGetEvent)
-	api.POST("/bookings", s.apiCreateBooking)
+	api.POST("/bookings", s.apiCreateBooking, limited)
 	api.GET("/bookings/:ref", s.apiGetBooking)
 	api.POST("/bookings/:ref/cancel", s.apiCancelBooking)
 	api.POST("/bookings/:ref/move", s.apiMoveBooking)
-	api.POST("/sessions/:id/waitlist", s.apiJoinWaitlist)
+	api.POST("/sessions/:id/waitlist", s.apiJoinWaitlist, limited)
 
 	// Coach JSON API: every route needs a coach API token, and each handler
 	// acts only on events that coach hosts.

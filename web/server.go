@@ -14,6 +14,8 @@ import (
 
 	"github.com/roster-app/roster/booking"
 	"github.com/roster-app/roster/events"
+	"github.com/roster-app/roster/notify"
+	"github.com/roster-app/roster/payments"
 	"github.com/roster-app/roster/sqldb"
 )
 
@@ -21,6 +23,12 @@ import (
 type Config struct {
 	// BaseURL is the public URL used in links, emails and redirects.
 	BaseURL string
+	// BookingsPerMinute is how many bookings and waitlist sign-ups one
+	// client address may make a minute (bursts of up to ten); 0 is no limit.
+	BookingsPerMinute int
+	// TrustProxy takes the client address from X-Forwarded-For / X-Real-IP,
+	// for a server behind a reverse proxy; otherwise headers are ignored.
+	TrustProxy bool
 }
 
 // Deps are the services the handlers call.
@@ -28,6 +36,15 @@ type Deps struct {
 	DB      *sqldb.DB
 	Events  *events.Service
 	Booking *booking.Service
+	// Outbox lists and retries stored emails; Notifier writes them and
+	// renders booking invites.
+	Outbox   *notify.Outbox
+	Notifier *notify.BookingNotifier
+	// Mailbox is set when SMTP_URL is unset: /dev/mailbox shows its mail.
+	Mailbox *notify.DevMailbox
+	// Exactly one of Stripe and Offline is set when payments are on.
+	Stripe  *payments.Stripe
+	Offline *payments.Offline
 	Log     *slog.Logger
 	Now     func() time.Time
 }
@@ -38,11 +55,14 @@ type Server struct {
 	db      *sqldb.DB
 	events  *events.Service
 	booking *booking.Service
+	deps    Deps
 	log     *slog.Logger
 	now     func() time.Time
 	echo    *echo.Echo
 	views   *views
 	metrics *metrics
+	// bookingLimit throttles booking and waitlist requests per client.
+	bookingLimit *limiter
 }
 
 // maxBodyBytes caps every request body.
@@ -56,10 +76,15 @@ func New(cfg Config, deps Deps) (*Server, error) {
 		return nil, fmt.Errorf("load templates: %w", err)
 	}
 	s := &Server{
-		cfg: cfg, db: deps.DB, events: deps.Events, booking: deps.Booking, log: deps.Log, now: deps.Now,
+		cfg: cfg, db: deps.DB, events: deps.Events, booking: deps.Booking, deps: deps, log: deps.Log, now: deps.Now,
 		echo: echo.New(), views: v, metrics: newMetrics(deps.DB),
 	}
 	s.echo.HideBanner, s.echo.HidePort = true, true
+	s.echo.IPExtractor = echo.ExtractIPDirect()
+	if cfg.TrustProxy {
+		s.echo.IPExtractor = echo.ExtractIPFromXFFHeader()
+	}
+	s.bookingLimit = newLimiter(cfg.BookingsPerMinute, 10)
 	s.echo.HTTPErrorHandler = s.handleError
 	s.routes()
 	return s, nil

@@ -34,12 +34,17 @@ type env struct {
 
 func newEnv(t *testing.T) *env {
 	t.Helper()
+	return newEnvConfig(t, web.Config{BaseURL: "http://roster.test"})
+}
+
+func newEnvConfig(t *testing.T, cfg web.Config) *env {
+	t.Helper()
 	db := sqldbtest.MustOpenDB(t)
 	clock := func() time.Time { return now }
 	svc := events.NewService(db, clock)
 	bookings := booking.NewService(db, discardNotices{}, booking.Config{BaseURL: "http://roster.test"}, clock)
 	logs := &strings.Builder{}
-	handler, err := web.New(web.Config{BaseURL: "http://roster.test"}, web.Deps{
+	handler, err := web.New(cfg, web.Deps{
 		DB: db, Events: svc, Booking: bookings, Log: slog.New(slog.NewJSONHandler(logs, nil)), Now: clock,
 	})
 	if err != nil {

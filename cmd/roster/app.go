@@ -5,11 +5,13 @@ import (
 	"flag"
 	"fmt"
 	"log/slog"
+	"strconv"
 	"time"
 
 	"github.com/roster-app/roster/booking"
 	"github.com/roster-app/roster/events"
 	"github.com/roster-app/roster/notify"
+	"github.com/roster-app/roster/payments"
 	"github.com/roster-app/roster/sqldb"
 )
 
@@ -24,6 +26,9 @@ type app struct {
 	mailbox   *notify.DevMailbox // set when SMTP_URL is unset
 	deliverer *notify.Deliverer
 	reminders *notify.Reminders
+	notifier  *notify.BookingNotifier
+	stripe    *payments.Stripe  // set when STRIPE_SECRET_KEY is
+	offline   *payments.Offline // set when it is not
 	log       *slog.Logger
 	now       func() time.Time
 }
@@ -63,7 +68,12 @@ func (a *app) wireNotify() error {
 	if err != nil {
 		return err
 	}
-	a.booking = booking.NewService(a.db, notifier, booking.Config{BaseURL: a.cfg.BaseURL}, a.now)
+	a.notifier = notifier
+	provider, err := a.payments()
+	if err != nil {
+		return err
+	}
+	a.booking = booking.NewService(a.db, notifier, booking.Config{BaseURL: a.cfg.BaseURL, Payments: provider}, a.now)
 	if a.cfg.SMTPURL == "" {
 		a.mailbox = notify.NewDevMailbox(200, a.log, a.now)
 		a.sender = a.mailbox
@@ -75,6 +85,28 @@ func (a *app) wireNotify() error {
 	}
 	a.reminders, err = notify.NewReminders(a.db, reminderSource{a.booking}, mailCfg, a.now, a.log)
 	return err
+}
+
+// payments picks Stripe when a secret key is set, else the offline test
+// provider, which refuses a public https URL unless explicitly enabled.
+func (a *app) payments() (payments.Provider, error) {
+	if a.cfg.StripeSecretKey != "" {
+		var err error
+		a.stripe, err = payments.NewStripe(payments.StripeConfig{
+			SecretKey: a.cfg.StripeSecretKey, WebhookSecret: a.cfg.StripeWebhookSecret,
+			APIBase: a.cfg.StripeAPIBase, Logger: a.log, Now: a.now,
+		})
+		return a.stripe, err
+	}
+	enabled, err := strconv.ParseBool(a.cfg.OfflinePayments)
+	if err != nil {
+		return nil, fmt.Errorf("--offline-payments %q: want true or false", a.cfg.OfflinePayments)
+	}
+	if err := payments.OfflineAllowed(a.cfg.BaseURL, enabled); err != nil {
+		return nil, err
+	}
+	a.offline = payments.NewOfflineWithClock(a.cfg.BaseURL, a.now)
+	return a.offline, nil
 }
 
 // reminderSource adapts booking's schedule to what notify asks for.
@@ -97,4 +129,12 @@ func (a *app) Close() error {
 		return fmt.Errorf("close database: %w", err)
 	}
 	return nil
+}
+
+// mailName says where email goes, for the start-up log line.
+func (a *app) mailName() string {
+	if a.mailbox != nil {
+		return "dev mailbox (SMTP_URL unset): see /dev/mailbox"
+	}
+	return fmt.Sprint(a.sender)
 }

@@ -2,6 +2,10 @@ package main
 
 import (
 	"flag"
+	"fmt"
+	"strconv"
+
+	"github.com/roster-app/roster/web"
 )
 
 // Config is every setting of the binary; each is a flag with an environment
@@ -15,6 +19,9 @@ type Config struct {
 	StripeAPIBase       string
 	SMTPURL             string
 	MailFrom            string
+	BookingsPerMinute   string
+	TrustProxy          string
+	OfflinePayments     string
 }
 
 // setting describes one configuration value.
@@ -32,6 +39,9 @@ var settings = []setting{
 	{"stripe-api-base", "STRIPE_API_BASE", "", "Stripe API URL override (stripe-mock in tests)", func(c *Config) *string { return &c.StripeAPIBase }},
 	{"smtp-url", "SMTP_URL", "", "smtp://user:pass@host:port (smtps:// for TLS); unset = dev mailbox", func(c *Config) *string { return &c.SMTPURL }},
 	{"mail-from", "MAIL_FROM", "Roster <no-reply@localhost>", "sender address", func(c *Config) *string { return &c.MailFrom }},
+	{"bookings-per-minute", "ROSTER_BOOKINGS_PER_MINUTE", "30", "bookings and waitlist sign-ups per client address per minute; 0 = no limit", func(c *Config) *string { return &c.BookingsPerMinute }},
+	{"trust-proxy", "ROSTER_TRUST_PROXY", "false", "take client addresses from X-Forwarded-For (behind a reverse proxy)", func(c *Config) *string { return &c.TrustProxy }},
+	{"offline-payments", "ROSTER_OFFLINE_PAYMENTS", "false", "allow offline test payments on a public https URL", func(c *Config) *string { return &c.OfflinePayments }},
 }
 
 // registerConfig adds every setting to fs, with its environment variable
@@ -44,4 +54,17 @@ func registerConfig(fs *flag.FlagSet, cfg *Config, getenv func(string) string) {
 		}
 		fs.StringVar(s.dst(cfg), s.flag, def, s.usage+" ($"+s.env+")")
 	}
+}
+
+// web returns the web layer's settings, or an error naming a bad value.
+func (c Config) web() (web.Config, error) {
+	perMinute, err := strconv.Atoi(c.BookingsPerMinute)
+	if err != nil || perMinute < 0 {
+		return web.Config{}, fmt.Errorf("--bookings-per-minute %q: want a whole number ≥ 0", c.BookingsPerMinute)
+	}
+	trust, err := strconv.ParseBool(c.TrustProxy)
+	if err != nil {
+		return web.Config{}, fmt.Errorf("--trust-proxy %q: want true or false", c.TrustProxy)
+	}
+	return web.Config{BaseURL: c.BaseURL, BookingsPerMinute: perMinute, TrustProxy: trust}, nil
 }

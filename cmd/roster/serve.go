@@ -57,8 +57,13 @@ func (m *Main) serve(ctx context.Context, args []string, withHTTP bool) error {
 }
 
 func (m *Main) runHTTP(ctx context.Context, a *app, started time.Time) error {
-	handler, err := web.New(web.Config{BaseURL: a.cfg.BaseURL}, web.Deps{
-		DB: a.db, Events: a.events, Booking: a.booking, Log: a.log, Now: a.now,
+	webCfg, err := a.cfg.web()
+	if err != nil {
+		return err
+	}
+	handler, err := web.New(webCfg, web.Deps{
+		DB: a.db, Events: a.events, Booking: a.booking, Outbox: a.outbox, Notifier: a.notifier, Mailbox: a.mailbox,
+		Stripe: a.stripe, Offline: a.offline, Log: a.log, Now: a.now,
 	})
 	if err != nil {
 		return err
@@ -78,6 +83,7 @@ func (m *Main) runHTTP(ctx context.Context, a *app, started time.Time) error {
 	go func() { serveErr <- srv.Serve(ln) }()
 	addr := ln.Addr().String()
 	a.log.Info("listening", "addr", addr, "base_url", a.cfg.BaseURL, "database", string(a.db.Dialect),
+		"payments", a.booking.PaymentsName(), "mail", a.mailName(),
 		"startup_ms", float64(time.Since(started).Microseconds())/1000)
 	if m.Ready != nil {
 		m.Ready(addr)

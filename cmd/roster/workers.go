@@ -24,6 +24,13 @@ func newWorkers(a *app) workers {
 	return workers{
 		{"email outbox", a.deliverer.Run},
 		{"reminders", a.reminders.Run},
+		{"refunds", func(ctx context.Context) {
+			every(ctx, sweepInterval, func() {
+				if _, err := a.booking.ProcessRefunds(ctx); err != nil && ctx.Err() == nil {
+					a.log.Warn("refunds failed; the next run tries again", "err", err)
+				}
+			})
+		}},
 		{"hold sweeper", func(ctx context.Context) {
 			every(ctx, sweepInterval, func() {
 				if err := a.booking.Sweep(ctx); err != nil && ctx.Err() == nil {
