@@ -229,3 +229,15 @@ func (s *Service) SessionBookings(ctx context.Context, coachID, sessionID int64)
 	}
 	return list, nil
 }
+
+// CoachBookingRefs returns the refs of every booking on events the coach
+// hosts, newest first, at most 5000.
+func (s *Service) CoachBookingRefs(ctx context.Context, coachID int64) ([]string, error) {
+	refs := []string{}
+	err := s.db.SelectContext(ctx, &refs, s.db.Rebind(`SELECT b.ref FROM bookings b
+		JOIN event_hosts h ON h.event_id = b.event_id WHERE h.coach_id = ? ORDER BY b.id DESC LIMIT 5000`), coachID)
+	if err != nil {
+		return nil, fmt.Errorf("coach booking refs: %w", err)
+	}
+	return refs, nil
+}

@@ -1,21 +1,17 @@
 package payments
 
 import (
-	"bufio"
 	"bytes"
 	"errors"
-	"fmt"
-	"go/build"
 	"io"
 	"net/http"
 	"net/url"
 	"os"
-	"os/exec"
-	"path/filepath"
-	"strings"
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/roster-app/roster/payments/stripemocktest"
 )
 
 // The tests talk to a real stripe-mock (github.com/stripe/stripe-mock), which
@@ -31,12 +27,13 @@ func TestMain(m *testing.M) {
 
 var stripeMock stripeMockServer
 
+// stripeMockServer is the stripe-mock the package's tests share, started by
+// the first test that needs it.
 type stripeMockServer struct {
-	once    sync.Once
-	url     string
-	missing bool  // no stripe-mock binary
-	err     error // it would not start
-	cmd     *exec.Cmd
+	once  sync.Once
+	url   string
+	err   error
+	close func()
 }
 
 // stripeMockURL returns the base URL of the shared stripe-mock, starting it
@@ -44,12 +41,12 @@ type stripeMockServer struct {
 // under CI=true, where it fails.
 func stripeMockURL(tb testing.TB) string {
 	tb.Helper()
-	stripeMock.once.Do(stripeMock.start)
-	if stripeMock.missing {
+	stripeMock.once.Do(func() { stripeMock.url, stripeMock.close, stripeMock.err = stripemocktest.Launch() })
+	if errors.Is(stripeMock.err, stripemocktest.ErrMissing) {
 		if os.Getenv("CI") == "true" {
-			tb.Fatal("stripe-mock is not installed: go install github.com/stripe/stripe-mock@latest")
+			tb.Fatal(stripeMock.err)
 		}
-		tb.Skip("stripe-mock is not installed (go install github.com/stripe/stripe-mock@latest)")
+		tb.Skip(stripeMock.err)
 	}
 	if stripeMock.err != nil {
 		tb.Fatalf("start stripe-mock: %v", stripeMock.err)
@@ -57,94 +54,14 @@ func stripeMockURL(tb testing.TB) string {
 	return stripeMock.url
 }
 
-func findStripeMock() (string, bool) {
-	if path, err := exec.LookPath("stripe-mock"); err == nil {
-		return path, true
-	}
-	path := filepath.Join(build.Default.GOPATH, "bin", "stripe-mock")
-	if _, err := os.Stat(path); err == nil {
-		return path, true
-	}
-	return "", false
-}
-
-func (s *stripeMockServer) start() {
-	path, ok := findStripeMock()
-	if !ok {
-		s.missing = true
-		return
-	}
-	// Port 0 for both listeners: the system picks free ports and stripe-mock
-	// prints the addresses, so there is no race for a port we chose.
-	s.cmd = exec.Command(path, "-http-addr", "127.0.0.1:0", "-https-addr", "127.0.0.1:0")
-	out, err := s.cmd.StdoutPipe()
-	if err != nil {
-		s.err = err
-		return
-	}
-	s.cmd.Stderr = s.cmd.Stdout
-	if err := s.cmd.Start(); err != nil {
-		s.err = err
-		return
-	}
-	addr := make(chan string, 1)
-	go func() {
-		const banner = "Listening for HTTP at address: "
-		lines := bufio.NewScanner(out)
-		for lines.Scan() {
-			if rest, ok := strings.CutPrefix(lines.Text(), banner); ok {
-				addr <- rest
-				break
-			}
-		}
-		close(addr)
-		io.Copy(io.Discard, out) // keep the pipe drained while it runs
-	}()
-	select {
-	case a, ok := <-addr:
-		if !ok {
-			s.err = errors.New("stripe-mock exited without listening")
-			return
-		}
-		s.url = "http://" + a
-	case <-time.After(30 * time.Second):
-		s.err = errors.New("stripe-mock did not start listening within 30s")
-		return
-	}
-	s.err = waitAnswers(s.url, 10*time.Second)
-}
-
-// waitAnswers polls stripe-mock until it answers an API request.
-func waitAnswers(base string, within time.Duration) error {
-	deadline := time.Now().Add(within)
-	for {
-		req, _ := http.NewRequest(http.MethodGet, base+"/v1/charges", nil)
-		req.Header.Set("Authorization", "Bearer "+testSecretKey)
-		resp, err := http.DefaultClient.Do(req)
-		if err == nil {
-			resp.Body.Close()
-			if resp.StatusCode == http.StatusOK {
-				return nil
-			}
-			err = fmt.Errorf("status %s", resp.Status)
-		}
-		if time.Now().After(deadline) {
-			return fmt.Errorf("stripe-mock at %s does not answer: %w", base, err)
-		}
-		time.Sleep(50 * time.Millisecond)
-	}
-}
-
 func (s *stripeMockServer) stop() {
-	if s.cmd == nil || s.cmd.Process == nil {
-		return
+	if s.close != nil {
+		s.close()
 	}
-	s.cmd.Process.Kill()
-	s.cmd.Wait()
 }
 
 const (
-	testSecretKey     = "sk_test_roster"
+	testSecretKey     = stripemocktest.SecretKey
 	testWebhookSecret = "whsec_roster_test"
 )
 

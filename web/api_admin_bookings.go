@@ -2,10 +2,13 @@ package web
 
 import (
 	"net/http"
+	"time"
 
 	"github.com/labstack/echo/v4"
 
 	"github.com/roster-app/roster/booking"
+	"github.com/roster-app/roster/fault"
+	"github.com/roster-app/roster/notify"
 )
 
 func (s *Server) apiAdminSessionBookings(c echo.Context) error {
@@ -37,14 +40,6 @@ func (s *Server) apiAdminSessionWaitlist(c echo.Context) error {
 		list = []booking.WaitlistEntry{}
 	}
 	return c.JSON(http.StatusOK, list)
-}
-
-func (s *Server) apiAdminCancelBooking(c echo.Context) error {
-	b, err := s.booking.Cancel(c.Request().Context(), c.Param("ref"), booking.Actor{CoachID: coachOf(c).ID})
-	if err != nil {
-		return err
-	}
-	return c.JSON(http.StatusOK, newBookingJSON(b))
 }
 
 func (s *Server) apiAdminMoveBooking(c echo.Context) error {
@@ -98,4 +93,104 @@ func questionsJSON(qs []booking.Question) []questionJSON {
 		out = append(out, questionJSON{ID: q.ID, Kind: q.Kind, Label: q.Label, Required: q.Required, Options: q.Options})
 	}
 	return out
+}
+
+// cancelRequest is the optional body of a coach's cancel: the refund.
+type cancelRequest struct {
+	Refund *string `json:"refund"` // "policy" (default), "full" or "none"
+}
+
+func (s *Server) apiAdminCancelBooking(c echo.Context) error {
+	var req cancelRequest
+	if c.Request().ContentLength != 0 {
+		if err := bindJSON(c, &req); err != nil {
+			return err
+		}
+	}
+	policy := booking.RefundByPolicy
+	switch str(req.Refund) {
+	case "", "policy":
+	case "full":
+		policy = booking.RefundFull
+	case "none":
+		policy = booking.RefundNone
+	default:
+		return (&fault.Fields{"refund": "must be policy, full or none"}).Err()
+	}
+	b, err := s.booking.CancelWithRefund(c.Request().Context(), c.Param("ref"), booking.Actor{CoachID: coachOf(c).ID}, policy)
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, newBookingJSON(b))
+}
+
+type refundRequest struct {
+	AmountCents *int64 `json:"amount_cents"`
+}
+
+// apiAdminRefund refunds part or all of a paid booking without cancelling
+// it; the refund is made by the worker.
+func (s *Server) apiAdminRefund(c echo.Context) error {
+	var req refundRequest
+	if err := bindJSON(c, &req); err != nil {
+		return err
+	}
+	if req.AmountCents == nil {
+		return (&fault.Fields{"amount_cents": "is required"}).Err()
+	}
+	b, err := s.booking.Refund(c.Request().Context(), c.Param("ref"), coachOf(c).ID, *req.AmountCents)
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusAccepted, newBookingJSON(b))
+}
+
+// outboxJSON is a stored email as coaches see it (never its body, which
+// carries the attendee's manage link).
+type outboxJSON struct {
+	ID         int64      `json:"id"`
+	Kind       string     `json:"kind"`
+	BookingRef string     `json:"booking_ref,omitempty"`
+	To         string     `json:"to"`
+	Subject    string     `json:"subject"`
+	Status     string     `json:"status"`
+	Attempts   int        `json:"attempts"`
+	SendAfter  time.Time  `json:"send_after"`
+	SentAt     *time.Time `json:"sent_at"`
+	LastError  string     `json:"last_error,omitempty"`
+}
+
+// apiAdminOutbox lists the emails about the coach's bookings, or about one
+// booking with ?booking=REF.
+func (s *Server) apiAdminOutbox(c echo.Context) error {
+	ctx := c.Request().Context()
+	coach := coachOf(c)
+	filter := notify.Filter{Status: notify.Status(c.QueryParam("status"))}
+	if ref := c.QueryParam("booking"); ref != "" {
+		d, err := s.booking.Get(ctx, ref, booking.Actor{CoachID: coach.ID})
+		if err != nil {
+			return err
+		}
+		filter.BookingRef = d.Booking.Ref
+	} else {
+		refs, err := s.booking.CoachBookingRefs(ctx, coach.ID)
+		if err != nil {
+			return err
+		}
+		filter.BookingRefs = refs
+	}
+	entries, err := s.deps.Outbox.List(ctx, filter)
+	if err != nil {
+		return err
+	}
+	out := make([]outboxJSON, 0, len(entries))
+	for _, e := range entries {
+		j := outboxJSON{ID: e.ID, Kind: string(e.Kind), To: e.To, Subject: e.Subject, Status: string(e.Status),
+			Attempts: e.Attempts, SendAfter: e.SendAfter, SentAt: e.SentAt, LastError: e.LastError}
+		if e.BookingRef != nil {
+			j.BookingRef = *e.BookingRef
+		}
+		out = append(out, j)
+	}
+	return c.JSON(http.StatusOK, out)
 }

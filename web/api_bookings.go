@@ -70,6 +70,11 @@ func (s *Server) apiCreateBooking(c echo.Context) error {
 	}
 	out := newBookingJSON(res.Booking)
 	out.ManageURL = s.booking.ManageURL(res.Booking.Ref, res.Token)
+	if res.Booking.Status == booking.PendingPayment {
+		if out.CheckoutURL, err = s.startCheckout(c, res); err != nil {
+			return err
+		}
+	}
 	status := http.StatusCreated
 	if res.Replayed {
 		status = http.StatusOK

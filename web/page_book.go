@@ -39,6 +39,7 @@ func (f bookForm) Checked(name, value string) bool { return f.Values.Get(name) =
 
 type eventPageData struct {
 	Title     string
+	Released  bool // the attendee just left a checkout
 	Event     eventView
 	Questions []booking.Question
 	Form      bookForm
@@ -63,7 +64,7 @@ func (s *Server) renderEventPage(c echo.Context, status int, e events.Event, for
 	for i := range view.Dates {
 		view.Dates[i].Links = s.linksFor(e, e.Sessions[i])
 	}
-	data := eventPageData{Title: e.Title, Event: view, Questions: qs, Form: form,
+	data := eventPageData{Title: e.Title, Event: view, Questions: qs, Form: form, Released: c.QueryParam("released") == "1",
 		Nonce: events.RandomString(18), MaxSeats: s.booking.MaxSeats()}
 	return s.render(c, status, "event.html", data)
 }
@@ -94,6 +95,13 @@ func (s *Server) bookFromPage(c echo.Context) error {
 		}
 		return s.bookingFormError(c, e, form, err)
 	}
+	if res.Booking.Status == booking.PendingPayment {
+		to, err := s.startCheckout(c, res)
+		if err != nil {
+			return s.bookingFormError(c, e, form, err)
+		}
+		return c.Redirect(http.StatusSeeOther, to)
+	}
 	return c.Redirect(http.StatusSeeOther, s.afterBooking(res))
 }
 
@@ -122,7 +130,7 @@ func bookingRequestFromForm(form url.Values) (booking.Request, map[string]string
 // bookingFormError re-renders the form for errors the attendee can act on.
 func (s *Server) bookingFormError(c echo.Context, e events.Event, form url.Values, err error) error {
 	var fe *fault.Error
-	if !asFault(err, &fe) || statusOf(fe.Code) >= 500 {
+	if !asFault(err, &fe) || (statusOf(fe.Code) >= 500 && fe.Code != fault.PaymentProviderDown) {
 		return err
 	}
 	status := statusOf(fe.Code)

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"fmt"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -16,19 +17,30 @@ type bookingPageData struct {
 	Booking    booking.Booking
 	Event      eventView
 	Date       dateView
-	Token      string
 	Amount     string
 	HoldUntil  string
 	OtherDates []dateView
 	Notice     string
 	Error      string
+	Paying     bool   // back from the checkout, waiting for the payment to be confirmed
+	Refund     string // what cancelling now refunds, for paid bookings
+	Token      string
+	Calendar   calendarLinks
 }
 
 // Live reports whether the booking still holds seats.
 func (d bookingPageData) Live() bool { return d.Booking.Status.Live() }
 
 func (s *Server) bookingPage(c echo.Context) error {
-	return s.renderBookingPage(c, http.StatusOK, c.QueryParam("t"), noticeFor(c.QueryParam("done")), "")
+	token := c.QueryParam("t")
+	if c.QueryParam("paid") == "1" {
+		// Back from the checkout: ask the provider rather than wait for the
+		// webhook. A failure here only means the webhook confirms instead.
+		if err := s.booking.ConfirmFromCheckout(c.Request().Context(), c.Param("ref"), token); err != nil {
+			s.log.Warn("confirm from checkout", "ref", c.Param("ref"), "err", err)
+		}
+	}
+	return s.renderBookingPage(c, http.StatusOK, token, noticeFor(c.QueryParam("done")), "")
 }
 
 func noticeFor(done string) string {
@@ -52,6 +64,17 @@ func (s *Server) renderBookingPage(c echo.Context, status int, token, notice, pr
 		Title: "Booking " + d.Booking.Ref, Booking: d.Booking, Event: ev, Token: token,
 		Date: newDateView(d.Session, d.Event.Zone(), now), Amount: FormatMoney(d.Booking.AmountCents, d.Booking.Currency),
 		Notice: notice, Error: problem,
+	}
+	data.Paying = c.QueryParam("paid") == "1" && d.Booking.Status == booking.PendingPayment
+	data.Calendar = s.linksFor(d.Event, d.Session)
+	data.Calendar.ICS = "/bookings/" + d.Booking.Ref + "/invite.ics?t=" + url.QueryEscape(token)
+	if d.Booking.Status == booking.Confirmed && d.Booking.AmountCents > 0 {
+		due := booking.RefundDue(d.Booking, d.Event, d.Session, now)
+		data.Refund = fmt.Sprintf("Cancelling now refunds %s. Our policy: a full refund until %d hours before the start, none after.",
+			FormatMoney(due, d.Booking.Currency), d.Event.RefundCutoffHours)
+		if due == 0 {
+			data.Refund = fmt.Sprintf("Cancelling now refunds nothing: refunds end %d hours before the start.", d.Event.RefundCutoffHours)
+		}
 	}
 	if d.Booking.HoldExpiresAt != nil {
 		data.HoldUntil = d.Booking.HoldExpiresAt.In(d.Event.Zone()).Format("15:04 MST on Mon 2 Jan")

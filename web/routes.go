@@ -28,8 +28,24 @@ func (s *Server) routes() {
 	e.GET("/bookings/:ref", s.bookingPage)
 	e.POST("/bookings/:ref/cancel", s.cancelFromPage)
 	e.POST("/bookings/:ref/move", s.moveFromPage)
+	e.POST("/bookings/:ref/pay", s.payFromPage)
+	e.GET("/bookings/:ref/abandon", s.abandonCheckout)
+	e.GET("/bookings/:ref/invite.ics", s.inviteFile)
+
+	// Payments: Stripe's webhook, and the offline TEST MODE checkout.
+	e.POST("/webhooks/stripe", s.stripeWebhook)
+	e.GET("/checkout/test/:id", s.testCheckoutPage)
+	e.POST("/checkout/test/:id/pay", s.testCheckoutPay)
+	e.POST("/checkout/test/:id/abandon", s.testCheckoutAbandon)
 	e.GET("/waitlist/:id/claim", s.claimOfferPage)
 	e.POST("/waitlist/:id/claim", s.claimOffer)
+
+	// While SMTP_URL is unset, the emails Roster would send.
+	if s.deps.Mailbox != nil {
+		e.GET("/dev/mailbox", s.devMailbox)
+		e.GET("/dev/mailbox/:id", s.devMailboxMessage)
+		e.GET("/dev/mailbox/:id/html", s.devMailboxHTML)
+	}
 
 	// The coach dashboard: its routes and their guards are listed in
 	// dashboard_routes.go.
@@ -65,4 +81,6 @@ func (s *Server) routes() {
 	admin.GET("/sessions/:id/waitlist", s.apiAdminSessionWaitlist)
 	admin.POST("/bookings/:ref/cancel", s.apiAdminCancelBooking)
 	admin.POST("/bookings/:ref/move", s.apiAdminMoveBooking)
+	admin.POST("/bookings/:ref/refund", s.apiAdminRefund)
+	admin.GET("/outbox", s.apiAdminOutbox)
 }

@@ -71,7 +71,7 @@ const maxBodyBytes = 1 << 20
 // New builds the server, parsing every template up front so that a broken
 // template fails the start, not a visitor's request.
 func New(cfg Config, deps Deps) (*Server, error) {
-	v, err := loadViews()
+	v, err := loadViews(deps.Offline != nil)
 	if err != nil {
 		return nil, fmt.Errorf("load templates: %w", err)
 	}

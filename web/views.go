@@ -30,10 +30,13 @@ type views struct {
 	assets   map[string]string // file name -> checksum
 	markdown goldmark.Markdown
 	policy   *bluemonday.Policy
+	testMode bool
 }
 
-func loadViews() (*views, error) {
-	v := &views{
+// loadViews parses the templates; testMode puts the TEST MODE banner on
+// every page while payments are simulated.
+func loadViews(testMode bool) (*views, error) {
+	v := &views{testMode: testMode,
 		pages: map[string]*template.Template{}, assets: map[string]string{},
 		markdown: goldmark.New(), policy: bluemonday.UGCPolicy(),
 	}
@@ -82,6 +85,7 @@ func (v *views) funcs() template.FuncMap {
 		"asset":    v.assetURL,
 		"markdown": v.renderMarkdown,
 		"money":    FormatMoney,
+		"testMode": func() bool { return v.testMode },
 	}
 }
 

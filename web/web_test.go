@@ -8,13 +8,14 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
-	"github.com/jmoiron/sqlx"
-
 	"github.com/roster-app/roster/booking"
 	"github.com/roster-app/roster/events"
+	"github.com/roster-app/roster/notify"
+	"github.com/roster-app/roster/payments"
 	"github.com/roster-app/roster/sqldb/sqldbtest"
 	"github.com/roster-app/roster/web"
 )
@@ -29,7 +30,7 @@ type env struct {
 	james, other events.Coach
 	jamesToken   string
 	otherToken   string
-	logs         *strings.Builder
+	logs         *syncBuilder
 }
 
 func newEnv(t *testing.T) *env {
@@ -39,14 +40,32 @@ func newEnv(t *testing.T) *env {
 
 func newEnvConfig(t *testing.T, cfg web.Config) *env {
 	t.Helper()
+	return newEnvWith(t, cfg, nil)
+}
+
+// newEnvWith builds the server with Stripe as the payment provider when
+// stripe is set, else with offline test payments.
+func newEnvWith(t *testing.T, cfg web.Config, stripe *payments.Stripe) *env {
+	t.Helper()
 	db := sqldbtest.MustOpenDB(t)
 	clock := func() time.Time { return now }
 	svc := events.NewService(db, clock)
-	bookings := booking.NewService(db, discardNotices{}, booking.Config{BaseURL: "http://roster.test"}, clock)
-	logs := &strings.Builder{}
-	handler, err := web.New(cfg, web.Deps{
-		DB: db, Events: svc, Booking: bookings, Log: slog.New(slog.NewJSONHandler(logs, nil)), Now: clock,
-	})
+	logs := &syncBuilder{}
+	logger := slog.New(slog.NewJSONHandler(logs, nil))
+	notifier, err := notify.NewBookingNotifier(notify.Config{BaseURL: cfg.BaseURL, From: "Roster <no-reply@roster.test>"}, clock, logger)
+	if err != nil {
+		t.Fatal(err)
+	}
+	deps := web.Deps{DB: db, Events: svc, Outbox: notify.NewOutbox(db, clock), Notifier: notifier, Log: logger, Now: clock}
+	var provider payments.Provider
+	if stripe != nil {
+		deps.Stripe, provider = stripe, stripe
+	} else {
+		deps.Offline = payments.NewOfflineWithClock(cfg.BaseURL, clock)
+		provider = deps.Offline
+	}
+	deps.Booking = booking.NewService(db, notifier, booking.Config{BaseURL: cfg.BaseURL, Payments: provider}, clock)
+	handler, err := web.New(cfg, deps)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -66,11 +85,23 @@ func newEnvConfig(t *testing.T, cfg web.Config) *env {
 	return e
 }
 
-// discardNotices stands in for the notify package, which is tested against
-// a real SMTP server on its own.
-type discardNotices struct{}
+// syncBuilder is a strings.Builder safe for the server's goroutines.
+type syncBuilder struct {
+	mu sync.Mutex
+	b  strings.Builder
+}
 
-func (discardNotices) Notify(context.Context, *sqlx.Tx, booking.Notice) error { return nil }
+func (s *syncBuilder) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuilder) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
+}
 
 func mustCoach(t *testing.T, svc *events.Service, email, name string) events.Coach {
 	t.Helper()

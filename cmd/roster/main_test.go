@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"io"
 	"net/http"
+	"net/url"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -296,5 +297,51 @@ func TestConcurrentMigrationsOnPostgres(t *testing.T) {
 	}
 	if strings.Contains(stdout.String(), "pending") {
 		t.Errorf("migrations pending after concurrent runs:\n%s", stdout)
+	}
+}
+
+// TestDemoPaidBookingEndToEnd books the demo's paid workshop through the
+// offline TEST MODE checkout and finds the confirmation in the dev mailbox,
+// delivered by the running outbox worker.
+func TestDemoPaidBookingEndToEnd(t *testing.T) {
+	env := map[string]string{"DATABASE_URL": sqldbtest.URL(t), "ROSTER_BASE_URL": "http://localhost:8080"}
+	base := startServer(t, env, "--demo")
+	resp, err := http.Post(base+"/api/v1/bookings", "application/json",
+		strings.NewReader(`{"session_id": 1, "name": "Ada Lovelace", "email": "ada@example.com", "seats": 1}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var b struct {
+		Ref, Status string
+		CheckoutURL string `json:"checkout_url"`
+	}
+	json.NewDecoder(resp.Body).Decode(&b)
+	resp.Body.Close()
+	if resp.StatusCode != 201 || b.Status != "pending_payment" || b.CheckoutURL == "" {
+		t.Fatalf("book: %d %+v", resp.StatusCode, b)
+	}
+	u, err := url.Parse(b.CheckoutURL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	pay, err := http.PostForm(base+u.Path+"/pay?ref="+b.Ref, url.Values{"t": {u.Query().Get("t")}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	page, _ := io.ReadAll(pay.Body)
+	pay.Body.Close()
+	if pay.StatusCode != 200 || !strings.Contains(string(page), "Confirmed") {
+		t.Fatalf("after paying: %d", pay.StatusCode)
+	}
+	deadline := time.Now().Add(20 * time.Second)
+	for {
+		_, mailbox := get(t, base+"/dev/mailbox")
+		if strings.Contains(mailbox, "ada@example.com") && strings.Contains(mailbox, "Booked: Career Clarity Lab") {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("no confirmation for %s in the dev mailbox:\n%s", b.Ref, mailbox)
+		}
+		time.Sleep(100 * time.Millisecond)
 	}
 }
