@@ -88,3 +88,22 @@ func sessionOf(e events.Event, id int64) events.Session {
 	}
 	return events.Session{ID: id}
 }
+
+// ReminderStillDue reports, inside tx, whether the booking is still
+// confirmed on the session, which still starts at startsAt. On PostgreSQL
+// it holds the booking's row (FOR SHARE) until tx ends, so a cancel or move
+// waits for the reminder to be stored and then withdraws it.
+func (s *Service) ReminderStillDue(ctx context.Context, tx *sqlx.Tx, bookingID, sessionID int64, startsAt time.Time) (bool, error) {
+	lock := ""
+	if s.db.ForUpdate() != "" {
+		lock = " FOR SHARE OF b"
+	}
+	var ids []int64
+	err := tx.SelectContext(ctx, &ids, tx.Rebind(`SELECT b.id FROM bookings b JOIN sessions s ON s.id = b.session_id
+		WHERE b.id = ? AND b.status = 'confirmed' AND b.session_id = ? AND s.status = 'scheduled' AND s.starts_at = ?`+lock),
+		bookingID, sessionID, startsAt.UTC())
+	if err != nil {
+		return false, fmt.Errorf("reminder still due: %w", err)
+	}
+	return len(ids) == 1, nil
+}

@@ -55,6 +55,11 @@ func NewBookingNotifier(cfg Config, now func() time.Time, logger *slog.Logger) (
 // expiry, or a message that fails Message.Validate; the caller's
 // transaction should then roll back.
 func (n *BookingNotifier) Notify(ctx context.Context, tx *sqlx.Tx, notice booking.Notice) error {
+	if notice.Kind == booking.NoticeCancelled || notice.Kind == booking.NoticeMoved {
+		if err := withdrawReminders(ctx, tx, notice.Booking.Ref); err != nil {
+			return fmt.Errorf("notify %s %s: %w", notice.Kind, notice.Booking.Ref, err)
+		}
+	}
 	msgs, err := n.messages(notice)
 	if err != nil {
 		return fmt.Errorf("notify %s %s: %w", notice.Kind, notice.Booking.Ref, err)
@@ -219,4 +224,16 @@ func (n *BookingNotifier) Invite(e events.Event, s events.Session, b booking.Boo
 		return calendar.Request(a.entry(e, s, b, manageURL, b.Sequence))
 	}
 	return calendar.Cancel(a.entry(e, s, b, manageURL, b.Sequence+1))
+}
+
+// withdrawReminders deletes the booking's reminders that are stored but not
+// yet being sent: after a cancellation or a move they would be stale. A
+// reminder a worker has already claimed may still go out; that is the one
+// window left.
+func withdrawReminders(ctx context.Context, tx *sqlx.Tx, ref string) error {
+	_, err := tx.ExecContext(ctx, tx.Rebind(`DELETE FROM outbox WHERE booking_ref = ? AND kind = ? AND status = ?`), ref, KindReminder, Pending)
+	if err != nil {
+		return fmt.Errorf("withdraw reminders: %w", err)
+	}
+	return nil
 }

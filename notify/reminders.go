@@ -49,6 +49,13 @@ type ReminderSource interface {
 	// date gets that date's reminders while a stale one cannot match.
 	// ManageURL must work when the email is read.
 	DueReminders(ctx context.Context, now time.Time, lookback time.Duration) ([]DueReminder, error)
+	// StillDue re-reads, inside tx and holding the booking's row until tx
+	// ends, whether r's booking is still confirmed on r's session at r's
+	// start time. Reminders asks it just before storing r, so a booking
+	// cancelled or moved since DueReminders read it gets no stale reminder,
+	// and one cancelled afterwards finds the reminder stored and withdraws
+	// it (BookingNotifier does, for cancellation and moved notices).
+	StillDue(ctx context.Context, tx *sqlx.Tx, r DueReminder) (bool, error)
 }
 
 // Reminder schedule defaults.
@@ -139,7 +146,11 @@ func (r *Reminders) RunOnce(ctx context.Context) (int, error) {
 	if err != nil {
 		return 0, fmt.Errorf("due reminders: %w", err)
 	}
-	msgs := make([]Message, 0, len(due))
+	type pending struct {
+		due DueReminder
+		msg Message
+	}
+	msgs := make([]pending, 0, len(due))
 	for _, d := range due {
 		m, err := r.message(d)
 		if err == nil {
@@ -149,7 +160,7 @@ func (r *Reminders) RunOnce(ctx context.Context) (int, error) {
 			r.author.log.Error("reminder skipped", "booking", d.Booking.Ref, "offset_minutes", d.OffsetMinutes, "err", err)
 			continue
 		}
-		msgs = append(msgs, m)
+		msgs = append(msgs, pending{due: d, msg: m})
 	}
 	if len(msgs) == 0 {
 		r.advance(now)
@@ -158,8 +169,13 @@ func (r *Reminders) RunOnce(ctx context.Context) (int, error) {
 	added := 0
 	err = r.db.InTx(ctx, func(tx *sqlx.Tx) error {
 		added = 0
-		for _, m := range msgs {
-			isNew, err := Enqueue(ctx, tx, m)
+		for _, p := range msgs {
+			if ok, err := r.source.StillDue(ctx, tx, p.due); err != nil {
+				return err
+			} else if !ok {
+				continue
+			}
+			isNew, err := Enqueue(ctx, tx, p.msg)
 			if err != nil {
 				return err
 			}

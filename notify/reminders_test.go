@@ -3,6 +3,7 @@ package notify_test
 import (
 	"context"
 	"errors"
+	"github.com/jmoiron/sqlx"
 	"sort"
 	"strings"
 	"sync"
@@ -70,6 +71,15 @@ func (f *fakeSource) DueReminders(_ context.Context, now time.Time, lookback tim
 	}
 	f.returned = len(due)
 	return due, nil
+}
+
+// StillDue re-reads the booking as it is now, as booking's query does.
+func (f *fakeSource) StillDue(_ context.Context, _ *sqlx.Tx, r notify.DueReminder) (bool, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	sb, ok := f.bookings[r.Booking.Ref]
+	return ok && sb.booking.Status == booking.Confirmed && sb.session.ID == r.Session.ID &&
+		sb.session.StartsAt.Equal(r.Session.StartsAt) && sb.session.Status == events.Scheduled, nil
 }
 
 func (f *fakeSource) lastReturned() int {

@@ -8,6 +8,8 @@ import (
 	"strconv"
 	"time"
 
+	"github.com/jmoiron/sqlx"
+
 	"github.com/roster-app/roster/booking"
 	"github.com/roster-app/roster/events"
 	"github.com/roster-app/roster/notify"
@@ -122,6 +124,10 @@ func (r reminderSource) DueReminders(ctx context.Context, now time.Time, lookbac
 		out[i] = notify.DueReminder{Booking: d.Booking, Event: d.Event, Session: d.Session, OffsetMinutes: d.OffsetMinutes, ManageURL: d.ManageURL}
 	}
 	return out, nil
+}
+
+func (r reminderSource) StillDue(ctx context.Context, tx *sqlx.Tx, d notify.DueReminder) (bool, error) {
+	return r.booking.ReminderStillDue(ctx, tx, d.Booking.ID, d.Session.ID, d.Session.StartsAt)
 }
 
 func (a *app) Close() error {
