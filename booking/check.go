@@ -52,6 +52,8 @@ func (s *Service) impossibleStates(ctx context.Context) ([]string, error) {
 		{"pending payment without a hold expiry", `SELECT ref FROM bookings WHERE status = 'pending_payment' AND hold_expires_at IS NULL`},
 		{"live booking on another event's session", `SELECT b.ref FROM bookings b JOIN sessions s ON s.id = b.session_id WHERE s.event_id <> b.event_id`},
 		{"refunded more than paid", `SELECT ref FROM bookings WHERE refunded_cents > amount_cents`},
+		{"paid booking confirmed without a verified payment", `SELECT ref FROM bookings WHERE status = 'confirmed' AND amount_cents > 0 AND payment_intent = ''`},
+		{"live booking without its live key", `SELECT ref FROM bookings WHERE status IN ('pending_payment', 'confirmed') AND live_key IS NULL`},
 		{"waitlist offer without expiry", `SELECT CAST(id AS TEXT) FROM waitlist WHERE status = 'offered' AND offer_expires_at IS NULL`},
 	}
 	var out []string
