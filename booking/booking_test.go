@@ -589,3 +589,46 @@ func TestCheckFindsACorruptCounter(t *testing.T) {
 		t.Errorf("violations %v, want the counter mismatch", violations)
 	}
 }
+
+func TestRescheduleSession(t *testing.T) {
+	ctx := context.Background()
+	fx := newFixture(t)
+	id := fx.workshop.Sessions[0].ID
+	a := fx.book(t, id, "a@example.com", 1)
+	b := fx.book(t, id, "b@example.com", 2)
+	later := fx.workshop.Sessions[0].StartsAt.Add(time.Hour)
+	end := later.Add(2 * time.Hour)
+	sess, err := fx.svc.RescheduleSession(ctx, fx.coach.ID, id, events.SessionPatch{StartsAt: &later, EndsAt: &end})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if sess.Sequence != 1 || !sess.StartsAt.Equal(later) {
+		t.Errorf("session %+v", sess)
+	}
+	for _, res := range []booking.Result{a, b} {
+		kinds := fx.notices.kinds(res.Booking.Ref)
+		if kinds[len(kinds)-1] != booking.NoticeMoved {
+			t.Errorf("%s notices %v, want a moved notice last", res.Booking.Ref, kinds)
+		}
+		d, err := fx.svc.Get(ctx, res.Booking.Ref, booking.Actor{Token: res.Token})
+		if err != nil || d.Booking.Sequence != 1 {
+			t.Errorf("booking %+v %v, want sequence 1", d.Booking, err)
+		}
+	}
+	capacity := 5
+	before := len(fx.notices.kinds(""))
+	if _, err := fx.svc.RescheduleSession(ctx, fx.coach.ID, id, events.SessionPatch{Capacity: &capacity}); err != nil {
+		t.Fatal(err)
+	}
+	if got := len(fx.notices.kinds("")); got != before {
+		t.Errorf("a capacity change told attendees %d times", got-before)
+	}
+	other, err := fx.events.AddCoach(ctx, "mallory@example.com", "Mallory", "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := fx.svc.RescheduleSession(ctx, other.ID, id, events.SessionPatch{Capacity: &capacity}); !errors.Is(err, events.ErrNotFound) {
+		t.Errorf("another coach: %v", err)
+	}
+	fx.mustCheck(t)
+}

@@ -31,6 +31,13 @@ var (
 		Fields: map[string]string{"Idempotency-Key": "was used with a different request"}}
 )
 
+// alreadyBooked is ErrAlreadyBooked naming the existing booking. Its
+// manage link is not given out: anyone who knows an address could use it.
+func alreadyBooked(ref string) error {
+	return &fault.Error{Code: fault.AlreadyBooked, Message: ErrAlreadyBooked.Message,
+		Fields: map[string]string{"email": "already has booking " + ref + " for this date; its confirmation email has the link to manage it"}}
+}
+
 // Config tunes the service.
 type Config struct {
 	BaseURL       string        // for manage and claim links
@@ -184,7 +191,7 @@ func (s *Service) reserve(ctx context.Context, tx *sqlx.Tx, req Request) (Result
 	if ref, err := liveRef(ctx, tx, liveKey(sess.ID, req.Email)); err != nil {
 		return Result{}, err
 	} else if ref != "" {
-		return Result{}, ErrAlreadyBooked
+		return Result{}, alreadyBooked(ref)
 	}
 	if sess.SeatsLeft() < req.Seats {
 		return Result{}, ErrSoldOut // a fast answer; the guarded update below is the real check

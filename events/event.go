@@ -139,6 +139,11 @@ type Session struct {
 	UpdatedAt  time.Time     `db:"updated_at"`
 }
 
+// Moved reports whether s starts or ends at another time than before.
+func (s Session) Moved(before Session) bool {
+	return !s.StartsAt.Equal(before.StartsAt) || !s.EndsAt.Equal(before.EndsAt)
+}
+
 // SeatsLeft returns how many seats can still be booked.
 func (s Session) SeatsLeft() int { return max(s.Capacity-s.SeatsTaken, 0) }
 

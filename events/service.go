@@ -196,52 +196,59 @@ type SessionPatch struct {
 
 // UpdateSession changes a date of an event the coach hosts. Capacity cannot
 // drop below the seats already taken; moving a date raises its sequence so
-// calendar invites update.
+// calendar invites update. Attendees are not told: booking's
+// RescheduleSession moves a date and tells them, in one transaction.
 func (s *Service) UpdateSession(ctx context.Context, coachID, sessionID int64, patch SessionPatch) (Session, error) {
-	now := s.now().UTC()
 	var sess Session
 	err := s.db.InTx(ctx, func(tx *sqlx.Tx) error {
-		current, err := hostedSession(ctx, tx, coachID, sessionID)
-		if err != nil {
-			return err
-		}
-		in := SessionInput{StartsAt: current.StartsAt, EndsAt: current.EndsAt, Capacity: current.Capacity}
-		if patch.StartsAt != nil {
-			in.StartsAt = patch.StartsAt.UTC()
-		}
-		if patch.EndsAt != nil {
-			in.EndsAt = patch.EndsAt.UTC()
-		}
-		if patch.Capacity != nil {
-			in.Capacity = *patch.Capacity
-		}
-		var f fault.Fields
-		in.validate(&f, "", now)
-		f.Check(in.Capacity >= current.SeatsTaken, "capacity", "must be at least the "+strconv.Itoa(current.SeatsTaken)+" seats already booked")
-		if err := f.Err(); err != nil {
-			return err
-		}
-		moved := !in.StartsAt.Equal(current.StartsAt) || !in.EndsAt.Equal(current.EndsAt)
-		sess = current
-		sess.StartsAt, sess.EndsAt, sess.Capacity, sess.UpdatedAt = in.StartsAt, in.EndsAt, in.Capacity, now
-		if moved {
-			sess.Sequence++
-		}
-		// The guard on seats_taken keeps a booking that lands between the
-		// read and this write from being squeezed out.
-		res, err := tx.NamedExecContext(ctx, `
-			UPDATE sessions SET starts_at = :starts_at, ends_at = :ends_at, capacity = :capacity,
-				sequence = :sequence, updated_at = :updated_at
-			WHERE id = :id AND seats_taken <= :capacity`, sess)
-		if err != nil {
-			return fmt.Errorf("update session: %w", err)
-		}
-		if n, _ := res.RowsAffected(); n == 0 {
-			return (&fault.Fields{"capacity": "must be at least the seats already booked"}).Err()
-		}
-		return nil
+		var err error
+		sess, _, err = UpdateSessionIn(ctx, tx, coachID, sessionID, patch, s.now().UTC())
+		return err
 	})
 	return sess, err
+}
+
+// UpdateSessionIn is UpdateSession inside the caller's transaction. It
+// returns the date as it was and as it is now.
+func UpdateSessionIn(ctx context.Context, tx *sqlx.Tx, coachID, sessionID int64, patch SessionPatch, now time.Time) (updated, before Session, err error) {
+	current, err := hostedSession(ctx, tx, coachID, sessionID)
+	if err != nil {
+		return Session{}, Session{}, err
+	}
+	in := SessionInput{StartsAt: current.StartsAt, EndsAt: current.EndsAt, Capacity: current.Capacity}
+	if patch.StartsAt != nil {
+		in.StartsAt = patch.StartsAt.UTC()
+	}
+	if patch.EndsAt != nil {
+		in.EndsAt = patch.EndsAt.UTC()
+	}
+	if patch.Capacity != nil {
+		in.Capacity = *patch.Capacity
+	}
+	var f fault.Fields
+	in.validate(&f, "", now)
+	f.Check(in.Capacity >= current.SeatsTaken, "capacity", "must be at least the "+strconv.Itoa(current.SeatsTaken)+" seats already booked")
+	if err := f.Err(); err != nil {
+		return Session{}, Session{}, err
+	}
+	sess := current
+	sess.StartsAt, sess.EndsAt, sess.Capacity, sess.UpdatedAt = in.StartsAt, in.EndsAt, in.Capacity, now
+	if sess.Moved(current) {
+		sess.Sequence++
+	}
+	// The guard on seats_taken keeps a booking that lands between the read
+	// and this write from being squeezed out.
+	res, err := tx.NamedExecContext(ctx, `
+		UPDATE sessions SET starts_at = :starts_at, ends_at = :ends_at, capacity = :capacity,
+			sequence = :sequence, updated_at = :updated_at
+		WHERE id = :id AND seats_taken <= :capacity`, sess)
+	if err != nil {
+		return Session{}, Session{}, fmt.Errorf("update session: %w", err)
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return Session{}, Session{}, (&fault.Fields{"capacity": "must be at least the seats already booked"}).Err()
+	}
+	return sess, current, nil
 }
 
 // CancelSession marks a date cancelled; it can no longer be booked.

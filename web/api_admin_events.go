@@ -195,7 +195,7 @@ func (s *Server) apiAdminUpdateSession(c echo.Context) error {
 	if err := f.Err(); err != nil {
 		return err
 	}
-	sess, err := s.events.UpdateSession(c.Request().Context(), coachOf(c).ID, id, patch)
+	sess, err := s.booking.RescheduleSession(c.Request().Context(), coachOf(c).ID, id, patch)
 	if err != nil {
 		return err
 	}
