@@ -23,11 +23,14 @@ import (
 
 // Coach is a person who runs events and signs in to the dashboard.
 type Coach struct {
-	ID           int64     `db:"id"`
-	Email        string    `db:"email"`
-	Name         string    `db:"name"`
-	PasswordHash *string   `db:"password_hash"`
-	CreatedAt    time.Time `db:"created_at"`
+	ID           int64   `db:"id"`
+	Email        string  `db:"email"`
+	Name         string  `db:"name"`
+	PasswordHash *string `db:"password_hash"`
+	// NotifyBookings is whether the coach is emailed about each new booking
+	// and cancellation on events they host.
+	NotifyBookings bool      `db:"notify_bookings"`
+	CreatedAt      time.Time `db:"created_at"`
 }
 
 // TokenKind says what a coach token opens.
@@ -63,7 +66,7 @@ func (s *Service) AddCoach(ctx context.Context, email, name, password string) (C
 	if err := f.Err(); err != nil {
 		return Coach{}, err
 	}
-	coach := Coach{Email: email, Name: name, CreatedAt: s.now().UTC()}
+	coach := Coach{Email: email, Name: name, NotifyBookings: true, CreatedAt: s.now().UTC()}
 	if password != "" {
 		hash, err := bcrypt.GenerateFromPassword([]byte(password), bcryptCost)
 		if err != nil {
@@ -74,7 +77,7 @@ func (s *Service) AddCoach(ctx context.Context, email, name, password string) (C
 	}
 	err := s.db.InTx(ctx, func(tx *sqlx.Tx) error {
 		return insertReturningID(ctx, tx, &coach.ID,
-			`INSERT INTO coaches (email, name, password_hash, created_at) VALUES (:email, :name, :password_hash, :created_at) RETURNING id`, coach)
+			`INSERT INTO coaches (email, name, password_hash, notify_bookings, created_at) VALUES (:email, :name, :password_hash, :notify_bookings, :created_at) RETURNING id`, coach)
 	})
 	if sqldb.IsUniqueViolation(err) {
 		return Coach{}, ErrCoachExists
@@ -105,6 +108,17 @@ func (s *Service) SetPassword(ctx context.Context, email, password string) error
 		}
 		if n, _ := res.RowsAffected(); n == 0 {
 			return ErrCoachNotFound
+		}
+		return nil
+	})
+}
+
+// SetBookingNotices turns a coach's new-booking and cancellation emails on
+// or off.
+func (s *Service) SetBookingNotices(ctx context.Context, coachID int64, on bool) error {
+	return s.db.InTx(ctx, func(tx *sqlx.Tx) error {
+		if _, err := tx.ExecContext(ctx, tx.Rebind(`UPDATE coaches SET notify_bookings = ? WHERE id = ?`), on, coachID); err != nil {
+			return fmt.Errorf("set booking notices: %w", err)
 		}
 		return nil
 	})

@@ -123,6 +123,9 @@ type Host struct {
 	CoachID int64  `db:"coach_id"`
 	Email   string `db:"email"`
 	Name    string `db:"name"`
+	// NotifyBookings is whether the host wants an email per booking and
+	// cancellation.
+	NotifyBookings bool `db:"notify_bookings"`
 }
 
 // Session is one dated occurrence of an event with its own capacity.

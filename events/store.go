@@ -208,7 +208,7 @@ func attachDetails(ctx context.Context, ext sqlx.ExtContext, list []Event) error
 		EventID int64 `db:"event_id"`
 		Host
 	}
-	q, args, err := sqlx.In(`SELECT h.event_id, c.id AS coach_id, c.email, c.name FROM event_hosts h
+	q, args, err := sqlx.In(`SELECT h.event_id, c.id AS coach_id, c.email, c.name, c.notify_bookings FROM event_hosts h
 		JOIN coaches c ON c.id = h.coach_id WHERE h.event_id IN (?) ORDER BY h.event_id, h.position`, ids)
 	if err != nil {
 		return err

@@ -76,8 +76,8 @@ func lab() (events.Event, events.Session) {
 		Location: "Online", OnlineURL: "https://meet.example.com/ccl", PriceCents: 4900, Currency: "GBP",
 		Status: events.Published, ReminderOffsetsMinutes: events.Minutes{1440, 60},
 		Hosts: []events.Host{
-			{CoachID: 1, Email: "james@example.com", Name: "James Downer"},
-			{CoachID: 2, Email: "Parveen@Example.com", Name: "Parveen Downer"},
+			{CoachID: 1, Email: "james@example.com", Name: "James Downer", NotifyBookings: true},
+			{CoachID: 2, Email: "Parveen@Example.com", Name: "Parveen Downer", NotifyBookings: true},
 		},
 	}
 	s := events.Session{

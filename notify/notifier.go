@@ -131,6 +131,9 @@ func (n *BookingNotifier) messages(notice booking.Notice) ([]Message, error) {
 		v.ManageURL, v.GoogleURL, v.OutlookURL = "", "", ""
 		var msgs []Message
 		for _, host := range e.Hosts {
+			if !host.NotifyBookings {
+				continue
+			}
 			email := strings.ToLower(host.Email)
 			m, err := a.message(Kind(notice.Kind), key+":"+email, person{Name: host.Name, Email: email}, b.Ref, v, nil, "")
 			if err != nil {

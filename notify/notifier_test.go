@@ -73,6 +73,9 @@ func deliverToMailbox(t *testing.T, db *sqldb.DB, c *clock) []notify.DevMessage 
 
 func TestBookingNotifier(t *testing.T) {
 	e, s := lab()
+	quiet, _ := lab()
+	quiet.Hosts = append([]events.Host(nil), quiet.Hosts...)
+	quiet.Hosts[0].NotifyBookings = false
 	later := s
 	later.ID, later.StartsAt, later.EndsAt = 11, s.StartsAt.AddDate(0, 0, 7), s.EndsAt.AddDate(0, 0, 7)
 	offerExpires := time.Date(2027, 9, 17, 17, 0, 0, 0, time.UTC)
@@ -159,6 +162,16 @@ func TestBookingNotifier(t *testing.T) {
 			subject:  "New booking: Ada Lovelace, Career Clarity Lab, Wed 22 Sep 2027, 18:00 BST",
 			text:     []string{"Ada Lovelace", "ada@example.com", "1 seat", "£49.00", "CCL-7KQ2M9"},
 			notText:  []string{"secret-token"},
+			noInvite: true,
+		},
+		{
+			name:   "a host who turned booking emails off gets none",
+			notice: booking.Notice{Kind: booking.NoticeCoachNewBooking, Booking: adaBooking(), Event: quiet, Session: s},
+			rows: []storedRow{
+				{"booking:CCL-7KQ2M9:coach_new_booking:parveen@example.com", "parveen@example.com", "coach_new_booking", ""},
+			},
+			subject:  "New booking: Ada Lovelace, Career Clarity Lab, Wed 22 Sep 2027, 18:00 BST",
+			text:     []string{"Ada Lovelace"},
 			noInvite: true,
 		},
 		{
