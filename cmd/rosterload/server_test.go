@@ -10,6 +10,7 @@ import (
 	"github.com/roster-app/roster/booking"
 	"github.com/roster-app/roster/events"
 	"github.com/roster-app/roster/notify"
+	"github.com/roster-app/roster/payments"
 	"github.com/roster-app/roster/sqldb/sqldbtest"
 	"github.com/roster-app/roster/web"
 )
@@ -32,8 +33,10 @@ func startServer(t *testing.T) testServer {
 	if err != nil {
 		t.Fatal(err)
 	}
-	bookings := booking.NewService(db, notifier, booking.Config{BaseURL: baseURL}, time.Now)
-	handler, err := web.New(web.Config{BaseURL: baseURL}, web.Deps{DB: db, Events: svc, Booking: bookings, Log: log, Now: time.Now})
+	offline := payments.NewOffline(baseURL)
+	bookings := booking.NewService(db, notifier, booking.Config{BaseURL: baseURL, Payments: offline}, time.Now)
+	handler, err := web.New(web.Config{BaseURL: baseURL}, web.Deps{DB: db, Events: svc, Booking: bookings, Notifier: notifier,
+		Outbox: notify.NewOutbox(db, time.Now), Offline: offline, Log: log, Now: time.Now})
 	if err != nil {
 		t.Fatal(err)
 	}
