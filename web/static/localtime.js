@@ -4,11 +4,10 @@
   "use strict";
   var zone;
   try { zone = Intl.DateTimeFormat().resolvedOptions().timeZone; } catch (e) { return; }
-  var eventZone = document.body.getAttribute("data-event-zone");
   document.querySelectorAll("time[data-local-end]").forEach(function (el) {
     var start = new Date(el.getAttribute("datetime"));
     var end = new Date(el.getAttribute("data-local-end"));
-    if (isNaN(start) || !zone || zone === eventZone) { return; }
+    if (isNaN(start) || !zone || zone === el.getAttribute("data-zone")) { return; }
     var day = new Intl.DateTimeFormat(undefined, { weekday: "short", day: "numeric", month: "short" });
     var hm = new Intl.DateTimeFormat(undefined, { hour: "2-digit", minute: "2-digit", timeZoneName: "short" });
     var note = document.createElement("span");
