@@ -80,17 +80,25 @@ func (s *Service) refundFor(ctx context.Context, tx *sqlx.Tx, b Booking, policy 
 	if b.Status != Confirmed || b.PaymentIntent == "" {
 		return 0, nil
 	}
+	var due int64
 	switch policy {
 	case RefundNone:
 		return 0, nil
 	case RefundFull:
-		return b.AmountCents - b.RefundedCents, nil
+		due = b.AmountCents - b.RefundedCents
+	default:
+		d, err := s.details(ctx, tx, b)
+		if err != nil {
+			return 0, err
+		}
+		due = RefundDue(b, d.Event, d.Session, s.now())
 	}
-	d, err := s.details(ctx, tx, b)
+	// A partial refund queued but not yet made is part of what is due.
+	pending, err := pendingRefunds(ctx, tx, b.ID)
 	if err != nil {
 		return 0, err
 	}
-	return RefundDue(b, d.Event, d.Session, s.now()), nil
+	return max(due-pending, 0), nil
 }
 
 // Refund refunds part (or all) of a paid booking without cancelling it, for

@@ -6,6 +6,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"github.com/roster-app/roster/booking"
 	"github.com/roster-app/roster/events"
 	"github.com/roster-app/roster/fault"
 )
@@ -207,8 +208,13 @@ func (s *Server) apiAdminCancelSession(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	sess, err := s.events.CancelSession(c.Request().Context(), coachOf(c).ID, id)
+	ctx := c.Request().Context()
+	sess, err := s.events.CancelSession(ctx, coachOf(c).ID, id)
 	if err != nil {
+		return err
+	}
+	// Every attendee is told and refunded in full: the coach called it off.
+	if _, err := s.booking.CancelSessionBookings(ctx, coachOf(c).ID, id, booking.RefundFull); err != nil {
 		return err
 	}
 	return s.respondSessionEvent(c, sess)

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"encoding/json"
 	"net/http"
 	"time"
 
@@ -91,9 +92,18 @@ func (s *Server) apiListEvents(c echo.Context) error {
 }
 
 func (s *Server) apiGetEvent(c echo.Context) error {
+	key := "api:" + c.Param("slug")
+	if body, ok := s.pages.get(key); ok {
+		return c.JSONBlob(http.StatusOK, body)
+	}
 	e, err := s.events.PublicEvent(c.Request().Context(), c.Param("slug"))
 	if err != nil {
 		return err
 	}
-	return c.JSON(http.StatusOK, s.eventJSON(e, s.now(), true))
+	body, err := json.Marshal(s.eventJSON(e, s.now(), true))
+	if err != nil {
+		return err
+	}
+	s.pages.put(key, body)
+	return c.JSONBlob(http.StatusOK, body)
 }

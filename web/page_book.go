@@ -47,18 +47,45 @@ type eventPageData struct {
 	MaxSeats  int
 }
 
+// eventPage serves the public event page, from the page cache when it can:
+// rendering the Markdown description and the form is most of its cost.
 func (s *Server) eventPage(c echo.Context) error {
+	key := "event:" + c.Param("slug")
+	cacheable := c.QueryString() == ""
+	if page, ok := s.pages.get(key); ok && cacheable {
+		return c.HTMLBlob(http.StatusOK, withNonce(page, events.RandomString(18)))
+	}
 	e, err := s.events.PublicEvent(c.Request().Context(), c.Param("slug"))
 	if err != nil {
 		return err
 	}
-	return s.renderEventPage(c, http.StatusOK, e, bookForm{Values: url.Values{}})
+	data, err := s.eventPageData(c, e, bookForm{Values: url.Values{}})
+	if err != nil {
+		return err
+	}
+	data.Nonce = formNoncePlaceholder
+	page, err := s.renderBytes("event.html", data)
+	if err != nil {
+		return err
+	}
+	if cacheable {
+		s.pages.put(key, page)
+	}
+	return c.HTMLBlob(http.StatusOK, withNonce(page, events.RandomString(18)))
 }
 
 func (s *Server) renderEventPage(c echo.Context, status int, e events.Event, form bookForm) error {
-	qs, err := s.booking.Questions(c.Request().Context(), e.ID)
+	data, err := s.eventPageData(c, e, form)
 	if err != nil {
 		return err
+	}
+	return s.render(c, status, "event.html", data)
+}
+
+func (s *Server) eventPageData(c echo.Context, e events.Event, form bookForm) (eventPageData, error) {
+	qs, err := s.booking.Questions(c.Request().Context(), e.ID)
+	if err != nil {
+		return eventPageData{}, err
 	}
 	view := newEventView(e, s.now())
 	for i := range view.Dates {
@@ -66,7 +93,7 @@ func (s *Server) renderEventPage(c echo.Context, status int, e events.Event, for
 	}
 	data := eventPageData{Title: e.Title, Event: view, Questions: qs, Form: form, Released: c.QueryParam("released") == "1",
 		Nonce: events.RandomString(18), MaxSeats: s.booking.MaxSeats()}
-	return s.render(c, status, "event.html", data)
+	return data, nil
 }
 
 // bookFromPage handles the booking form: a free booking lands on its

@@ -8,7 +8,7 @@ import (
 func (s *Server) routes() {
 	e := s.echo
 	e.Pre(middleware.RemoveTrailingSlashWithConfig(middleware.TrailingSlashConfig{RedirectCode: 301}))
-	e.Use(s.measure, s.logRequests, s.recoverPanics, s.securityHeaders, middleware.BodyLimit("1M"))
+	e.Use(s.measure, s.logRequests, s.recoverPanics, s.securityHeaders, middleware.BodyLimit("1M"), s.invalidatePages)
 
 	// Operations.
 	e.GET("/healthz", s.healthz)
@@ -74,6 +74,8 @@ func (s *Server) routes() {
 	admin.POST("/events/:slug/sessions", s.apiAdminAddSession)
 	admin.PATCH("/sessions/:id", s.apiAdminUpdateSession)
 	admin.POST("/sessions/:id/cancel", s.apiAdminCancelSession)
+	admin.GET("/me", s.apiAdminMe)
+	admin.PATCH("/me", s.apiAdminSettings)
 	admin.POST("/feed", s.apiAdminRotateFeed)
 	admin.GET("/events/:slug/questions", s.apiAdminGetQuestions)
 	admin.PUT("/events/:slug/questions", s.apiAdminSetQuestions)

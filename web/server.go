@@ -63,6 +63,8 @@ type Server struct {
 	metrics *metrics
 	// bookingLimit throttles booking and waitlist requests per client.
 	bookingLimit *limiter
+	// pages caches rendered public event pages and their JSON.
+	pages *pageCache
 }
 
 // maxBodyBytes caps every request body.
@@ -85,6 +87,7 @@ func New(cfg Config, deps Deps) (*Server, error) {
 		s.echo.IPExtractor = echo.ExtractIPFromXFFHeader()
 	}
 	s.bookingLimit = newLimiter(cfg.BookingsPerMinute, 10)
+	s.pages = newPageCache(time.Second)
 	s.echo.HTTPErrorHandler = s.handleError
 	s.routes()
 	return s, nil

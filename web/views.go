@@ -43,7 +43,9 @@ func loadViews(testMode bool) (*views, error) {
 	if err := v.hashAssets(); err != nil {
 		return nil, err
 	}
-	layout, err := template.New("layout.html").Funcs(v.funcs()).ParseFS(templateFS, "templates/layout.html")
+	// Files named *_partials.html hold {{define}}s that pages share; they
+	// are parsed with the layout and are not pages themselves.
+	layout, err := template.New("layout.html").Funcs(v.funcs()).ParseFS(templateFS, "templates/layout.html", "templates/*_partials.html")
 	if err != nil {
 		return nil, err
 	}
@@ -53,7 +55,7 @@ func loadViews(testMode bool) (*views, error) {
 	}
 	for _, name := range names {
 		base := path.Base(name)
-		if base == "layout.html" {
+		if base == "layout.html" || strings.HasSuffix(base, "_partials.html") {
 			continue
 		}
 		page, err := template.Must(layout.Clone()).ParseFS(templateFS, name)
@@ -111,15 +113,24 @@ func (v *views) renderMarkdown(src string) template.HTML {
 
 // render writes a page inside the layout.
 func (s *Server) render(c echo.Context, status int, name string, data any) error {
+	body, err := s.renderBytes(name, data)
+	if err != nil {
+		return err
+	}
+	return c.HTMLBlob(status, body)
+}
+
+// renderBytes renders a page inside the layout.
+func (s *Server) renderBytes(name string, data any) ([]byte, error) {
 	page, ok := s.views.pages[name]
 	if !ok {
-		return fmt.Errorf("no template %q", name)
+		return nil, fmt.Errorf("no template %q", name)
 	}
 	var buf bytes.Buffer
 	if err := page.ExecuteTemplate(&buf, "layout.html", data); err != nil {
-		return fmt.Errorf("render %s: %w", name, err)
+		return nil, fmt.Errorf("render %s: %w", name, err)
 	}
-	return c.HTMLBlob(status, buf.Bytes())
+	return buf.Bytes(), nil
 }
 
 func (s *Server) serveStatic(c echo.Context) error {

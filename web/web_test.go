@@ -405,3 +405,18 @@ func TestFormatMoney(t *testing.T) {
 		}
 	}
 }
+
+func TestCoachSettings(t *testing.T) {
+	e := newEnv(t)
+	status, body := e.do("GET", "/api/v1/admin/me", e.jamesToken, "")
+	if status != 200 || !strings.Contains(body, `"notify_bookings":true`) {
+		t.Fatalf("%d %s", status, body)
+	}
+	status, body = e.do("PATCH", "/api/v1/admin/me", e.jamesToken, `{"notify_bookings": false}`)
+	if status != 200 || !strings.Contains(body, `"notify_bookings":false`) {
+		t.Fatalf("%d %s", status, body)
+	}
+	if _, body := e.do("GET", "/api/v1/admin/me", e.jamesToken, ""); !strings.Contains(body, `"notify_bookings":false`) {
+		t.Errorf("setting not kept: %s", body)
+	}
+}

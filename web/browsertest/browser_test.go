@@ -1,0 +1,499 @@
+package browsertest_test
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/cdproto/cdp"
+	"github.com/chromedp/cdproto/emulation"
+	"github.com/chromedp/cdproto/page"
+	"github.com/chromedp/chromedp"
+
+	"github.com/roster-app/roster/booking"
+	"github.com/roster-app/roster/events"
+	"github.com/roster-app/roster/notify"
+	"github.com/roster-app/roster/payments"
+	"github.com/roster-app/roster/sqldb/sqldbtest"
+	"github.com/roster-app/roster/web"
+)
+
+// axePath is axe-core's browser bundle, installed by
+// npm ci --prefix web/browsertest/axe.
+const axePath = "axe/node_modules/axe-core/axe.min.js"
+
+// screenshotsEnv names the variable that makes the tests save their
+// screenshots to docs/screenshots, for the README.
+const screenshotsEnv = "ROSTER_SCREENSHOTS"
+
+// requirements returns chromium's path and axe-core's source, or skips the
+// test when either is missing (fails it under CI=true, which must run it).
+func requirements(t *testing.T) (string, string) {
+	t.Helper()
+	missing := func(what, install string) {
+		if os.Getenv("CI") == "true" {
+			t.Fatalf("%s is missing; install it with: %s", what, install)
+		}
+		t.Skipf("%s is missing (install it with: %s)", what, install)
+	}
+	chromium, err := exec.LookPath("chromium")
+	if err != nil {
+		if _, statErr := os.Stat("/usr/bin/chromium"); statErr != nil {
+			missing("chromium", "apt-get install -y chromium")
+		}
+		chromium = "/usr/bin/chromium"
+	}
+	axe, err := os.ReadFile(axePath)
+	if err != nil {
+		missing("axe-core", "npm ci --prefix web/browsertest/axe")
+	}
+	return chromium, string(axe)
+}
+
+// site is Roster running in-process on a real listener, as the browser
+// sees it, with offline TEST MODE payments and the dev outbox.
+type site struct {
+	url     string
+	events  *events.Service
+	booking *booking.Service
+}
+
+func startSite(t *testing.T) site {
+	t.Helper()
+	srv := httptest.NewUnstartedServer(nil)
+	baseURL := "http://" + srv.Listener.Addr().String()
+	db := sqldbtest.MustOpenDB(t)
+	logger := slog.New(slog.NewTextHandler(testWriter{t}, &slog.HandlerOptions{Level: slog.LevelWarn}))
+	evs := events.NewService(db, time.Now)
+	notifier, err := notify.NewBookingNotifier(notify.Config{BaseURL: baseURL, From: "Roster <no-reply@localhost>"}, time.Now, logger)
+	if err != nil {
+		t.Fatal(err)
+	}
+	offline := payments.NewOfflineWithClock(baseURL, time.Now)
+	bookings := booking.NewService(db, notifier, booking.Config{BaseURL: baseURL, Payments: offline}, time.Now)
+	handler, err := web.New(web.Config{BaseURL: baseURL}, web.Deps{
+		DB: db, Events: evs, Booking: bookings, Outbox: notify.NewOutbox(db, time.Now), Notifier: notifier,
+		Offline: offline, Log: logger, Now: time.Now,
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv.Config.Handler = handler
+	srv.Start()
+	t.Cleanup(srv.Close)
+	return site{url: baseURL, events: evs, booking: bookings}
+}
+
+type testWriter struct{ t *testing.T }
+
+func (w testWriter) Write(p []byte) (int, error) {
+	w.t.Log(strings.TrimSpace(string(p)))
+	return len(p), nil
+}
+
+// browser is one headless chromium tab on the site.
+type browser struct {
+	t    *testing.T
+	ctx  context.Context
+	site site
+	axe  string
+}
+
+func newBrowser(t *testing.T, s site, chromium, axe string) *browser {
+	t.Helper()
+	opts := append(chromedp.DefaultExecAllocatorOptions[:],
+		chromedp.ExecPath(chromium),
+		chromedp.NoSandbox,
+		chromedp.DisableGPU,
+		chromedp.Flag("disable-background-networking", true),
+		chromedp.Flag("disable-component-update", true),
+		chromedp.Flag("disable-sync", true),
+		chromedp.NoFirstRun,
+		chromedp.UserDataDir(t.TempDir()),
+		chromedp.WindowSize(1280, 900),
+	)
+	allocCtx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
+	ctx, cancelTab := chromedp.NewContext(allocCtx)
+	t.Cleanup(func() { cancelTab(); cancelAlloc() })
+	b := &browser{t: t, ctx: ctx, site: s, axe: axe}
+	// The first action starts the browser, which lives as long as the
+	// context of that call: so it gets the tab's context, with no timeout.
+	// It records Content-Security-Policy violations on every page, so a
+	// page that relies on inline script or style fails the test instead of
+	// silently losing it.
+	// The browser is in London, like the events, as a coach there would be.
+	err := chromedp.Do(ctx, chromedp.Func(func(ctx context.Context, t *chromedp.Target) error {
+		if _, err := cdp.Call(ctx, t, emulation.SetTimezoneOverride, emulation.SetTimezoneOverrideParams{TimezoneID: "Europe/London"}); err != nil {
+			return err
+		}
+		_, err := cdp.Call(ctx, t, page.AddScriptToEvaluateOnNewDocument, page.AddScriptToEvaluateOnNewDocumentParams{
+			Source: `window.__cspViolations = [];
+document.addEventListener("securitypolicyviolation", function (e) {
+  window.__cspViolations.push(e.violatedDirective + " blocked " + (e.blockedURI || "inline"));
+});`,
+		})
+		return err
+	}))
+	if err != nil {
+		t.Fatalf("start chromium: %v", err)
+	}
+	return b
+}
+
+func (b *browser) do(steps ...chromedp.Action[chromedp.Void]) {
+	b.t.Helper()
+	ctx, cancel := context.WithTimeout(b.ctx, time.Minute)
+	defer cancel()
+	if err := chromedp.Do(ctx, steps...); err != nil {
+		b.t.Fatal(err)
+	}
+}
+
+func run[T any](b *browser, a chromedp.Action[T]) T {
+	b.t.Helper()
+	ctx, cancel := context.WithTimeout(b.ctx, time.Minute)
+	defer cancel()
+	v, err := chromedp.Run(ctx, a)
+	if err != nil {
+		b.t.Fatal(err)
+	}
+	return v
+}
+
+// load runs steps that navigate (a link, a form) and waits for the page
+// that follows, failing on an error status.
+func (b *browser) load(steps ...chromedp.Action[chromedp.Void]) {
+	b.t.Helper()
+	ctx, cancel := context.WithTimeout(b.ctx, time.Minute)
+	defer cancel()
+	resp, err := chromedp.RunResponse(ctx, steps...)
+	if err != nil {
+		b.t.Fatal(err)
+	}
+	if resp.Status >= 400 {
+		body := run(b, chromedp.Text(chromedp.CSS("main")))
+		b.t.Fatalf("%s answered %d: %s", resp.URL, resp.Status, body)
+	}
+	if v := run(b, chromedp.Evaluate[[]string](`window.__cspViolations || []`)); len(v) > 0 {
+		b.t.Errorf("%s: Content-Security-Policy violations: %v", resp.URL, v)
+	}
+}
+
+func (b *browser) open(path string) { b.t.Helper(); b.load(chromedp.Navigate(b.site.url + path)) }
+
+// submit clicks a form's button and waits for the page it leads to.
+func (b *browser) submit(button string) { b.t.Helper(); b.load(chromedp.Click(chromedp.CSS(button))) }
+
+// set sets a field's value, replacing what it held.
+func (b *browser) set(id, value string) {
+	b.t.Helper()
+	b.do(chromedp.SetValue(chromedp.ID(id), value))
+}
+
+// typeInto types into an empty field, key by key.
+func (b *browser) typeInto(id, text string) {
+	b.t.Helper()
+	b.do(chromedp.SendKeys(chromedp.ID(id), text))
+}
+
+func (b *browser) text(css string) string {
+	b.t.Helper()
+	return run(b, chromedp.Text(chromedp.CSS(css)))
+}
+
+func (b *browser) path() string {
+	b.t.Helper()
+	u, err := url.Parse(run(b, chromedp.Location()))
+	if err != nil {
+		b.t.Fatal(err)
+	}
+	return u.Path
+}
+
+func (b *browser) mustSee(css, want string) {
+	b.t.Helper()
+	if got := b.text(css); !strings.Contains(got, want) {
+		b.t.Fatalf("%s on %s says %q, want %q in it", css, b.path(), got, want)
+	}
+}
+
+// axeViolation is what axe-core reports of one broken rule.
+type axeViolation struct {
+	ID     string   `json:"id"`
+	Impact string   `json:"impact"`
+	Help   string   `json:"help"`
+	Nodes  []string `json:"nodes"`
+}
+
+// checkAccessibility runs axe-core on the page and fails on any serious
+// or critical violation; lesser ones are logged.
+func (b *browser) checkAccessibility(name string) {
+	b.t.Helper()
+	b.do(chromedp.Func(func(ctx context.Context, t *chromedp.Target) error {
+		_, err := chromedp.Evaluate[*struct{}](b.axe+"; null")(ctx, t)
+		return err
+	}))
+	violations := run(b, chromedp.Evaluate[[]axeViolation](`axe.run(document, {resultTypes: ["violations"]}).then(function (r) {
+  return r.violations.map(function (v) {
+    return {id: v.id, impact: v.impact || "", help: v.help,
+      nodes: v.nodes.slice(0, 5).map(function (n) { return n.target.join(" ") + ": " + n.failureSummary; })};
+  });
+})`, chromedp.EvalAwaitPromise))
+	for _, v := range violations {
+		msg := fmt.Sprintf("%s: axe %s (%s): %s\n  %s", name, v.ID, v.Impact, v.Help, strings.Join(v.Nodes, "\n  "))
+		if v.Impact == "serious" || v.Impact == "critical" {
+			b.t.Error(msg)
+		} else {
+			b.t.Log(msg)
+		}
+	}
+}
+
+// screenshot saves the whole page as docs/screenshots/<name>.png when
+// ROSTER_SCREENSHOTS=1, so that CI leaves the tree clean.
+func (b *browser) screenshot(name string) {
+	b.t.Helper()
+	if os.Getenv(screenshotsEnv) != "1" {
+		return
+	}
+	png := run(b, chromedp.FullScreenshot(100))
+	dir := filepath.Join("..", "..", "docs", "screenshots")
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		b.t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, name+".png"), png, 0o644); err != nil {
+		b.t.Fatal(err)
+	}
+}
+
+// fetchText reads a URL with the page's cookies, as a click on a download
+// link would, and returns its status and body.
+func (b *browser) fetchText(path string) (int, string) {
+	b.t.Helper()
+	type result struct {
+		Status int    `json:"status"`
+		Body   string `json:"body"`
+	}
+	r := run(b, chromedp.Evaluate[result](fmt.Sprintf(`fetch(%q, {credentials: "same-origin"}).then(function (r) {
+  return r.text().then(function (body) { return {status: r.status, body: body}; });
+})`, path), chromedp.EvalAwaitPromise))
+	return r.Status, r.Body
+}
+
+// bookOnPublicPage fills in the public booking form for a date and sends it.
+func (b *browser) bookOnPublicPage(slug string, sessionID int64, name, email string) {
+	b.t.Helper()
+	b.open("/events/" + slug)
+	b.do(chromedp.Click(chromedp.ID(fmt.Sprintf("session-%d", sessionID))))
+	b.typeInto("name", name)
+	b.typeInto("email", email)
+	b.submit(`form[action="/events/` + slug + `/book"] button[type=submit]`)
+}
+
+// payOnTestCheckout presses Pay on the offline TEST MODE checkout.
+func (b *browser) payOnTestCheckout() {
+	b.t.Helper()
+	if !strings.HasPrefix(b.path(), "/checkout/test/") {
+		b.t.Fatalf("a paid booking went to %s, want the TEST MODE checkout", b.path())
+	}
+	b.mustSee("main", "TEST MODE")
+	b.submit(`form[action*="/pay"] button[type=submit]`)
+}
+
+const coachPassword = "correct horse battery staple"
+
+func TestCoachAndAttendees(t *testing.T) {
+	chromium, axe := requirements(t)
+	s := startSite(t)
+	ctx := context.Background()
+	coach, err := s.events.AddCoach(ctx, "james@example.com", "James Downer", coachPassword)
+	if err != nil {
+		t.Fatal(err)
+	}
+	london, _ := time.LoadLocation("Europe/London")
+	day := time.Now().In(london).AddDate(0, 0, 30)
+	first := time.Date(day.Year(), day.Month(), day.Day(), 18, 0, 0, 0, london)
+	second := first.AddDate(0, 0, 7)
+	// A free taster, made through the API's service, for the free booking.
+	taster, err := s.events.CreateEvent(ctx, coach.ID, events.EventInput{
+		Title: "Free Taster", Summary: "An hour to try coaching.", Timezone: "Europe/London", Location: "Online",
+		Currency: "GBP", Status: events.Published,
+		Sessions: []events.SessionInput{{StartsAt: first.AddDate(0, 0, -1), EndsAt: first.AddDate(0, 0, -1).Add(time.Hour), Capacity: 20}},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	coachTab := newBrowser(t, s, chromium, axe)
+	attendee := newBrowser(t, s, chromium, axe)
+	var lab events.Event
+
+	if !t.Run("the coach signs in", func(t *testing.T) {
+		coachTab.t = t
+		coachTab.open("/dashboard")
+		if coachTab.path() != "/dashboard/login" {
+			t.Fatalf("the dashboard without a session is %s, want the sign-in page", coachTab.path())
+		}
+		coachTab.checkAccessibility("sign-in page")
+		coachTab.typeInto("email", "james@example.com")
+		coachTab.typeInto("password", coachPassword)
+		coachTab.submit(`form[action="/dashboard/login"] button[type=submit]`)
+		if coachTab.path() != "/dashboard" {
+			t.Fatalf("after signing in: %s", coachTab.path())
+		}
+		coachTab.mustSee("h1", "Hello, James Downer")
+	}) {
+		return
+	}
+
+	if !t.Run("the coach creates an event with two dates", func(t *testing.T) {
+		coachTab.t = t
+		coachTab.load(chromedp.Click(chromedp.CSS(`.page-head a[href="/dashboard/events/new"]`)))
+		coachTab.checkAccessibility("new event form")
+		coachTab.typeInto("title", "Career Clarity Lab")
+		coachTab.typeInto("summary", "Two evenings to find your next step.")
+		coachTab.typeInto("description", "**Bring** a notebook and one question you keep coming back to.")
+		coachTab.typeInto("location", "Online (Zoom)")
+		coachTab.typeInto("online_url", "https://meet.example.com/ccl")
+		coachTab.set("price", "49")
+		coachTab.do(chromedp.Click(chromedp.ID("status-published")))
+		coachTab.submit(`form[action="/dashboard/events"] button[type=submit]`)
+		if coachTab.path() != "/dashboard/events/career-clarity-lab" {
+			t.Fatalf("after creating: %s", coachTab.path())
+		}
+		for _, day := range []time.Time{first, second} {
+			coachTab.set("new-date", day.Format("2006-01-02"))
+			coachTab.set("new-start", "18:00")
+			coachTab.set("new-end", "20:00")
+			coachTab.set("new-capacity", "12")
+			coachTab.submit(`form.add-date button[type=submit]`)
+			coachTab.mustSee(".notice", "Date added")
+		}
+		coachTab.checkAccessibility("event page")
+		if lab, err = s.events.EventBySlug(ctx, "career-clarity-lab"); err != nil {
+			t.Fatal(err)
+		}
+		if len(lab.Sessions) != 2 || lab.Status != events.Published || lab.PriceCents != 4900 {
+			t.Fatalf("the lab as saved: %+v", lab)
+		}
+		if got := lab.Sessions[0].StartsAt.In(london).Format("15:04"); got != "18:00" {
+			t.Errorf("the first date starts at %s London time, want 18:00", got)
+		}
+	}) {
+		return
+	}
+
+	if !t.Run("attendees book: paid through the TEST MODE checkout, and free", func(t *testing.T) {
+		attendee.t = t
+		attendee.open("/events/career-clarity-lab")
+		attendee.mustSee("h1", "Career Clarity Lab")
+		attendee.checkAccessibility("public event page")
+		attendee.screenshot("event")
+		attendee.bookOnPublicPage("career-clarity-lab", lab.Sessions[0].ID, "Ada Lovelace", "ada@example.com")
+		attendee.checkAccessibility("TEST MODE checkout")
+		attendee.payOnTestCheckout()
+		attendee.mustSee("main", "Confirmed")
+		attendee.checkAccessibility("booking page")
+		attendee.screenshot("booking")
+
+		attendee.bookOnPublicPage("career-clarity-lab", lab.Sessions[0].ID, "Cy Twombly", "cy@example.com")
+		attendee.payOnTestCheckout()
+		attendee.mustSee("main", "Confirmed")
+
+		attendee.bookOnPublicPage(taster.Slug, taster.Sessions[0].ID, "Bo Diddley", "bo@example.com")
+		if !strings.HasPrefix(attendee.path(), "/bookings/") {
+			t.Fatalf("a free booking went to %s, want its booking page", attendee.path())
+		}
+		attendee.mustSee("main", "Confirmed")
+	}) {
+		return
+	}
+
+	if !t.Run("the coach sees them and exports the CSV", func(t *testing.T) {
+		coachTab.t = t
+		coachTab.open("/dashboard")
+		coachTab.mustSee("table.data", "Career Clarity Lab")
+		coachTab.mustSee("table.data", "2 / 12")
+		coachTab.mustSee(".stats", "£98.00")
+		coachTab.checkAccessibility("dashboard overview")
+		coachTab.screenshot("dashboard")
+
+		coachTab.load(chromedp.Click(chromedp.CSS(fmt.Sprintf(`a[href="/dashboard/sessions/%d"]`, lab.Sessions[0].ID))))
+		coachTab.mustSee("table.attendees", "Ada Lovelace")
+		coachTab.mustSee("table.attendees", "Cy Twombly")
+		coachTab.checkAccessibility("date page")
+		coachTab.screenshot("dashboard-date")
+
+		href := run(coachTab, chromedp.AttributeValue(chromedp.CSS(`a[href$="/attendees.csv"]`), "href"))
+		status, csv := coachTab.fetchText(href.Value)
+		// fetch's text() drops the byte order mark; the handler tests check it.
+		if status != http.StatusOK || !strings.HasPrefix(strings.TrimPrefix(csv, "\ufeff"), "Ref,Name,Email") ||
+			!strings.Contains(csv, "Ada Lovelace,ada@example.com,1,confirmed,49.00") || !strings.Contains(csv, "Cy Twombly") {
+			t.Errorf("CSV export: %d %q", status, csv)
+		}
+	}) {
+		return
+	}
+
+	if !t.Run("the coach moves one attendee and cancels another", func(t *testing.T) {
+		coachTab.t = t
+		coachTab.load(chromedp.Click(chromedp.CSS(`table.attendees a[href^="/dashboard/bookings/"]`)))
+		coachTab.mustSee("h1", "Ada Lovelace")
+		coachTab.checkAccessibility("booking in the dashboard")
+		coachTab.do(chromedp.SetValue(chromedp.ID("move-to"), fmt.Sprint(lab.Sessions[1].ID)))
+		coachTab.submit(`form[action$="/move"] button[type=submit]`)
+		coachTab.mustSee(".notice", "Booking moved")
+
+		coachTab.open(fmt.Sprintf("/dashboard/sessions/%d", lab.Sessions[0].ID))
+		coachTab.load(chromedp.Click(chromedp.CSS(`table.attendees a[href^="/dashboard/bookings/"]`)))
+		coachTab.mustSee("h1", "Cy Twombly")
+		coachTab.do(chromedp.Click(chromedp.ID("refund-full")))
+		coachTab.submit(`form[action$="/cancel"] button[type=submit]`)
+		coachTab.mustSee(".notice", "Booking cancelled")
+		coachTab.mustSee("h1", "Cancelled")
+
+		date1, err := s.booking.SessionAttendees(ctx, coach.ID, lab.Sessions[0].ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		date2, err := s.booking.SessionAttendees(ctx, coach.ID, lab.Sessions[1].ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(date2) != 1 || date2[0].Name != "Ada Lovelace" || date2[0].Status != booking.Confirmed {
+			t.Errorf("the second date holds %+v, want Ada, confirmed", date2)
+		}
+		if len(date1) != 1 || date1[0].Name != "Cy Twombly" || date1[0].Status != booking.Cancelled {
+			t.Errorf("the first date holds %+v, want Cy, cancelled", date1)
+		}
+		if refunds, _ := s.booking.Refunds(ctx, date1[0].ID); len(refunds) != 1 || refunds[0].AmountCents != 4900 {
+			t.Errorf("Cy's refunds: %+v, want £49.00 queued", refunds)
+		}
+	}) {
+		return
+	}
+
+	if !t.Run("the dashboard works on a phone", func(t *testing.T) {
+		coachTab.t = t
+		coachTab.do(chromedp.EmulateViewport(390, 844, chromedp.EmulateScale(2), chromedp.EmulateMobile))
+		coachTab.open("/dashboard")
+		coachTab.checkAccessibility("dashboard on a phone")
+		coachTab.screenshot("dashboard-phone")
+		// The tables scroll inside their frame; the page itself does not.
+		overflow := run(coachTab, chromedp.Evaluate[bool](`document.documentElement.scrollWidth > window.innerWidth + 1`))
+		if overflow {
+			t.Error("the overview is wider than a phone's screen")
+		}
+	}) {
+		return
+	}
+}

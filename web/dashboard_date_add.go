@@ -1,0 +1,37 @@
+package web
+
+import (
+	"github.com/labstack/echo/v4"
+
+	"github.com/roster-app/roster/fault"
+)
+
+// addDate adds a date to an event the coach hosts; the form gives the day
+// and times in the event's time zone.
+func (d *dashboard) addDate(c echo.Context) error {
+	form, err := c.FormParams()
+	if err != nil {
+		return malformed("body", "must be a form")
+	}
+	ctx := c.Request().Context()
+	coach := coachOf(c)
+	e, err := d.events.HostedEvent(ctx, coach.ID, c.Param("slug"))
+	if err != nil {
+		return err
+	}
+	var f fault.Fields
+	in := sessionFromForm(form, e.Zone(), &f)
+	err = f.Err()
+	if err == nil {
+		_, err = d.events.AddSession(ctx, coach.ID, e.Slug, in)
+	}
+	if err != nil {
+		status, fields, message, ok := formError(err, sessionFieldNames)
+		if !ok {
+			return err
+		}
+		return d.renderEventPage(c, status, e, dashForm{Values: eventFormValues(e, coach.ID)},
+			dashForm{Values: form, Errors: fields}, "", "The date was not added. "+message)
+	}
+	return redirectTo(c, "/dashboard/events/"+e.Slug+"?done=date-added#dates")
+}

@@ -1,0 +1,41 @@
+package web
+
+import (
+	"github.com/labstack/echo/v4"
+
+	"github.com/roster-app/roster/events"
+	"github.com/roster-app/roster/fault"
+)
+
+// saveDate changes a date's times or capacity. Capacity cannot drop below
+// the seats already booked.
+func (d *dashboard) saveDate(c echo.Context) error {
+	id, err := idParam(c, "id")
+	if err != nil {
+		return err
+	}
+	form, err := c.FormParams()
+	if err != nil {
+		return malformed("body", "must be a form")
+	}
+	ctx := c.Request().Context()
+	coach := coachOf(c)
+	sess, e, err := d.events.HostedSession(ctx, coach.ID, id)
+	if err != nil {
+		return err
+	}
+	var f fault.Fields
+	in := sessionFromForm(form, e.Zone(), &f)
+	err = f.Err()
+	if err == nil {
+		_, err = d.booking.RescheduleSession(ctx, coach.ID, id, events.SessionPatch{StartsAt: &in.StartsAt, EndsAt: &in.EndsAt, Capacity: &in.Capacity})
+	}
+	if err != nil {
+		status, fields, message, ok := formError(err, sessionFieldNames)
+		if !ok {
+			return err
+		}
+		return d.renderSessionPage(c, status, sess, e, dashForm{Values: form, Errors: fields}, "", "The date was not saved. "+message)
+	}
+	return redirectTo(c, sessionPath(id)+"?done=date-saved")
+}

@@ -1,0 +1,65 @@
+package web
+
+import (
+	"net/http"
+	"net/url"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/roster-app/roster/events"
+	"github.com/roster-app/roster/fault"
+)
+
+// saveEvent applies the edit form to an event the coach hosts. Its slug
+// stays: links to the event have been shared.
+func (d *dashboard) saveEvent(c echo.Context) error {
+	form, err := c.FormParams()
+	if err != nil {
+		return malformed("body", "must be a form")
+	}
+	ctx := c.Request().Context()
+	coach := coachOf(c)
+	e, err := d.events.HostedEvent(ctx, coach.ID, c.Param("slug"))
+	if err != nil {
+		return err
+	}
+	var f fault.Fields
+	in := eventFromForm(form, &f)
+	in.Slug, in.Status = e.Slug, e.Status
+	if len(f) > 0 {
+		return d.eventFormError(c, e, form, withDomainChecks(f, in, d.now()))
+	}
+	if _, err := d.events.UpdateEvent(ctx, coach.ID, e.Slug, patchFromInput(in)); err != nil {
+		return d.eventFormError(c, e, form, err)
+	}
+	return redirectTo(c, "/dashboard/events/"+e.Slug+"?done=saved")
+}
+
+func (d *dashboard) eventFormError(c echo.Context, e events.Event, form url.Values, err error) error {
+	status, fields, message, ok := formError(err, eventFieldNames)
+	if !ok {
+		return err
+	}
+	form.Set("slug", e.Slug)
+	return d.renderEventPage(c, status, e, dashForm{Values: form, Errors: fields},
+		dashForm{Values: url.Values{}}, "", message)
+}
+
+// setEventStatus publishes or unpublishes an event the coach hosts.
+func (d *dashboard) setEventStatus(status events.Status, done string) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		e, err := d.events.UpdateEvent(c.Request().Context(), coachOf(c).ID, c.Param("slug"), events.EventPatch{Status: &status})
+		if err != nil {
+			if _, _, message, ok := formError(err, nil); ok {
+				current, getErr := d.events.HostedEvent(c.Request().Context(), coachOf(c).ID, c.Param("slug"))
+				if getErr != nil {
+					return getErr
+				}
+				return d.renderEventPage(c, http.StatusUnprocessableEntity, current, dashForm{Values: eventFormValues(current, coachOf(c).ID)},
+					dashForm{Values: url.Values{}}, "", "The event can't change status until its details are fixed: "+message)
+			}
+			return err
+		}
+		return redirectTo(c, "/dashboard/events/"+e.Slug+"?done="+done)
+	}
+}

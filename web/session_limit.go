@@ -1,0 +1,58 @@
+package web
+
+import (
+	"math"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/labstack/echo/v4"
+)
+
+// signInFailedKey marks a sign-in attempt that failed, for throttleSignIn.
+const signInFailedKey = "sign_in_failed"
+
+// throttleSignIn answers 429 with Retry-After, before any password is
+// checked, once the client's address or the account (the email typed,
+// whether or not a coach has it, so the answer reveals nothing) has used
+// up its failed attempts; each failure the handler reports uses one.
+// Successful sign-ins cost nothing.
+func (d *dashboard) throttleSignIn(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		address := c.RealIP()
+		account := strings.ToLower(strings.TrimSpace(c.Request().PostFormValue("email")))
+		now := time.Now()
+		wait := max(d.signInByAddress.wait(address, now), d.signInByAccount.wait(account, now))
+		if wait > 0 {
+			c.Response().Header().Set("Retry-After", strconv.Itoa(int(math.Ceil(wait.Seconds()))))
+			form := dashForm{Values: map[string][]string{"email": {c.Request().PostFormValue("email")}, "next": {c.Request().PostFormValue("next")}}}
+			return d.renderLogin(c, http.StatusTooManyRequests, form, "Too many failed attempts. Please wait a little and try again.")
+		}
+		err := next(c)
+		if failed, _ := c.Get(signInFailedKey).(bool); failed {
+			d.signInByAddress.allow(address, now)
+			d.signInByAccount.allow(account, now)
+		}
+		return err
+	}
+}
+
+// wait returns how long until key may try again: zero while it has a
+// token left. Unlike allow, it takes nothing.
+func (l *limiter) wait(key string, now time.Time) time.Duration {
+	if l == nil {
+		return 0
+	}
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	b, ok := l.buckets[key]
+	if !ok {
+		return 0
+	}
+	tokens := b.limiter.TokensAt(now)
+	if tokens >= 1 {
+		return 0
+	}
+	return time.Duration((1 - tokens) * float64(l.every))
+}
