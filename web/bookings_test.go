@@ -374,3 +374,25 @@ func TestBookingRateLimit(t *testing.T) {
 		t.Errorf("reading pages is not limited: %d", resp.StatusCode)
 	}
 }
+
+func TestMessageAttendeesAPI(t *testing.T) {
+	e := newEnv(t)
+	e.createFree()
+	_, b, _ := e.bookAPI(`{"session_id": 1, "name": "Ada", "email": "ada@example.com", "seats": 1}`)
+	body := `{"id": "m1", "subject": "Bring a notebook", "body": "See you on Wednesday."}`
+	status, resp := e.do("POST", "/api/v1/admin/sessions/1/message", e.jamesToken, body)
+	if status != 202 || !strings.Contains(resp, `"recipients":1`) {
+		t.Fatalf("%d %s", status, resp)
+	}
+	e.do("POST", "/api/v1/admin/sessions/1/message", e.jamesToken, body)
+	_, outbox := e.do("GET", "/api/v1/admin/outbox?booking="+b.Ref, e.jamesToken, "")
+	if strings.Count(outbox, `"kind":"coach_message"`) != 1 {
+		t.Errorf("outbox %s, want the message stored once", outbox)
+	}
+	if status, _ := e.do("POST", "/api/v1/admin/sessions/1/message", e.otherToken, body); status != 404 {
+		t.Errorf("another coach: %d", status)
+	}
+	if status, _ := e.do("POST", "/api/v1/admin/sessions/1/message", e.jamesToken, `{"subject": "", "body": ""}`); status != 422 {
+		t.Errorf("empty message: %d", status)
+	}
+}

@@ -3,10 +3,8 @@ package web
 import (
 	"net/http"
 	"net/url"
-	"strconv"
 	"strings"
 
-	"github.com/jmoiron/sqlx"
 	"github.com/labstack/echo/v4"
 
 	"github.com/roster-app/roster/booking"
@@ -113,31 +111,10 @@ func (d *dashboard) sendMessage(c echo.Context) error {
 	if d.deps.Notifier == nil {
 		return fault.New(fault.Unavailable, "email is not set up on this server")
 	}
-	ctx := c.Request().Context()
-	coach := coachOf(c)
-	sess, e, err := d.events.HostedSession(ctx, coach.ID, id)
-	if err != nil {
-		return err
-	}
-	attendees, err := d.recipients(c, id)
-	if err != nil {
-		return err
-	}
-	if len(attendees) == 0 {
+	sent, err := d.messageAttendees(c, id, form.Get("message_id"), form.Get("subject"), form.Get("body"))
+	if err == nil && sent == 0 {
 		return d.renderMessage(c, http.StatusConflict, dashForm{Values: form}, false, "Nobody to write to: this date has no confirmed attendees.")
 	}
-	msg := notify.CoachMessage{
-		// The coach's id keeps one coach's form token from matching another's.
-		ID: strconv.FormatInt(coach.ID, 10) + "-" + form.Get("message_id"), Event: e, Session: sess, Subject: form.Get("subject"), Body: form.Get("body"),
-		From: events.Host{CoachID: coach.ID, Email: coach.Email, Name: coach.Name},
-	}
-	for _, a := range attendees {
-		msg.Recipients = append(msg.Recipients, notify.Recipient{Name: a.Name, Email: a.Email, BookingRef: a.Ref})
-	}
-	err = d.db.InTx(ctx, func(tx *sqlx.Tx) error {
-		_, err := d.deps.Notifier.EnqueueCoachMessage(ctx, tx, msg)
-		return err
-	})
 	if err != nil {
 		status, fields, message, ok := formError(err, nil)
 		if !ok {

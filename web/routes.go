@@ -81,6 +81,7 @@ func (s *Server) routes() {
 	admin.PUT("/events/:slug/questions", s.apiAdminSetQuestions)
 	admin.GET("/sessions/:id/bookings", s.apiAdminSessionBookings)
 	admin.GET("/sessions/:id/waitlist", s.apiAdminSessionWaitlist)
+	admin.POST("/sessions/:id/message", s.apiAdminMessage)
 	admin.POST("/bookings/:ref/cancel", s.apiAdminCancelBooking)
 	admin.POST("/bookings/:ref/move", s.apiAdminMoveBooking)
 	admin.POST("/bookings/:ref/refund", s.apiAdminRefund)
