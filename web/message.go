@@ -64,6 +64,10 @@ func (s *Server) apiAdminMessage(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	// Another coach's date is not found, whatever the body says.
+	if _, _, err := s.events.HostedSession(c.Request().Context(), coachOf(c).ID, id); err != nil {
+		return err
+	}
 	var req messageRequest
 	if err := bindJSON(c, &req); err != nil {
 		return err
