@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/jmoiron/sqlx"
@@ -197,4 +198,96 @@ func notFoundAs(err error, replacement error) error {
 		return replacement
 	}
 	return err
+}
+
+// statements keeps the booking hot path's statements prepared on the
+// writer pool, so that each runs in one round trip: unprepared, lib/pq
+// sends a statement with arguments as Parse and Describe, waits, then Bind
+// and Execute, and waits again, and the database parses and plans it
+// afresh every time.
+//
+// A statement is prepared the first time a transaction asks for it, in a
+// goroutine of its own rather than in that transaction: preparing on the
+// pool takes a free connection, which a transaction holding the last one
+// (SQLite's single writer, or a PostgreSQL pool at its limit) would wait
+// for forever. Until then the statement runs unprepared, as it did before.
+type statements struct {
+	pool *sqlx.DB
+
+	mu       sync.Mutex
+	prepared map[string]*sqlx.Stmt // nil while being prepared, or if preparing failed
+}
+
+// maxPrepared bounds the statements kept; Reserve runs about ten.
+const maxPrepared = 32
+
+func newStatements(pool *sqlx.DB) *statements {
+	return &statements{pool: pool, prepared: map[string]*sqlx.Stmt{}}
+}
+
+// lookup returns query prepared, or nil if it is not (yet).
+func (s *statements) lookup(query string) *sqlx.Stmt {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	stmt, seen := s.prepared[query]
+	if seen || len(s.prepared) >= maxPrepared {
+		return stmt
+	}
+	s.prepared[query] = nil
+	go func() {
+		stmt, err := s.pool.Preparex(query)
+		if err != nil {
+			return // it stays unprepared; the statement itself reports any error when it runs
+		}
+		s.mu.Lock()
+		defer s.mu.Unlock()
+		s.prepared[query] = stmt
+	}()
+	return nil
+}
+
+// preparedTx is a transaction that runs statements through their prepared
+// form when there is one. It is a sqlx.ExtContext, so the helpers here and
+// in events take it as they take tx; their SQL is unchanged.
+type preparedTx struct {
+	*sqlx.Tx
+	stmts *statements
+}
+
+// stmt returns query's prepared statement bound to the transaction, or nil.
+// Binding reuses the connection's prepared copy, or prepares one on the
+// transaction's own connection the first time.
+func (p preparedTx) stmt(ctx context.Context, query string) *sqlx.Stmt {
+	if prepared := p.stmts.lookup(query); prepared != nil {
+		return p.Tx.StmtxContext(ctx, prepared)
+	}
+	return nil
+}
+
+func (p preparedTx) ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error) {
+	if st := p.stmt(ctx, query); st != nil {
+		return st.ExecContext(ctx, args...)
+	}
+	return p.Tx.ExecContext(ctx, query, args...)
+}
+
+func (p preparedTx) QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
+	if st := p.stmt(ctx, query); st != nil {
+		return st.QueryContext(ctx, args...)
+	}
+	return p.Tx.QueryContext(ctx, query, args...)
+}
+
+func (p preparedTx) QueryxContext(ctx context.Context, query string, args ...any) (*sqlx.Rows, error) {
+	if st := p.stmt(ctx, query); st != nil {
+		return st.QueryxContext(ctx, args...)
+	}
+	return p.Tx.QueryxContext(ctx, query, args...)
+}
+
+func (p preparedTx) QueryRowxContext(ctx context.Context, query string, args ...any) *sqlx.Row {
+	if st := p.stmt(ctx, query); st != nil {
+		return st.QueryRowxContext(ctx, args...)
+	}
+	return p.Tx.QueryRowxContext(ctx, query, args...)
 }

@@ -345,3 +345,21 @@ func TestDemoPaidBookingEndToEnd(t *testing.T) {
 		time.Sleep(100 * time.Millisecond)
 	}
 }
+
+func TestServeFailsFastWhenTheAddressIsTaken(t *testing.T) {
+	env := map[string]string{"DATABASE_URL": sqldbtest.URL(t)}
+	base := startServer(t, env)
+	m, _, _ := newMain(env)
+	done := make(chan error, 1)
+	go func() {
+		done <- m.Run(context.Background(), []string{"serve", "--addr", strings.TrimPrefix(base, "http://")})
+	}()
+	select {
+	case err := <-done:
+		if err == nil || !strings.Contains(err.Error(), "listen") {
+			t.Errorf("serve on a taken address: %v, want a listen error", err)
+		}
+	case <-time.After(30 * time.Second):
+		t.Fatal("serve on a taken address did not return: its workers kept it alive")
+	}
+}

@@ -43,6 +43,10 @@ func (m *Main) serve(ctx context.Context, args []string, withHTTP bool) error {
 	if withHTTP && *noWorkers {
 		workers = nil
 	}
+	// The workers stop when the server does, whether on SIGTERM or because
+	// the HTTP server could not start.
+	ctx, stopWorkers := context.WithCancel(ctx)
+	defer stopWorkers()
 	workersDone := workers.start(ctx, a.log)
 	if !withHTTP {
 		a.log.Info("workers running", "startup_ms", time.Since(started).Milliseconds())
@@ -52,6 +56,7 @@ func (m *Main) serve(ctx context.Context, args []string, withHTTP bool) error {
 		return nil
 	}
 	err = m.runHTTP(ctx, a, started)
+	stopWorkers()
 	<-workersDone
 	return err
 }

@@ -19,15 +19,19 @@ import (
 
 // flashSaleConfig is what the flash-sale scenario runs.
 type flashSaleConfig struct {
-	Base       string `json:"base"`
-	Token      string `json:"-"` // a coach's API token: never reported
-	Clients    int    `json:"clients"`
-	Capacity   int    `json:"capacity"`
-	Attempts   int    `json:"attempts"`
-	Seats      int    `json:"seats"`
-	PriceCents int64  `json:"event_price_cents"`
-	Currency   string `json:"currency"`
-	Timeout    span   `json:"timeout"`
+	Base string `json:"base"`
+	// Replicas are other servers on the same database as Base; client k
+	// books through server k mod (1+len(Replicas)), Base being server 0.
+	// The event is created and the seats verified through Base.
+	Replicas   []string `json:"replicas,omitempty"`
+	Token      string   `json:"-"` // a coach's API token: never reported
+	Clients    int      `json:"clients"`
+	Capacity   int      `json:"capacity"`
+	Attempts   int      `json:"attempts"`
+	Seats      int      `json:"seats"`
+	PriceCents int64    `json:"event_price_cents"`
+	Currency   string   `json:"currency"`
+	Timeout    span     `json:"timeout"`
 }
 
 func (c *flashSaleConfig) validate() error {
@@ -37,6 +41,13 @@ func (c *flashSaleConfig) validate() error {
 	}
 	c.Base = base
 	var errs []error
+	for i, raw := range c.Replicas {
+		replica, err := checkBase(raw)
+		if err != nil {
+			errs = append(errs, fmt.Errorf("--replica: %w", err))
+		}
+		c.Replicas[i] = replica
+	}
 	if c.Token == "" {
 		errs = append(errs, errors.New("--token (or $ROSTER_TOKEN) is required: a coach API token from roster token create"))
 	}
@@ -57,9 +68,12 @@ type flashSaleResult struct {
 	Event saleEvent `json:"event"`
 	// Attempts is how many booking requests were sent; fewer than asked
 	// only when the run timed out.
-	Attempts       int     `json:"attempts"`
-	Booked         int     `json:"booked"`
-	BookedByStatus counts  `json:"booked_by_status"`
+	Attempts       int    `json:"attempts"`
+	Booked         int    `json:"booked"`
+	BookedByStatus counts `json:"booked_by_status"`
+	// BookedByServer counts the bookings each server answered, when there
+	// are replicas.
+	BookedByServer counts  `json:"booked_by_server,omitempty"`
 	SoldOut        int     `json:"sold_out"`
 	Errors         counts  `json:"errors"`
 	ErrorSamples   samples `json:"error_samples,omitempty"`
@@ -112,6 +126,9 @@ func runFlashSale(ctx context.Context, cfg flashSaleConfig) (flashSaleResult, er
 	}
 	res.Attempts = len(sale.durations)
 	res.BookedByStatus = sale.booked
+	if len(cfg.Replicas) > 0 {
+		res.BookedByServer = sale.byServer
+	}
 	for _, n := range sale.booked {
 		res.Booked += n
 	}
@@ -198,16 +215,20 @@ func createSaleEvent(ctx context.Context, c *http.Client, cfg flashSaleConfig, r
 type saleTally struct {
 	durations []time.Duration
 	booked    counts // 201 answers, by booking status
+	byServer  counts // 201 answers, by the base URL that gave them
 	soldOut   int
 	errors    counts // every other answer, by status and error code, or "transport"
 	samples   samples
 }
 
-func newSaleTally() saleTally { return saleTally{booked: counts{}, errors: counts{}} }
+func newSaleTally() saleTally {
+	return saleTally{booked: counts{}, byServer: counts{}, errors: counts{}}
+}
 
 func (t *saleTally) merge(o saleTally) {
 	t.durations = append(t.durations, o.durations...)
 	t.booked.add(o.booked)
+	t.byServer.add(o.byServer)
 	t.soldOut += o.soldOut
 	t.errors.add(o.errors)
 	t.samples.merge(o.samples)
@@ -233,14 +254,15 @@ func raceBookings(ctx context.Context, c *http.Client, cfg flashSaleConfig, even
 		aborted     bool // set before start is closed, read after
 		tallies     = make([]saleTally, cfg.Clients)
 		warmErrs    = make([]error, cfg.Clients)
-		target      = cfg.Base + "/api/v1/bookings"
+		servers     = append([]string{cfg.Base}, cfg.Replicas...)
 	)
 	for w := range cfg.Clients {
 		ready.Add(1)
 		done.Add(1)
 		go func() {
 			defer done.Done()
-			warmErrs[w] = warmUp(ctx, c, cfg.Base+"/healthz")
+			server := servers[w%len(servers)]
+			warmErrs[w] = warmUp(ctx, c, server+"/healthz")
 			ready.Done()
 			<-start
 			if aborted {
@@ -261,7 +283,7 @@ func raceBookings(ctx context.Context, c *http.Client, cfg flashSaleConfig, even
 					tally.errors["encode"]++
 					continue
 				}
-				tally.book(ctx, c, target, body)
+				tally.book(ctx, c, server, body)
 			}
 		}()
 	}
@@ -283,10 +305,11 @@ func raceBookings(ctx context.Context, c *http.Client, cfg flashSaleConfig, even
 	return all, elapsed, nil
 }
 
-// book sends one booking attempt and records its latency and outcome.
-func (t *saleTally) book(ctx context.Context, c *http.Client, target string, body []byte) {
+// book sends one booking attempt to server and records its latency and
+// outcome.
+func (t *saleTally) book(ctx context.Context, c *http.Client, server string, body []byte) {
 	began := time.Now()
-	status, raw, err := fetch(ctx, c, http.MethodPost, target, "", body, true)
+	status, raw, err := fetch(ctx, c, http.MethodPost, server+"/api/v1/bookings", "", body, true)
 	t.durations = append(t.durations, time.Since(began))
 	switch {
 	case err != nil:
@@ -300,6 +323,7 @@ func (t *saleTally) book(ctx context.Context, c *http.Client, target string, bod
 			b.Status = "unreadable"
 		}
 		t.booked[b.Status]++
+		t.byServer[server]++
 	case status == http.StatusConflict && errorCode(raw) == "sold_out":
 		t.soldOut++
 	default:

@@ -43,6 +43,22 @@ func TestFlashSale(t *testing.T) {
 			t.Errorf("booked %d, sold out %d, verification %+v", res.Booked, res.SoldOut, res.Verification)
 		}
 	})
+	t.Run("two servers on one database: each books, together exactly the capacity", func(t *testing.T) {
+		servers := startServers(t, 2)
+		cfg := flashSaleConfig{Base: servers[0].url, Replicas: []string{servers[1].url}, Token: servers[0].token,
+			Clients: 20, Capacity: 12, Attempts: 60, Seats: 1, Currency: "GBP", Timeout: span(5 * time.Minute)}
+		res, err := runFlashSale(ctx, cfg)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !res.Verified || res.Booked != 12 || res.SoldOut != 48 || len(res.Errors) != 0 {
+			t.Errorf("booked %d, sold out %d, errors %v, verification %+v", res.Booked, res.SoldOut, res.ErrorSamples, res.Verification)
+		}
+		// Which server wins which seat is up to the race; only the total is fixed.
+		if got := res.BookedByServer[servers[0].url] + res.BookedByServer[servers[1].url]; got != 12 || len(res.BookedByServer) > 2 {
+			t.Errorf("booked by server %v, want 12 in all from the two servers", res.BookedByServer)
+		}
+	})
 	t.Run("a paid sale holds seats awaiting payment", func(t *testing.T) {
 		res, err := runFlashSale(ctx, sale(20, 5, 20, 1, 4900))
 		if err != nil {

@@ -30,10 +30,11 @@ const usage = `usage: rosterload <scenario> [flags]
 
 scenarios:
   flash-sale --base URL --token TOKEN --clients K --capacity C [--attempts N] [--seats S]
-             [--event-price CENTS] [--currency GBP] [--timeout 2m]
+             [--replica URL ...] [--event-price CENTS] [--currency GBP] [--timeout 2m]
       create a published event with one date of C seats, then K clients race N
       bookings (N defaults to K) released at once; verify that exactly min(C, N)
-      seats were taken (exit 1 if not)
+      seats were taken (exit 1 if not); with --replica, the clients are spread
+      over --base and the replicas (servers on one database)
   browse --base URL [--clients K] [--duration 10s] [--requests N] [--slug S | --path P ...]
          [--compare /healthz]
       fetch an event's page and API answer (or the given paths) as fast as they
@@ -168,6 +169,10 @@ func parseFlashSale(args []string, stderr io.Writer, getenv func(string) string)
 	cfg := flashSaleConfig{Timeout: span(2 * time.Minute)}
 	fs := newFlagSet("flash-sale", stderr)
 	fs.StringVar(&cfg.Base, "base", "", "the server's base URL, on loopback: http://127.0.0.1:8080")
+	fs.Func("replica", "another server on the same database, on loopback; repeat for several: the clients are spread over --base and the replicas", func(u string) error {
+		cfg.Replicas = append(cfg.Replicas, u)
+		return nil
+	})
 	fs.StringVar(&cfg.Token, "token", getenv("ROSTER_TOKEN"), "a coach API token from roster token create ($ROSTER_TOKEN)")
 	fs.IntVar(&cfg.Clients, "clients", 16, "concurrent clients, each with its own keep-alive connection")
 	fs.IntVar(&cfg.Capacity, "capacity", 10, "seats on the sale's date")
@@ -243,7 +248,7 @@ func checkTimeout(name string, d time.Duration) error {
 var secretFlags = map[string]bool{"token": true}
 
 // urlFlags may hold a password in their URL.
-var urlFlags = map[string]bool{"database-url": true, "base": true}
+var urlFlags = map[string]bool{"database-url": true, "base": true, "replica": true}
 
 // redactArgs returns a copy of a command line with the program's
 // directory dropped, the values of secret flags replaced by REDACTED and

@@ -11,6 +11,7 @@ import (
 	"github.com/roster-app/roster/events"
 	"github.com/roster-app/roster/notify"
 	"github.com/roster-app/roster/payments"
+	"github.com/roster-app/roster/sqldb"
 	"github.com/roster-app/roster/sqldb/sqldbtest"
 	"github.com/roster-app/roster/web"
 )
@@ -25,7 +26,41 @@ type testServer struct {
 
 func startServer(t *testing.T) testServer {
 	t.Helper()
-	db := sqldbtest.MustOpenDB(t)
+	return startServers(t, 1)[0]
+}
+
+// startServers starts n servers on one database, each with a connection
+// pool of its own, as n roster serve processes would be; they share the
+// coach and the token.
+func startServers(t *testing.T, n int) []testServer {
+	t.Helper()
+	db, dsn := sqldbtest.MustOpenURL(t)
+	ctx := context.Background()
+	svc := events.NewService(db, time.Now)
+	coach, err := svc.AddCoach(ctx, "load@example.com", "Load Coach", "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	token, err := svc.CreateToken(ctx, coach.ID, events.APIToken, "rosterload test")
+	if err != nil {
+		t.Fatal(err)
+	}
+	servers := make([]testServer, n)
+	for i := range servers {
+		if i > 0 {
+			if db, err = sqldb.Open(ctx, dsn); err != nil {
+				t.Fatal(err)
+			}
+			t.Cleanup(func() { db.Close() })
+		}
+		servers[i] = testServer{url: serve(t, db), token: token}
+	}
+	return servers
+}
+
+// serve starts a server on db and returns its URL.
+func serve(t *testing.T, db *sqldb.DB) string {
+	t.Helper()
 	log := slog.New(slog.DiscardHandler)
 	const baseURL = "http://roster.test"
 	svc := events.NewService(db, time.Now)
@@ -42,14 +77,5 @@ func startServer(t *testing.T) testServer {
 	}
 	srv := httptest.NewServer(handler)
 	t.Cleanup(srv.Close)
-	ctx := context.Background()
-	coach, err := svc.AddCoach(ctx, "load@example.com", "Load Coach", "")
-	if err != nil {
-		t.Fatal(err)
-	}
-	token, err := svc.CreateToken(ctx, coach.ID, events.APIToken, "rosterload test")
-	if err != nil {
-		t.Fatal(err)
-	}
-	return testServer{url: srv.URL, token: token}
+	return srv.URL
 }
