@@ -230,3 +230,18 @@ func isRetryable(err error) bool {
 	}
 	return false
 }
+
+// IsUnavailable reports whether err says the database cannot serve at the
+// moment (shutting down, starting up, out of connections or resources)
+// rather than that the request was wrong: PostgreSQL error classes 08
+// (connection), 53 (insufficient resources) and 57 (operator intervention).
+func IsUnavailable(err error) bool {
+	var pqErr *pq.Error
+	if errors.As(err, &pqErr) {
+		switch pqErr.Code.Class() {
+		case "08", "53", "57":
+			return true
+		}
+	}
+	return false
+}

@@ -11,6 +11,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"github.com/roster-app/roster/fault"
+	"github.com/roster-app/roster/sqldb"
 )
 
 // errorBody is DESIGN.md's error shape.
@@ -86,7 +87,8 @@ func httpErrorDetail(he *echo.HTTPError) errorDetail {
 // out of reach rather than that the request was wrong.
 func isUnavailable(err error) bool {
 	var netErr net.Error
-	return errors.Is(err, context.DeadlineExceeded) || errors.Is(err, driver.ErrBadConn) || errors.As(err, &netErr)
+	return errors.Is(err, context.DeadlineExceeded) || errors.Is(err, driver.ErrBadConn) || errors.As(err, &netErr) ||
+		sqldb.IsUnavailable(err)
 }
 
 // handleError is Echo's error handler: JSON under /api and for webhooks,

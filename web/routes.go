@@ -41,7 +41,7 @@ func (s *Server) routes() {
 	e.POST("/waitlist/:id/claim", s.claimOffer)
 
 	// While SMTP_URL is unset, the emails Roster would send.
-	if s.deps.Mailbox != nil {
+	if s.deps.Mailbox != nil && s.cfg.ShowDevMailbox {
 		e.GET("/dev/mailbox", s.devMailbox)
 		e.GET("/dev/mailbox/:id", s.devMailboxMessage)
 		e.GET("/dev/mailbox/:id/html", s.devMailboxHTML)

@@ -26,6 +26,10 @@ type Config struct {
 	// BookingsPerMinute is how many bookings and waitlist sign-ups one
 	// client address may make a minute (bursts of up to ten); 0 is no limit.
 	BookingsPerMinute int
+	// ShowDevMailbox serves /dev/mailbox (when Deps.Mailbox is set). It is
+	// for a server on the developer's own machine: the kept emails hold
+	// manage links.
+	ShowDevMailbox bool
 	// TrustProxy takes the client address from X-Forwarded-For / X-Real-IP,
 	// for a server behind a reverse proxy; otherwise headers are ignored.
 	TrustProxy bool

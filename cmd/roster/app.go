@@ -79,6 +79,9 @@ func (a *app) wireNotify() error {
 	if a.cfg.SMTPURL == "" {
 		a.mailbox = notify.NewDevMailbox(200, a.log, a.now)
 		a.sender = a.mailbox
+		if !isLocalURL(a.cfg.BaseURL) {
+			a.log.Warn("SMTP_URL is unset on a public base URL: emails are kept in memory, not sent, and /dev/mailbox is off")
+		}
 	} else if a.sender, err = notify.NewSMTPSender(a.cfg.SMTPURL, nil); err != nil {
 		return fmt.Errorf("SMTP_URL: %w", err)
 	}

@@ -3,7 +3,10 @@ package main
 import (
 	"flag"
 	"fmt"
+	"net"
+	"net/url"
 	"strconv"
+	"strings"
 
 	"github.com/roster-app/roster/web"
 )
@@ -66,5 +69,21 @@ func (c Config) web() (web.Config, error) {
 	if err != nil {
 		return web.Config{}, fmt.Errorf("--trust-proxy %q: want true or false", c.TrustProxy)
 	}
-	return web.Config{BaseURL: c.BaseURL, BookingsPerMinute: perMinute, TrustProxy: trust}, nil
+	return web.Config{BaseURL: c.BaseURL, BookingsPerMinute: perMinute, TrustProxy: trust,
+		ShowDevMailbox: isLocalURL(c.BaseURL)}, nil
+}
+
+// isLocalURL reports whether a base URL names this machine (localhost or a
+// loopback address), where the dev mailbox may be shown.
+func isLocalURL(base string) bool {
+	u, err := url.Parse(base)
+	if err != nil {
+		return false
+	}
+	host := u.Hostname()
+	if host == "localhost" || strings.HasSuffix(host, ".localhost") {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
 }

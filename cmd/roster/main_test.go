@@ -363,3 +363,24 @@ func TestServeFailsFastWhenTheAddressIsTaken(t *testing.T) {
 		t.Fatal("serve on a taken address did not return: its workers kept it alive")
 	}
 }
+
+func TestDevMailboxOnlyOnThisMachine(t *testing.T) {
+	tests := []struct {
+		base string
+		want bool
+	}{
+		{"http://localhost:8080", true},
+		{"http://127.0.0.1:8080", true},
+		{"http://[::1]:8080", true},
+		{"http://roster.localhost", true},
+		{"https://roster.example.com", false},
+		{"http://roster.example.com", false},
+		{"http://10.0.0.5", false},
+		{"::not a url", false},
+	}
+	for _, tt := range tests {
+		if got := isLocalURL(tt.base); got != tt.want {
+			t.Errorf("isLocalURL(%q) = %v, want %v", tt.base, got, tt.want)
+		}
+	}
+}
