@@ -57,9 +57,10 @@ const (
 //
 // Delivery is at least once: a worker that dies after the SMTP server
 // accepted a message but before marking it sent leaves it 'sending'; when
-// its lease expires another worker claims and sends it again. So a crash
-// resends at most the messages of the batch in flight, and in practice the
-// one being sent; everything else goes exactly once per dedupe key. The
+// its lease expires another worker claims and sends it again. With SMTP each
+// message is marked sent the moment the server accepts it, so a crash
+// resends at most the one message in flight; everything else goes exactly
+// once per dedupe key. The
 // Message-ID stays the same on every attempt, so mail clients that
 // deduplicate by it show one copy.
 type Deliverer struct {
@@ -201,7 +202,8 @@ type outcome int
 const (
 	delivered outcome = iota
 	failedAttempt
-	notTried // handed back without counting the attempt
+	notTried        // handed back without counting the attempt
+	alreadyRecorded // marked sent as soon as the server accepted it
 )
 
 // deliver sends claimed rows and records what happened to each. It returns
@@ -210,17 +212,31 @@ func (d *Deliverer) deliver(ctx context.Context, rows []row) (int, error) {
 	msgs := make([]*mail.Msg, len(rows))
 	composeErrs := make([]error, len(rows))
 	var toSend []*mail.Msg
+	var rowOf []int // toSend index -> rows index
 	for i, r := range rows {
 		msgs[i], composeErrs[i] = d.site.compose(r)
 		if composeErrs[i] == nil {
 			toSend = append(toSend, msgs[i])
+			rowOf = append(rowOf, i)
 		}
 	}
 	sendCtx, cancel := context.WithTimeout(ctx, sendBudget)
 	defer cancel()
+	// markedEarly[i] is true once row i was marked sent the moment the
+	// server took it; a crash after that cannot send it again.
+	markedEarly := make([]bool, len(rows))
 	var sendErr error
-	if len(toSend) > 0 {
-		sendErr = d.sender.Send(sendCtx, toSend)
+	switch sender := d.sender.(type) {
+	case eachSender:
+		if len(toSend) > 0 {
+			sendErr = sender.SendEach(sendCtx, toSend, func(j int) {
+				markedEarly[rowOf[j]] = d.markSent(ctx, rows[rowOf[j]]) == nil
+			})
+		}
+	default:
+		if len(toSend) > 0 {
+			sendErr = d.sender.Send(sendCtx, toSend)
+		}
 	}
 	stopped := sendCtx.Err() != nil
 
@@ -230,6 +246,9 @@ func (d *Deliverer) deliver(ctx context.Context, rows []row) (int, error) {
 	for i := range rows {
 		msg := msgs[i]
 		switch {
+		case markedEarly[i]:
+			outcomes[i] = alreadyRecorded
+			sent++
 		case composeErrs[i] != nil:
 			outcomes[i], reasons[i] = failedAttempt, composeErrs[i]
 		case sendErr == nil || msg.IsDelivered():
@@ -256,6 +275,25 @@ func (d *Deliverer) deliver(ctx context.Context, rows []row) (int, error) {
 	return sent, nil
 }
 
+// markSent records one message as sent the moment the server accepted it,
+// fenced like record by the attempt number of its claim.
+func (d *Deliverer) markSent(ctx context.Context, r row) error {
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), markTimeout)
+	defer cancel()
+	now := d.now().UTC()
+	return d.db.InTx(ctx, func(tx *sqlx.Tx) error {
+		res, err := tx.ExecContext(ctx, tx.Rebind(`UPDATE outbox SET status = 'sent', sent_at = ?, lease_until = NULL, last_error = ''
+			WHERE id = ? AND status = 'sending' AND attempts = ?`), now, r.ID, r.Attempts)
+		if err != nil {
+			return fmt.Errorf("mark message %d sent: %w", r.ID, err)
+		}
+		if n, err := res.RowsAffected(); err == nil && n == 0 {
+			return fmt.Errorf("mark message %d sent: its lease ran out", r.ID)
+		}
+		return nil
+	})
+}
+
 // record marks each row sent, rescheduled, failed or handed back. Each
 // update is fenced by the attempt number the claim gave the row: if the
 // lease ran out and another worker claimed the row since, this worker's
@@ -269,6 +307,8 @@ func (d *Deliverer) record(ctx context.Context, rows []row, outcomes []outcome, 
 				args  []any
 			)
 			switch outcomes[i] {
+			case alreadyRecorded:
+				continue
 			case delivered:
 				query = `UPDATE outbox SET status = 'sent', sent_at = ?, lease_until = NULL, last_error = ''`
 				args = []any{now}

@@ -24,6 +24,12 @@ type Sender interface {
 	Send(ctx context.Context, msgs []*mail.Msg) error
 }
 
+// eachSender is a Sender that reports each message as the server accepts
+// it (SMTPSender does), so the Deliverer can mark it sent at once.
+type eachSender interface {
+	SendEach(ctx context.Context, msgs []*mail.Msg, accepted func(i int)) error
+}
+
 // SMTPSender sends messages through an SMTP server, one connection per
 // batch. It is safe for concurrent use.
 type SMTPSender struct {
@@ -99,6 +105,13 @@ func (s *SMTPSender) String() string { return s.display }
 // connection, and closes it; see Sender for what the error means. A message
 // refused by the server does not stop the others.
 func (s *SMTPSender) Send(ctx context.Context, msgs []*mail.Msg) error {
+	return s.SendEach(ctx, msgs, func(int) {})
+}
+
+// SendEach is Send that calls accepted(i) as soon as the server has
+// accepted msgs[i], before the next message goes, so the caller can record
+// each one at once: a crash then resends at most the message in flight.
+func (s *SMTPSender) SendEach(ctx context.Context, msgs []*mail.Msg, accepted func(i int)) error {
 	// A client per batch: go-mail's Client keeps its connection in a field,
 	// so one Client cannot serve two batches at once.
 	client, err := mail.NewClient(s.host, s.options...)
@@ -109,14 +122,16 @@ func (s *SMTPSender) Send(ctx context.Context, msgs []*mail.Msg) error {
 		return fmt.Errorf("smtp %s: connect: %w", s.display, err)
 	}
 	var errs []error
-	for _, msg := range msgs {
+	for i, msg := range msgs {
 		if err := ctx.Err(); err != nil {
 			errs = append(errs, err)
 			break
 		}
 		if err := client.Send(msg); err != nil {
 			errs = append(errs, err)
+			continue
 		}
+		accepted(i)
 	}
 	if err := client.Close(); err != nil && !allDelivered(msgs) {
 		errs = append(errs, err)
