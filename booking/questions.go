@@ -84,6 +84,7 @@ func (q Question) validate(f *fault.Fields, prefix string) {
 	}
 	label := strings.TrimSpace(q.Label)
 	f.Check(label != "" && utf8.RuneCountInString(label) <= maxQuestionLabel, prefix+"label", fmt.Sprintf("is required, at most %d characters", maxQuestionLabel))
+	f.Check(utf8.ValidString(label) && !strings.ContainsRune(label, 0), prefix+"label", "must be valid text")
 	for _, opt := range q.Options {
 		f.Check(strings.TrimSpace(opt) != "" && !strings.ContainsAny(opt, "\r\n\x00") && len(opt) <= 200, prefix+"options", "each must be one non-empty line")
 	}

@@ -7,6 +7,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"regexp"
 	"strings"
 	"sync"
 	"time"
@@ -103,7 +104,13 @@ func bookingByID(ctx context.Context, ext sqlx.ExtContext, id int64, lock string
 	return b, nil
 }
 
+// refPattern is what a ref can look like; anything else is not looked up.
+var refPattern = regexp.MustCompile(`^[A-Za-z0-9-]{1,20}$`)
+
 func bookingByRef(ctx context.Context, ext sqlx.ExtContext, ref, lock string) (Booking, error) {
+	if !refPattern.MatchString(ref) {
+		return Booking{}, ErrNotFound
+	}
 	var b Booking
 	err := sqlx.GetContext(ctx, ext, &b, ext.Rebind(`SELECT `+bookingColumns+` FROM bookings WHERE ref = ?`+lock), strings.ToUpper(ref))
 	if isNoRows(err) {

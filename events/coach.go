@@ -126,6 +126,9 @@ func (s *Service) SetBookingNotices(ctx context.Context, coachID int64, on bool)
 
 // CoachByEmail returns the coach with that email, or ErrCoachNotFound.
 func (s *Service) CoachByEmail(ctx context.Context, email string) (Coach, error) {
+	if !ValidEmail(strings.ToLower(strings.TrimSpace(email))) {
+		return Coach{}, ErrCoachNotFound
+	}
 	var c Coach
 	err := s.db.GetContext(ctx, &c, s.db.Rebind(`SELECT * FROM coaches WHERE email = ?`), strings.ToLower(strings.TrimSpace(email)))
 	if errors.Is(err, sql.ErrNoRows) {

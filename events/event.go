@@ -327,12 +327,16 @@ func (s SessionInput) validate(f *fault.Fields, prefix string, now time.Time) {
 // ValidEmail reports whether s is a single plain address (no display name,
 // no CR/LF), at most 254 bytes.
 func ValidEmail(s string) bool {
-	if s == "" || len(s) > 254 || strings.ContainsAny(s, "\r\n\x00<> ") {
+	if s == "" || len(s) > 254 || strings.ContainsAny(s, "\r\n\x00<> ") || !utf8.ValidString(s) {
 		return false
 	}
 	addr, err := mail.ParseAddress(s)
 	return err == nil && addr.Address == s && strings.Contains(s[strings.LastIndex(s, "@"):], ".")
 }
+
+// validSlug reports whether s could be a slug; anything else is looked up
+// nowhere (a NUL or invalid UTF-8 would be a database error on PostgreSQL).
+func validSlug(s string) bool { return len(s) <= 80 && slugPattern.MatchString(s) }
 
 // Slugify turns a title into a URL slug: lower-case ASCII letters and digits
 // joined by single hyphens.

@@ -340,6 +340,9 @@ func (s *Service) IsHost(ctx context.Context, coachID, eventID int64) (bool, err
 }
 
 func (s *Service) loadOne(ctx context.Context, query string, arg any) (Event, error) {
+	if slug, ok := arg.(string); ok && !validSlug(slug) {
+		return Event{}, ErrNotFound
+	}
 	var e Event
 	err := s.db.GetContext(ctx, &e, s.db.Rebind(query), arg)
 	if errors.Is(err, sql.ErrNoRows) {

@@ -141,6 +141,9 @@ func countSessions(ctx context.Context, ext sqlx.ExtContext, eventID int64) (int
 // hostedEvent returns the event row (without details) if the coach hosts
 // it, else ErrNotFound, so a coach cannot learn of others' drafts.
 func hostedEvent(ctx context.Context, ext sqlx.ExtContext, coachID int64, slug string) (Event, error) {
+	if !validSlug(slug) {
+		return Event{}, ErrNotFound
+	}
 	var e Event
 	err := sqlx.GetContext(ctx, ext, &e, ext.Rebind(`
 		SELECT e.* FROM events e JOIN event_hosts h ON h.event_id = e.id
