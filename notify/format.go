@@ -2,10 +2,9 @@ package notify
 
 import (
 	"fmt"
-	"strings"
 	"time"
 
-	"golang.org/x/text/currency"
+	"github.com/roster-app/roster/money"
 )
 
 // formatWhen writes a session's date and times in its event's zone, with
@@ -65,46 +64,5 @@ func plural(n int, unit string) string {
 	return fmt.Sprintf("%d %ss", n, unit)
 }
 
-// currencySymbols are the symbols Roster writes before an amount; other
-// currencies get their ISO code. The same table as the web package's: a
-// price must read the same on the page and in the email.
-var currencySymbols = map[string]string{
-	"GBP": "£", "USD": "$", "EUR": "€", "JPY": "¥", "INR": "₹", "AUD": "A$", "CAD": "CA$", "NZD": "NZ$", "CHF": "CHF ",
-}
-
-// formatMoney writes an amount in minor units of an ISO 4217 currency:
-// 4900 GBP is "£49.00", 500 JPY is "¥500", 123456 EUR is "€1,234.56".
-func formatMoney(minor int64, code string) string {
-	unit, err := currency.ParseISO(code)
-	if err != nil {
-		return fmt.Sprintf("%d %s", minor, code)
-	}
-	scale, _ := currency.Standard.Rounding(unit)
-	symbol, ok := currencySymbols[code]
-	if !ok {
-		symbol = code + " "
-	}
-	sign := ""
-	if minor < 0 {
-		sign, minor = "-", -minor
-	}
-	if scale == 0 {
-		return sign + symbol + groupThousands(fmt.Sprint(minor))
-	}
-	div := int64(1)
-	for range scale {
-		div *= 10
-	}
-	return fmt.Sprintf("%s%s%s.%0*d", sign, symbol, groupThousands(fmt.Sprint(minor/div)), scale, minor%div)
-}
-
-func groupThousands(digits string) string {
-	var b strings.Builder
-	for i, r := range digits {
-		if i > 0 && (len(digits)-i)%3 == 0 {
-			b.WriteByte(',')
-		}
-		b.WriteRune(r)
-	}
-	return b.String()
-}
+// formatMoney writes an amount in minor units of an ISO 4217 currency.
+func formatMoney(minor int64, code string) string { return money.Format(minor, code) }
