@@ -234,9 +234,15 @@ func (s *Service) SessionBookings(ctx context.Context, coachID, sessionID int64)
 // hosts, newest first, at most 5000.
 func (s *Service) CoachBookingRefs(ctx context.Context, coachID int64) ([]string, error) {
 	refs := []string{}
-	err := s.db.SelectContext(ctx, &refs, s.db.Rebind(`SELECT b.ref FROM bookings b
-		JOIN event_hosts h ON h.event_id = b.event_id WHERE h.coach_id = ? ORDER BY b.id DESC LIMIT 5000`), coachID)
+	hosted, err := events.HostedEventIDs(ctx, s.db, coachID)
+	if err != nil || len(hosted) == 0 {
+		return refs, err
+	}
+	q, args, err := sqlx.In(`SELECT ref FROM bookings WHERE event_id IN (?) ORDER BY id DESC LIMIT 5000`, hosted)
 	if err != nil {
+		return nil, err
+	}
+	if err := s.db.SelectContext(ctx, &refs, s.db.Rebind(q), args...); err != nil {
 		return nil, fmt.Errorf("coach booking refs: %w", err)
 	}
 	return refs, nil

@@ -6,6 +6,8 @@ import (
 	"sort"
 
 	"github.com/jmoiron/sqlx"
+
+	"github.com/roster-app/roster/events"
 )
 
 // Money is an amount in minor units of a currency.
@@ -30,7 +32,11 @@ type SessionStats struct {
 // number of dates. Other coaches' dates are left out.
 func (s *Service) CoachSessionStats(ctx context.Context, coachID int64, sessionIDs []int64) (map[int64]SessionStats, error) {
 	out := make(map[int64]SessionStats, len(sessionIDs))
-	if len(sessionIDs) == 0 {
+	hosted, err := events.HostedEventIDs(ctx, s.db, coachID)
+	if err != nil {
+		return nil, err
+	}
+	if len(sessionIDs) == 0 || len(hosted) == 0 {
 		return out, nil
 	}
 	// Revenue counts a booking once money arrived for it (a payment id is
@@ -45,8 +51,8 @@ func (s *Service) CoachSessionStats(ctx context.Context, coachID int64, sessionI
 	}
 	q, args, err := sqlx.In(`SELECT b.session_id, b.status, b.currency, SUM(b.seats) AS seats,
 			SUM(CASE WHEN b.payment_intent <> '' THEN b.amount_cents - b.refunded_cents ELSE 0 END) AS paid
-		FROM bookings b JOIN event_hosts h ON h.event_id = b.event_id AND h.coach_id = ?
-		WHERE b.session_id IN (?) GROUP BY b.session_id, b.status, b.currency`, coachID, sessionIDs)
+		FROM bookings b WHERE b.event_id IN (?) AND b.session_id IN (?)
+		GROUP BY b.session_id, b.status, b.currency`, hosted, sessionIDs)
 	if err != nil {
 		return nil, err
 	}
@@ -81,8 +87,8 @@ func (s *Service) CoachSessionStats(ctx context.Context, coachID int64, sessionI
 		People    int            `db:"people"`
 	}
 	q, args, err = sqlx.In(`SELECT w.session_id, w.status, COUNT(*) AS people
-		FROM waitlist w JOIN event_hosts h ON h.event_id = w.event_id AND h.coach_id = ?
-		WHERE w.session_id IN (?) AND w.status IN ('waiting', 'offered') GROUP BY w.session_id, w.status`, coachID, sessionIDs)
+		FROM waitlist w WHERE w.event_id IN (?) AND w.session_id IN (?) AND w.status IN ('waiting', 'offered')
+		GROUP BY w.session_id, w.status`, hosted, sessionIDs)
 	if err != nil {
 		return nil, err
 	}

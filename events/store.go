@@ -236,3 +236,13 @@ func attachDetails(ctx context.Context, ext sqlx.ExtContext, list []Event) error
 	}
 	return nil
 }
+
+// HostedEventIDs returns the ids of every event the coach hosts, for
+// packages that filter their own rows by them.
+func HostedEventIDs(ctx context.Context, ext sqlx.ExtContext, coachID int64) ([]int64, error) {
+	ids := []int64{}
+	if err := sqlx.SelectContext(ctx, ext, &ids, ext.Rebind(`SELECT event_id FROM event_hosts WHERE coach_id = ? ORDER BY event_id`), coachID); err != nil {
+		return nil, fmt.Errorf("hosted events: %w", err)
+	}
+	return ids, nil
+}
