@@ -14,9 +14,8 @@ import (
 	"time"
 	"unicode/utf8"
 
-	"golang.org/x/text/currency"
-
 	"github.com/roster-app/roster/fault"
+	"github.com/roster-app/roster/money"
 )
 
 // Status is where an event is in its life.
@@ -283,8 +282,8 @@ func (in EventInput) validateText(f *fault.Fields) {
 func (in EventInput) validateMoney(f *fault.Fields) {
 	f.Check(in.PriceCents >= 0, "price_cents", "must not be negative")
 	f.Check(in.PriceCents <= MaxPriceCents, "price_cents", "is too large")
-	if _, err := currency.ParseISO(in.Currency); err != nil || len(in.Currency) != 3 {
-		f.Add("currency", "must be an ISO 4217 code such as GBP")
+	if money.Chargeable(in.Currency) != nil {
+		f.Add("currency", "must be an ISO 4217 code that cards can be charged in, such as GBP")
 	}
 }
 
