@@ -1,7 +1,6 @@
 package booking
 
 import (
-	"encoding/csv"
 	"fmt"
 	"io"
 	"strconv"
@@ -28,8 +27,7 @@ func WriteAttendeesCSV(w io.Writer, e events.Event, questions []Question, attend
 	if _, err := io.WriteString(w, utf8BOM); err != nil {
 		return err
 	}
-	cw := csv.NewWriter(w)
-	cw.UseCRLF = true
+	cw := &csvWriter{w: w}
 	header := []string{"Ref", "Name", "Email", "Seats", "Status", "Amount", "Refunded", "Currency", "Booked at", "Checked in at"}
 	for _, q := range questions {
 		header = append(header, q.Label)
@@ -55,11 +53,10 @@ func WriteAttendeesCSV(w io.Writer, e events.Event, questions []Question, attend
 			return err
 		}
 	}
-	cw.Flush()
-	return cw.Error()
+	return cw.err
 }
 
-func writeSafe(cw *csv.Writer, cells []string) error {
+func writeSafe(cw *csvWriter, cells []string) error {
 	safe := make([]string, len(cells))
 	for i, cell := range cells {
 		safe[i] = SpreadsheetSafe(cell)
@@ -67,16 +64,65 @@ func writeSafe(cw *csv.Writer, cells []string) error {
 	return cw.Write(safe)
 }
 
+// formulaStarts are the characters with which Excel, LibreOffice and Google
+// Sheets begin a formula (OWASP, "CSV Injection").
+const formulaStarts = "=+-@\t\r"
+
+// separators are the field separators spreadsheets use in some locale:
+// comma, semicolon (most of continental Europe) and tab. A spreadsheet that
+// splits on one of them starts a new cell after it, so a formula start
+// there is as dangerous as at the start of the field.
+const separators = ",;\t"
+
 // SpreadsheetSafe returns cell so that a spreadsheet shows it as text and
-// never runs it as a formula: a cell starting with =, +, -, @, a tab or a
-// carriage return (which Excel and LibreOffice treat as the start of a
-// formula, e.g. =HYPERLINK(...) in an attendee's name) gets a leading
-// apostrophe, as OWASP recommends.
+// never runs it as a formula, whatever separator its locale splits on: a
+// formula start (=, +, -, @, a tab or a carriage return, e.g.
+// =HYPERLINK(...) in an attendee's name) at the start of the cell, or right
+// after a comma, semicolon, tab or line break inside it ("Ann;=1+1"), gets
+// an apostrophe before it, as OWASP recommends.
 func SpreadsheetSafe(cell string) string {
-	if cell != "" && strings.ContainsRune("=+-@\t\r", rune(cell[0])) {
-		return "'" + cell
+	var b strings.Builder
+	cellStart := true
+	for _, r := range cell {
+		if cellStart && strings.ContainsRune(formulaStarts, r) {
+			b.WriteByte('\'')
+		}
+		b.WriteRune(r)
+		cellStart = strings.ContainsRune(separators+"\r\n", r)
 	}
-	return cell
+	return b.String()
+}
+
+// csvWriter writes RFC 4180 records with CRLF line ends, quoting every
+// field that holds a separator of any common locale (comma, semicolon,
+// tab), a quote, a line break or leading space — encoding/csv quotes only
+// its own separator, so a semicolon locale would split "Ann;=1+1".
+type csvWriter struct {
+	w   io.Writer
+	err error
+}
+
+// Write writes one record; after the first error it writes nothing more.
+func (cw *csvWriter) Write(fields []string) error {
+	if cw.err != nil {
+		return cw.err
+	}
+	var b strings.Builder
+	for i, field := range fields {
+		if i > 0 {
+			b.WriteByte(',')
+		}
+		if strings.ContainsAny(field, separators+"\"\r\n") || strings.HasPrefix(field, " ") {
+			b.WriteByte('"')
+			b.WriteString(strings.ReplaceAll(field, `"`, `""`))
+			b.WriteByte('"')
+			continue
+		}
+		b.WriteString(field)
+	}
+	b.WriteString("\r\n")
+	_, cw.err = io.WriteString(cw.w, b.String())
+	return cw.err
 }
 
 // DecimalAmount formats minor units as a plain decimal in the currency's

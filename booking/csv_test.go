@@ -19,8 +19,13 @@ func TestSpreadsheetSafe(t *testing.T) {
 		{"plus", "+44 7700 900123", "'+44 7700 900123"},
 		{"minus", "-2+3", "'-2+3"},
 		{"at sign", "@SUM(A1:A9)", "'@SUM(A1:A9)"},
-		{"leading tab", "\t=1+1", "'\t=1+1"},
-		{"leading carriage return", "\r=1+1", "'\r=1+1"},
+		{"leading tab", "\t=1+1", "'\t'=1+1"},
+		{"leading carriage return", "\r=1+1", "'\r'=1+1"},
+		{"formula after a semicolon", "Ann;=1+1", "Ann;'=1+1"},
+		{"formula after a comma", "Ann,@SUM(A1)", "Ann,'@SUM(A1)"},
+		{"formula after a tab", "Ann\t+1", "Ann\t'+1"},
+		{"formula after a line break", "Ann\n-1", "Ann\n'-1"},
+		{"a space after the separator is harmless", "Smith; -Jr", "Smith; -Jr"},
 		{"equals later is harmless", "a=b", "a=b"},
 		{"accents", "Zoë Ørsted", "Zoë Ørsted"},
 		{"a leading apostrophe is kept", "'quoted", "'quoted"},
@@ -31,6 +36,31 @@ func TestSpreadsheetSafe(t *testing.T) {
 				t.Errorf("SpreadsheetSafe(%q) = %q, want %q", tt.cell, got, tt.want)
 			}
 		})
+	}
+}
+
+// A semicolon-locale spreadsheet splits unquoted fields on ";": every field
+// that holds any common separator is quoted, whatever the file's own one.
+func TestAttendeesCSVQuotesEveryLocalesSeparator(t *testing.T) {
+	e := events.Event{Title: "Lab", Timezone: "Europe/London"}
+	attendees := []booking.Attendee{{Booking: booking.Booking{Ref: "L-1", Name: "Ann;=1+1", Email: "ann@example.com", Seats: 1,
+		Status: booking.Confirmed, Currency: "GBP", Answers: booking.Answers{"7": "tab\there"}}}}
+	var buf bytes.Buffer
+	if err := booking.WriteAttendeesCSV(&buf, e, []booking.Question{{ID: 7, Label: "Goal"}}, attendees); err != nil {
+		t.Fatal(err)
+	}
+	body := buf.String()
+	for _, want := range []string{`,"Ann;'=1+1",`, `,"tab` + "\t" + `here"`} {
+		if !strings.Contains(body, want) {
+			t.Errorf("CSV lacks %s:\n%s", want, body)
+		}
+	}
+	for _, line := range strings.Split(body, "\r\n") {
+		for _, cell := range strings.Split(line, ";") {
+			if strings.HasPrefix(cell, "=") {
+				t.Errorf("split on semicolons, a cell starts a formula: %q", cell)
+			}
+		}
 	}
 }
 
