@@ -41,7 +41,7 @@ const (
 // hostZone is the coach's IANA time zone. It gives all-day events (VALUE=DATE)
 // their span, the coach's whole day with DTEND exclusive (one day if DTEND is
 // missing), and it is the zone of floating times and of TZIDs that cannot be
-// resolved (see resolveZone for the order in which a TZID is tried).
+// resolved (see zoneResolver.resolve for the order in which a TZID is tried).
 //
 // Not busy: events with TRANSP:TRANSPARENT, STATUS:CANCELLED or Outlook's
 // X-MICROSOFT-CDO-BUSYSTATUS:FREE; events without DTSTART or with one that
