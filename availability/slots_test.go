@@ -32,7 +32,7 @@ func TestSlotsKnobs(t *testing.T) {
 			typ:   with(func(typ *Type) { typ.DurationMinutes, typ.SlotIntervalMinutes = 30, 60 }),
 			hosts: []Host{host(1, rules(t, london, hours(t, "09:00-11:00")))},
 			zone:  london, from: "2027-11-10", to: "2027-11-10",
-			want:  []string{"2027-11-10 09:00 GMT", "2027-11-10 10:00 GMT"},
+			want: []string{"2027-11-10 09:00 GMT", "2027-11-10 10:00 GMT"},
 		},
 		{
 			name: "busy time touching a slot's start or end does not block it",
@@ -66,7 +66,7 @@ func TestSlotsKnobs(t *testing.T) {
 			typ:   with(func(typ *Type) { typ.BufferBeforeMinutes, typ.BufferAfterMinutes = 30, 30 }),
 			hosts: []Host{host(1, rules(t, london, hours(t, "09:00-10:00")))},
 			zone:  london, from: "2027-11-10", to: "2027-11-10",
-			want:  []string{"2027-11-10 09:00 GMT"},
+			want: []string{"2027-11-10 09:00 GMT"},
 		},
 		{
 			name: "an existing appointment passed with its own buffers keeps both buffers between calls",
@@ -83,7 +83,7 @@ func TestSlotsKnobs(t *testing.T) {
 			typ:   base(),
 			hosts: []Host{host(1, rules(t, london, hours(t, "09:00-10:00"), "2027-11-12="))},
 			zone:  london, from: "2027-11-11", to: "2027-11-13",
-			want:  []string{"2027-11-11 09:00 GMT", "2027-11-13 09:00 GMT"},
+			want: []string{"2027-11-11 09:00 GMT", "2027-11-13 09:00 GMT"},
 		},
 		{
 			name: "overrides at both edges of a day",
@@ -99,7 +99,7 @@ func TestSlotsKnobs(t *testing.T) {
 			now:   "2027-03-14T05:00:00Z", // 00:00 EST; four hours later is 05:00 EDT
 			hosts: []Host{host(1, rules(t, newYork, none, "2027-03-14=00:00-08:00"))},
 			zone:  newYork, from: "2027-03-14", to: "2027-03-14",
-			want:  []string{"2027-03-14 05:00 EDT", "2027-03-14 06:00 EDT", "2027-03-14 07:00 EDT"},
+			want: []string{"2027-03-14 05:00 EDT", "2027-03-14 06:00 EDT", "2027-03-14 07:00 EDT"},
 		},
 		{
 			name:  "minimum notice counts elapsed minutes when it lands on fall back",
@@ -107,7 +107,7 @@ func TestSlotsKnobs(t *testing.T) {
 			now:   "2027-10-30T23:00:00Z", // 00:00 BST; two hours later is the second 01:00
 			hosts: []Host{host(1, rules(t, london, none, "2027-10-31=00:00-04:00"))},
 			zone:  london, from: "2027-10-31", to: "2027-10-31",
-			want:  []string{"2027-10-31 01:00 GMT", "2027-10-31 02:00 GMT", "2027-10-31 03:00 GMT"},
+			want: []string{"2027-10-31 01:00 GMT", "2027-10-31 02:00 GMT", "2027-10-31 03:00 GMT"},
 		},
 		{
 			name:  "the horizon offers its last host-local day whole and nothing after",
@@ -115,7 +115,7 @@ func TestSlotsKnobs(t *testing.T) {
 			now:   "2027-11-08T10:00:00Z",
 			hosts: []Host{host(1, rules(t, london, hours(t, "09:00-10:00", "11:00-12:00")))},
 			zone:  london, from: "2027-11-08", to: "2027-11-10",
-			want:  []string{"2027-11-08 11:00 GMT", "2027-11-09 09:00 GMT", "2027-11-09 11:00 GMT"},
+			want: []string{"2027-11-08 11:00 GMT", "2027-11-09 09:00 GMT", "2027-11-09 11:00 GMT"},
 		},
 		{
 			name:  "the horizon counts days on the host's calendar, not the visitor's",
@@ -123,7 +123,7 @@ func TestSlotsKnobs(t *testing.T) {
 			now:   "2027-11-08T10:00:00Z", // 23:00 on 8 November in Auckland
 			hosts: []Host{host(1, rules(t, auckland, hours(t, "09:00-10:00")))},
 			zone:  "UTC", from: "2027-11-07", to: "2027-11-10",
-			want:  []string{"2027-11-08 20:00 UTC"},
+			want: []string{"2027-11-08 20:00 UTC"},
 		},
 		{
 			name: "the daily limit counts appointments on the host's calendar day",
@@ -147,7 +147,7 @@ func TestSlotsKnobs(t *testing.T) {
 			typ:   with(func(typ *Type) { typ.DurationMinutes = 90 }),
 			hosts: []Host{host(1, rules(t, london, hours(t, "22:30-24:00")))},
 			zone:  london, from: "2027-11-10", to: "2027-11-10",
-			want:  []string{"2027-11-10 22:30 GMT"},
+			want: []string{"2027-11-10 22:30 GMT"},
 		},
 	}
 	for _, c := range cases {
