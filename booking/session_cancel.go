@@ -43,7 +43,8 @@ func (s *Service) CancelEvent(ctx context.Context, coachID int64, slug string, p
 			}
 			cancelled += n
 		}
-		return nil
+		out, err = events.LoadEvent(ctx, tx, out.ID)
+		return err
 	})
 	return out, cancelled, err
 }
@@ -69,8 +70,10 @@ func (s *Service) CancelSession(ctx context.Context, coachID, sessionID int64, p
 		if err != nil {
 			return err
 		}
-		out = sess
-		cancelled, err = s.cancelChildren(ctx, tx, coachID, e, sess, policy)
+		if cancelled, err = s.cancelChildren(ctx, tx, coachID, e, sess, policy); err != nil {
+			return err
+		}
+		out, err = events.SessionByID(ctx, tx, sess.ID)
 		return err
 	})
 	return out, cancelled, err
