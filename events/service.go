@@ -139,7 +139,9 @@ func (p EventPatch) apply(in *EventInput) {
 	}
 }
 
-// AddSession adds a date to an event the coach hosts.
+// AddSession adds a date to an event the coach hosts. Returns
+// ErrNotFound, fault.EventCancelled for a cancelled event, and a
+// fault.Invalid error for bad times or capacity.
 func (s *Service) AddSession(ctx context.Context, coachID int64, slug string, in SessionInput) (Session, error) {
 	now := s.now().UTC()
 	var f fault.Fields
@@ -152,6 +154,9 @@ func (s *Service) AddSession(ctx context.Context, coachID int64, slug string, in
 		e, err := hostedEvent(ctx, tx, coachID, slug)
 		if err != nil {
 			return err
+		}
+		if _, err := NextEventStatus(e.Status, EventEdit); err != nil {
+			return err // a cancelled event takes no new dates
 		}
 		if count, err := countSessions(ctx, tx, e.ID); err != nil {
 			return err
