@@ -1,8 +1,10 @@
 package events
 
 import (
+	"cmp"
 	"context"
 	"fmt"
+	"slices"
 	"time"
 
 	"github.com/jmoiron/sqlx"
@@ -132,8 +134,12 @@ func CancelEventIn(ctx context.Context, tx *sqlx.Tx, coachID int64, slug string,
 	if err != nil {
 		return Event{}, nil, err
 	}
+	// Lock the session rows in id order, as a move does, so the two cannot
+	// deadlock on PostgreSQL.
+	ordered := slices.Clone(before.Sessions)
+	slices.SortFunc(ordered, func(a, b Session) int { return cmp.Compare(a.ID, b.ID) })
 	var cancelled []Session
-	for _, sess := range before.Sessions {
+	for _, sess := range ordered {
 		if Allows(before, sess, ActCancel, now) != nil {
 			continue // already cancelled, or already begun: history stays as it was
 		}
