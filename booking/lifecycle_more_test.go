@@ -3,6 +3,7 @@ package booking_test
 import (
 	"context"
 	"errors"
+	"strings"
 	"testing"
 	"time"
 
@@ -280,4 +281,33 @@ func TestPeopleAreTold(t *testing.T) {
 			}
 		}
 	})
+}
+
+func TestCheckFindsChildrenLeftOnACancelledParent(t *testing.T) {
+	ctx := context.Background()
+	fx := newFixture(t)
+	e := fx.createEvent(t, "Tiny Room", 0, 1)
+	res := fx.book(t, e.Sessions[0].ID, "ada@example.com", 1)
+	// events alone cancels the date without its children: what the old
+	// path did, and what check must catch.
+	if _, err := fx.events.CancelSession(ctx, fx.coach.ID, e.Sessions[0].ID); err != nil {
+		t.Fatal(err)
+	}
+	violations, err := fx.svc.Check(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	found := false
+	for _, v := range violations {
+		if strings.Contains(v, res.Booking.Ref) && strings.Contains(v, "cancelled session") {
+			found = true
+		}
+	}
+	if !found {
+		t.Errorf("violations %q, want the live booking on the cancelled date", violations)
+	}
+	if _, err := fx.svc.CancelSessionBookings(ctx, fx.coach.ID, e.Sessions[0].ID, booking.RefundFull); err != nil {
+		t.Fatal(err)
+	}
+	fx.mustCheck(t)
 }
