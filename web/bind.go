@@ -16,9 +16,31 @@ import (
 	"github.com/roster-app/roster/fault"
 )
 
-// errMalformedBody marks a body that is not the JSON asked for (as opposed
-// to well-formed JSON with bad values); it is answered with 400.
-var errMalformedBody = fault.New(fault.Invalid, "request body is not valid JSON")
+// malformedBody is a body that is not the JSON asked for (as opposed to
+// well-formed JSON with bad values); it is answered with 400. It is a
+// validation failure (fault.Invalid) that also carries, where there is
+// one, the decoder's own error (*json.SyntaxError, *json.UnmarshalTypeError).
+type malformedBody struct {
+	fault *fault.Error
+	cause error
+}
+
+func (m *malformedBody) Error() string { return m.fault.Error() }
+
+// Unwrap exposes the validation failure and the decoder's error to
+// errors.Is and errors.As.
+func (m *malformedBody) Unwrap() []error {
+	if m.cause == nil {
+		return []error{m.fault}
+	}
+	return []error{m.fault, m.cause}
+}
+
+// isMalformedBody reports whether err is a body that could not be decoded.
+func isMalformedBody(err error) bool {
+	var m *malformedBody
+	return errors.As(err, &m)
+}
 
 // bindJSON decodes the request body into dst, naming the field at fault when
 // a value has the wrong type and refusing bodies over 1 MiB or not UTF-8.
@@ -33,10 +55,10 @@ func bindJSON(c echo.Context, dst any) error {
 		return fmt.Errorf("read body: %w", err)
 	}
 	if !utf8.Valid(body) {
-		return malformed("body", "must be UTF-8 JSON")
+		return malformed("body", "must be UTF-8 JSON", nil)
 	}
 	if len(strings.TrimSpace(string(body))) == 0 {
-		return malformed("body", "is empty; send a JSON object")
+		return malformed("body", "is empty; send a JSON object", nil)
 	}
 	dec := json.NewDecoder(strings.NewReader(string(body)))
 	dec.UseNumber()
@@ -44,7 +66,7 @@ func bindJSON(c echo.Context, dst any) error {
 		return jsonError(err)
 	}
 	if dec.More() {
-		return malformed("body", "must hold one JSON object")
+		return malformed("body", "must hold one JSON object", nil)
 	}
 	return nil
 }
@@ -56,13 +78,13 @@ func jsonError(err error) error {
 		if field == "" {
 			field = "body"
 		}
-		return malformed(field, "must be a "+jsonTypeName(typeErr.Type.Kind().String()))
+		return malformed(field, "must be a "+jsonTypeName(typeErr.Type.Kind().String()), err)
 	}
 	var syntaxErr *json.SyntaxError
 	if errors.As(err, &syntaxErr) {
-		return malformed("body", fmt.Sprintf("is not valid JSON (at byte %d)", syntaxErr.Offset))
+		return malformed("body", fmt.Sprintf("is not valid JSON (at byte %d)", syntaxErr.Offset), err)
 	}
-	return malformed("body", "is not valid JSON")
+	return malformed("body", "is not valid JSON", err)
 }
 
 func jsonTypeName(kind string) string {
@@ -81,10 +103,11 @@ func jsonTypeName(kind string) string {
 	return kind
 }
 
-func malformed(field, message string) error {
-	// The message matches errMalformedBody, so errors.Is tells it apart from
-	// a well-formed body with bad values.
-	return &fault.Error{Code: fault.Invalid, Message: errMalformedBody.Message, Fields: map[string]string{field: message}}
+// malformed says what is wrong with the body's field; cause is the
+// decoder's error, or nil when the body never reached the decoder.
+func malformed(field, message string, cause error) error {
+	return &malformedBody{cause: cause, fault: &fault.Error{Code: fault.Invalid,
+		Message: "request body is not valid JSON", Fields: map[string]string{field: message}}}
 }
 
 // timeField parses an RFC 3339 instant, recording a message for field in f

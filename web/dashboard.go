@@ -2,6 +2,7 @@ package web
 
 import (
 	"context"
+	"errors"
 	"log/slog"
 	"net/http"
 	"sync"
@@ -90,14 +91,21 @@ func (f dashForm) Checked(name, value string) bool {
 // Err returns the message for a field, or "".
 func (f dashForm) Err(name string) string { return f.Errors[name] }
 
+// formProblem is a validation failure the coach can fix: the status to
+// answer with, the messages by field and the message for the whole form.
+type formProblem struct {
+	Status  int
+	Fields  map[string]string
+	Message string
+}
+
 // formError tells a validation failure the coach can fix (re-render the
-// form with messages) from any other error (the error page). It returns
-// the status, the messages by field renamed with rename, and the message
-// for the whole form.
-func formError(err error, rename map[string]string) (int, map[string]string, string, bool) {
+// form with messages; ok is true) from any other error (the error page).
+// The fields' names are renamed with rename.
+func formError(err error, rename map[string]string) (problem formProblem, ok bool) {
 	var fe *fault.Error
-	if !asFault(err, &fe) || fe.Code == fault.NotFound || statusOf(fe.Code) >= 500 {
-		return 0, nil, "", false
+	if !errors.As(err, &fe) || fe.Code == fault.NotFound || statusOf(fe.Code) >= 500 {
+		return formProblem{}, false
 	}
 	fields := map[string]string{}
 	for field, message := range fe.Fields {
@@ -110,7 +118,7 @@ func formError(err error, rename map[string]string) (int, map[string]string, str
 	if fe.Code == fault.Invalid {
 		message = "Some fields need attention; see the messages below."
 	}
-	return statusOf(fe.Code), fields, message, true
+	return formProblem{Status: statusOf(fe.Code), Fields: fields, Message: message}, true
 }
 
 // redirectTo answers a dashboard form with 303 See Other, so reloading the

@@ -27,13 +27,13 @@ func (d *dashboard) checkIn(c echo.Context) error {
 // passes on an error that is not the coach's to fix (another coach's
 // booking is 404).
 func (d *dashboard) bookingActionError(c echo.Context, err error) error {
-	status, fields, message, ok := formError(err, nil)
+	problem, ok := formError(err, nil)
 	if !ok {
 		return err
 	}
 	form, _ := c.FormParams()
-	for _, m := range fields {
-		message = m
+	for _, m := range problem.Fields {
+		problem.Message = m
 	}
-	return d.renderBookingPage(c, status, dashForm{Values: form, Errors: fields}, "", message)
+	return d.renderBookingPage(c, problem.Status, dashForm{Values: form, Errors: problem.Fields}, "", problem.Message)
 }

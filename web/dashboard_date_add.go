@@ -11,7 +11,7 @@ import (
 func (d *dashboard) addDate(c echo.Context) error {
 	form, err := c.FormParams()
 	if err != nil {
-		return malformed("body", "must be a form")
+		return malformed("body", "must be a form", err)
 	}
 	ctx := c.Request().Context()
 	coach := coachOf(c)
@@ -26,12 +26,12 @@ func (d *dashboard) addDate(c echo.Context) error {
 		_, err = d.events.AddSession(ctx, coach.ID, e.Slug, in)
 	}
 	if err != nil {
-		status, fields, message, ok := formError(err, sessionFieldNames)
+		problem, ok := formError(err, sessionFieldNames)
 		if !ok {
 			return err
 		}
-		return d.renderEventPage(c, status, e, dashForm{Values: eventFormValues(e, coach.ID)},
-			dashForm{Values: form, Errors: fields}, "", "The date was not added. "+message)
+		return d.renderEventPage(c, problem.Status, e, dashForm{Values: eventFormValues(e, coach.ID)},
+			dashForm{Values: form, Errors: problem.Fields}, "", "The date was not added. "+problem.Message)
 	}
 	return redirectTo(c, "/dashboard/events/"+e.Slug+"?done=date-added#dates")
 }

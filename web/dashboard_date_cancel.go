@@ -32,8 +32,8 @@ func (d *dashboard) cancelDate(c echo.Context) error {
 		if getErr != nil {
 			return getErr
 		}
-		status, _, _, _ := formError(err, nil)
-		return d.renderSessionPage(c, status, sess, e, dashForm{Values: sessionFormValues(sess, e.Zone())}, "",
+		problem, _ := formError(err, nil)
+		return d.renderSessionPage(c, problem.Status, sess, e, dashForm{Values: sessionFormValues(sess, e.Zone())}, "",
 			"The date was not cancelled: "+f["confirm"]+f["refund"]+".")
 	}
 	if _, err := d.events.CancelSession(ctx, coach.ID, id); err != nil {

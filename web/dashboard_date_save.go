@@ -16,7 +16,7 @@ func (d *dashboard) saveDate(c echo.Context) error {
 	}
 	form, err := c.FormParams()
 	if err != nil {
-		return malformed("body", "must be a form")
+		return malformed("body", "must be a form", err)
 	}
 	ctx := c.Request().Context()
 	coach := coachOf(c)
@@ -31,11 +31,11 @@ func (d *dashboard) saveDate(c echo.Context) error {
 		_, err = d.booking.RescheduleSession(ctx, coach.ID, id, events.SessionPatch{StartsAt: &in.StartsAt, EndsAt: &in.EndsAt, Capacity: &in.Capacity})
 	}
 	if err != nil {
-		status, fields, message, ok := formError(err, sessionFieldNames)
+		problem, ok := formError(err, sessionFieldNames)
 		if !ok {
 			return err
 		}
-		return d.renderSessionPage(c, status, sess, e, dashForm{Values: form, Errors: fields}, "", "The date was not saved. "+message)
+		return d.renderSessionPage(c, problem.Status, sess, e, dashForm{Values: form, Errors: problem.Fields}, "", "The date was not saved. "+problem.Message)
 	}
 	return redirectTo(c, sessionPath(id)+"?done=date-saved")
 }

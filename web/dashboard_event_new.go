@@ -1,6 +1,7 @@
 package web
 
 import (
+	"errors"
 	"net/http"
 	"net/url"
 	"time"
@@ -35,7 +36,7 @@ func (d *dashboard) renderNewEvent(c echo.Context, status int, form dashForm, pr
 func (d *dashboard) createEvent(c echo.Context) error {
 	form, err := c.FormParams()
 	if err != nil {
-		return malformed("body", "must be a form")
+		return malformed("body", "must be a form", err)
 	}
 	var f fault.Fields
 	in := eventFromForm(form, &f)
@@ -50,11 +51,11 @@ func (d *dashboard) createEvent(c echo.Context) error {
 }
 
 func (d *dashboard) newEventFormError(c echo.Context, form url.Values, err error) error {
-	status, fields, message, ok := formError(err, eventFieldNames)
+	problem, ok := formError(err, eventFieldNames)
 	if !ok {
 		return err
 	}
-	return d.renderNewEvent(c, status, dashForm{Values: form, Errors: fields}, message)
+	return d.renderNewEvent(c, problem.Status, dashForm{Values: form, Errors: problem.Fields}, problem.Message)
 }
 
 // withDomainChecks adds to the fields that did not parse every other
@@ -62,7 +63,7 @@ func (d *dashboard) newEventFormError(c echo.Context, form url.Values, err error
 func withDomainChecks(parsed fault.Fields, in events.EventInput, now time.Time) error {
 	in.Normalize()
 	var fe *fault.Error
-	if err := in.Validate(now); asFault(err, &fe) {
+	if err := in.Validate(now); errors.As(err, &fe) {
 		for field, message := range fe.Fields {
 			formField := field
 			if to, ok := eventFieldNames[field]; ok {

@@ -15,7 +15,7 @@ import (
 func (d *dashboard) saveEvent(c echo.Context) error {
 	form, err := c.FormParams()
 	if err != nil {
-		return malformed("body", "must be a form")
+		return malformed("body", "must be a form", err)
 	}
 	ctx := c.Request().Context()
 	coach := coachOf(c)
@@ -36,13 +36,13 @@ func (d *dashboard) saveEvent(c echo.Context) error {
 }
 
 func (d *dashboard) eventFormError(c echo.Context, e events.Event, form url.Values, err error) error {
-	status, fields, message, ok := formError(err, eventFieldNames)
+	problem, ok := formError(err, eventFieldNames)
 	if !ok {
 		return err
 	}
 	form.Set("slug", e.Slug)
-	return d.renderEventPage(c, status, e, dashForm{Values: form, Errors: fields},
-		dashForm{Values: url.Values{}}, "", message)
+	return d.renderEventPage(c, problem.Status, e, dashForm{Values: form, Errors: problem.Fields},
+		dashForm{Values: url.Values{}}, "", problem.Message)
 }
 
 // setEventStatus publishes or unpublishes an event the coach hosts.
@@ -50,13 +50,13 @@ func (d *dashboard) setEventStatus(status events.Status, done string) echo.Handl
 	return func(c echo.Context) error {
 		e, err := d.events.UpdateEvent(c.Request().Context(), coachOf(c).ID, c.Param("slug"), events.EventPatch{Status: &status})
 		if err != nil {
-			if _, _, message, ok := formError(err, nil); ok {
+			if problem, ok := formError(err, nil); ok {
 				current, getErr := d.events.HostedEvent(c.Request().Context(), coachOf(c).ID, c.Param("slug"))
 				if getErr != nil {
 					return getErr
 				}
 				return d.renderEventPage(c, http.StatusUnprocessableEntity, current, dashForm{Values: eventFormValues(current, coachOf(c).ID)},
-					dashForm{Values: url.Values{}}, "", "The event can't change status until its details are fixed: "+message)
+					dashForm{Values: url.Values{}}, "", "The event can't change status until its details are fixed: "+problem.Message)
 			}
 			return err
 		}

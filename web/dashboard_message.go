@@ -97,7 +97,7 @@ func (d *dashboard) sendMessage(c echo.Context) error {
 	}
 	form, err := c.FormParams()
 	if err != nil {
-		return malformed("body", "must be a form")
+		return malformed("body", "must be a form", err)
 	}
 	var f fault.Fields
 	f.Check(strings.TrimSpace(form.Get("subject")) != "", "subject", "is required")
@@ -116,11 +116,11 @@ func (d *dashboard) sendMessage(c echo.Context) error {
 		return d.renderMessage(c, http.StatusConflict, dashForm{Values: form}, false, "Nobody to write to: this date has no confirmed attendees.")
 	}
 	if err != nil {
-		status, fields, message, ok := formError(err, nil)
+		problem, ok := formError(err, nil)
 		if !ok {
 			return err
 		}
-		return d.renderMessage(c, status, dashForm{Values: form, Errors: fields}, false, message)
+		return d.renderMessage(c, problem.Status, dashForm{Values: form, Errors: problem.Fields}, false, problem.Message)
 	}
 	return redirectTo(c, sessionPath(id)+"?done=sent")
 }

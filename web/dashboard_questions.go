@@ -80,7 +80,7 @@ func (d *dashboard) renderQuestions(c echo.Context, status int, e events.Event, 
 func (d *dashboard) saveQuestions(c echo.Context) error {
 	form, err := c.FormParams()
 	if err != nil {
-		return malformed("body", "must be a form")
+		return malformed("body", "must be a form", err)
 	}
 	ctx := c.Request().Context()
 	e, err := d.events.HostedEvent(ctx, coachOf(c).ID, c.Param("slug"))
@@ -89,21 +89,21 @@ func (d *dashboard) saveQuestions(c echo.Context) error {
 	}
 	rows, questions := questionsFromForm(form)
 	if _, err := d.booking.SetQuestions(ctx, e.ID, questions); err != nil {
-		status, fields, message, ok := formError(err, nil)
+		problem, ok := formError(err, nil)
 		if !ok {
 			return err
 		}
 		kept := rowsWithLabels(rows)
-		for field, msg := range fields {
+		for field, msg := range problem.Fields {
 			var i int
 			var name string
 			if n, _ := fmt.Sscanf(strings.Replace(field, "].", "] ", 1), "questions[%d] %s", &i, &name); n == 2 && i < len(kept) {
 				kept[i].Errors = append(kept[i].Errors, strings.ReplaceAll(name, "_", " ")+" "+msg)
 			} else {
-				message = msg
+				problem.Message = msg
 			}
 		}
-		return d.renderQuestions(c, status, e, kept, message)
+		return d.renderQuestions(c, problem.Status, e, kept, problem.Message)
 	}
 	return redirectTo(c, "/dashboard/events/"+e.Slug+"?done=questions-saved")
 }

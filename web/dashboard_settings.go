@@ -100,10 +100,10 @@ func (d *dashboard) createToken(c echo.Context) error {
 	name := strings.TrimSpace(c.FormValue("name"))
 	data := settingsData{dashPage: d.page(c, "Settings", "settings")}
 	if err := events.ValidateTokenName(name); err != nil {
-		status, fields, message, _ := formError(err, nil)
-		data.Form = dashForm{Values: map[string][]string{"name": {name}}, Errors: fields}
-		data.Error = message
-		return d.renderSettings(c, status, data)
+		problem, _ := formError(err, nil)
+		data.Form = dashForm{Values: map[string][]string{"name": {name}}, Errors: problem.Fields}
+		data.Error = problem.Message
+		return d.renderSettings(c, problem.Status, data)
 	}
 	token, err := d.events.CreateToken(c.Request().Context(), coachOf(c).ID, events.APIToken, name)
 	if err != nil {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql/driver"
 	"errors"
+	"fmt"
 	"net"
 	"net/http"
 	"strings"
@@ -14,7 +15,7 @@ import (
 	"github.com/roster-app/roster/sqldb"
 )
 
-// errorBody is DESIGN.md's error shape.
+// errorBody is the error shape of docs/design.md.
 type errorBody struct {
 	Error errorDetail `json:"error"`
 }
@@ -52,7 +53,7 @@ func describe(err error) (int, errorDetail) {
 	var fe *fault.Error
 	if errors.As(err, &fe) {
 		status := statusOf(fe.Code)
-		if errors.Is(err, errMalformedBody) {
+		if isMalformedBody(err) {
 			status = http.StatusBadRequest
 		}
 		return status, errorDetail{Code: string(fe.Code), Message: fe.Message, Fields: fe.Fields}
@@ -73,8 +74,9 @@ func httpErrorDetail(he *echo.HTTPError) errorDetail {
 	case http.StatusNotFound:
 		return errorDetail{Code: string(fault.NotFound), Message: "no such page"}
 	case http.StatusRequestEntityTooLarge:
-		return errorDetail{Code: string(fault.Invalid), Message: "request body is larger than 1 MiB",
-			Fields: map[string]string{"body": "is larger than 1 MiB"}}
+		limit := fmt.Sprintf("is larger than %d MiB", maxBodyBytes>>20)
+		return errorDetail{Code: string(fault.Invalid), Message: "request body " + limit,
+			Fields: map[string]string{"body": limit}}
 	case http.StatusMethodNotAllowed:
 		return errorDetail{Code: "method_not_allowed", Message: "method not allowed"}
 	case http.StatusUnauthorized:
@@ -128,6 +130,3 @@ type errorPage struct {
 
 // Title is the page title of an error page.
 func (p errorPage) Title() string { return http.StatusText(p.Status) }
-
-// asFault finds the *fault.Error in err's chain.
-func asFault(err error, target **fault.Error) bool { return errors.As(err, target) }

@@ -29,7 +29,7 @@ import (
 // Hostile input: native fuzz targets (go test -fuzz=FuzzBookingAPI ./web/,
 // and the others below; their seeds run in every go test) and table tests
 // of every public endpoint and form. Whatever arrives, the answer is never
-// a 5xx, errors have DESIGN.md's shape with a code, no page carries script
+// a 5xx, errors have the shape of docs/design.md with a code, no page carries script
 // the visitor typed, and roster's invariants still hold.
 
 // fuzzSite is a server wired as roster serve wires it (notifier, outbox,

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"errors"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -107,7 +108,7 @@ func (s *Server) bookFromPage(c echo.Context) error {
 	}
 	form, err := c.FormParams()
 	if err != nil {
-		return malformed("body", "must be a form")
+		return malformed("body", "must be a form", err)
 	}
 	// A value that does not parse is left at zero, which the service refuses
 	// too, so one answer names every bad field; the parse message wins.
@@ -115,7 +116,7 @@ func (s *Server) bookFromPage(c echo.Context) error {
 	res, err := s.booking.Reserve(ctx, req)
 	if err != nil {
 		var fe *fault.Error
-		if asFault(err, &fe) && fe.Code == fault.Invalid {
+		if errors.As(err, &fe) && fe.Code == fault.Invalid {
 			for field, message := range parseErrors {
 				fe.Fields[field] = message
 			}
@@ -157,7 +158,7 @@ func bookingRequestFromForm(form url.Values) (booking.Request, map[string]string
 // bookingFormError re-renders the form for errors the attendee can act on.
 func (s *Server) bookingFormError(c echo.Context, e events.Event, form url.Values, err error) error {
 	var fe *fault.Error
-	if !asFault(err, &fe) || (statusOf(fe.Code) >= 500 && fe.Code != fault.PaymentProviderDown) {
+	if !errors.As(err, &fe) || (statusOf(fe.Code) >= 500 && fe.Code != fault.PaymentProviderDown) {
 		return err
 	}
 	status := statusOf(fe.Code)

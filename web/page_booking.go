@@ -1,6 +1,7 @@
 package web
 
 import (
+	"errors"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -113,7 +114,7 @@ func (s *Server) moveFromPage(c echo.Context) error {
 // bookingActionError shows a failed cancel or move on the booking page.
 func (s *Server) bookingActionError(c echo.Context, token string, err error) error {
 	var fe *fault.Error
-	if !asFault(err, &fe) || fe.Code == fault.NotFound || statusOf(fe.Code) >= 500 {
+	if !errors.As(err, &fe) || fe.Code == fault.NotFound || statusOf(fe.Code) >= 500 {
 		return err
 	}
 	message := fe.Message

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"errors"
 	"net/http"
 	"strconv"
 	"strings"
@@ -34,7 +35,7 @@ func (s *Server) joinWaitlistFromPage(c echo.Context) error {
 	}
 	form, err := c.FormParams()
 	if err != nil {
-		return malformed("body", "must be a form")
+		return malformed("body", "must be a form", err)
 	}
 	seats, convErr := strconv.Atoi(strings.TrimSpace(form.Get("seats")))
 	if convErr != nil {
@@ -43,7 +44,7 @@ func (s *Server) joinWaitlistFromPage(c echo.Context) error {
 	entry, err := s.booking.JoinWaitlist(ctx, id, form.Get("name"), form.Get("email"), seats)
 	if err != nil {
 		var fe *fault.Error
-		if asFault(err, &fe) && statusOf(fe.Code) < 500 && fe.Code != fault.NotFound {
+		if errors.As(err, &fe) && statusOf(fe.Code) < 500 && fe.Code != fault.NotFound {
 			errs := map[string]string{}
 			for k, v := range fe.Fields {
 				errs["waitlist."+k] = v

@@ -15,6 +15,7 @@ import (
 // more than a second stale.
 type pageCache struct {
 	ttl time.Duration
+	now func() time.Time
 
 	mu      sync.Mutex
 	entries map[string]cachedPage
@@ -25,8 +26,9 @@ type cachedPage struct {
 	expires time.Time
 }
 
-func newPageCache(ttl time.Duration) *pageCache {
-	return &pageCache{ttl: ttl, entries: map[string]cachedPage{}}
+// newPageCache keeps pages for ttl as told by now.
+func newPageCache(ttl time.Duration, now func() time.Time) *pageCache {
+	return &pageCache{ttl: ttl, now: now, entries: map[string]cachedPage{}}
 }
 
 // get returns a fresh copy of the page stored under key.
@@ -34,7 +36,7 @@ func (p *pageCache) get(key string) ([]byte, bool) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	page, ok := p.entries[key]
-	if !ok || time.Now().After(page.expires) {
+	if !ok || p.now().After(page.expires) {
 		return nil, false
 	}
 	return page.body, true
@@ -43,7 +45,7 @@ func (p *pageCache) get(key string) ([]byte, bool) {
 func (p *pageCache) put(key string, body []byte) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	p.entries[key] = cachedPage{body: body, expires: time.Now().Add(p.ttl)}
+	p.entries[key] = cachedPage{body: body, expires: p.now().Add(p.ttl)}
 }
 
 func (p *pageCache) clear() {

@@ -65,12 +65,12 @@ func (s *Server) stripeWebhook(c echo.Context) error {
 		return echo.NewHTTPError(http.StatusRequestEntityTooLarge)
 	}
 	if err != nil {
-		return malformed("body", "could not be read")
+		return malformed("body", "could not be read", err)
 	}
 	event, err := s.deps.Stripe.ParseWebhook(payload, c.Request().Header.Get("Stripe-Signature"), s.now())
 	if err != nil {
 		var fe *fault.Error
-		if asFault(err, &fe) && fe.Code == fault.Invalid {
+		if errors.As(err, &fe) && fe.Code == fault.Invalid {
 			return c.JSON(http.StatusBadRequest, errorBody{Error: errorDetail{Code: string(fe.Code), Message: fe.Message, Fields: fe.Fields}})
 		}
 		return err

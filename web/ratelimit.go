@@ -82,7 +82,7 @@ var errRateLimited = fault.New(fault.RateLimited, "too many requests; please wai
 func (s *Server) limitByIP(l *limiter) echo.MiddlewareFunc {
 	return func(next echo.HandlerFunc) echo.HandlerFunc {
 		return func(c echo.Context) error {
-			ok, wait := l.allow(c.RealIP(), time.Now())
+			ok, wait := l.allow(c.RealIP(), s.now())
 			if !ok {
 				c.Response().Header().Set("Retry-After", strconv.Itoa(int(math.Ceil(wait.Seconds()))))
 				return errRateLimited

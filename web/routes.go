@@ -1,14 +1,17 @@
 package web
 
 import (
+	"fmt"
+
 	"github.com/labstack/echo/v4/middleware"
+	"github.com/roster-app/roster/events"
 )
 
 // routes lists every route Roster serves and the middleware guarding it.
 func (s *Server) routes() {
 	e := s.echo
 	e.Pre(middleware.RemoveTrailingSlashWithConfig(middleware.TrailingSlashConfig{RedirectCode: 301}))
-	e.Use(s.measure, s.logRequests, s.recoverPanics, s.securityHeaders, middleware.BodyLimit("1M"), s.invalidatePages)
+	e.Use(s.measure, s.logRequests, s.recoverPanics, s.securityHeaders, middleware.BodyLimit(fmt.Sprintf("%dM", maxBodyBytes>>20)), s.invalidatePages)
 
 	// Operations.
 	e.GET("/healthz", s.healthz)
@@ -68,9 +71,9 @@ func (s *Server) routes() {
 	admin.POST("/events", s.apiAdminCreateEvent)
 	admin.GET("/events/:slug", s.apiAdminGetEvent)
 	admin.PATCH("/events/:slug", s.apiAdminUpdateEvent)
-	admin.POST("/events/:slug/publish", s.apiAdminSetStatus("published"))
-	admin.POST("/events/:slug/unpublish", s.apiAdminSetStatus("draft"))
-	admin.POST("/events/:slug/cancel", s.apiAdminSetStatus("cancelled"))
+	admin.POST("/events/:slug/publish", s.apiAdminSetStatus(events.Published))
+	admin.POST("/events/:slug/unpublish", s.apiAdminSetStatus(events.Draft))
+	admin.POST("/events/:slug/cancel", s.apiAdminSetStatus(events.Cancelled))
 	admin.POST("/events/:slug/sessions", s.apiAdminAddSession)
 	admin.PATCH("/sessions/:id", s.apiAdminUpdateSession)
 	admin.POST("/sessions/:id/cancel", s.apiAdminCancelSession)

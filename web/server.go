@@ -71,7 +71,9 @@ type Server struct {
 	pages *pageCache
 }
 
-// maxBodyBytes caps every request body.
+// maxBodyBytes caps every request body: 1 MiB. It is the one statement of
+// the limit; the body-limit middleware, JSON binding and the 413 message
+// all read it.
 const maxBodyBytes = 1 << 20
 
 // New builds the server, parsing every template up front so that a broken
@@ -91,7 +93,7 @@ func New(cfg Config, deps Deps) (*Server, error) {
 		s.echo.IPExtractor = echo.ExtractIPFromXFFHeader()
 	}
 	s.bookingLimit = newLimiter(cfg.BookingsPerMinute, 10)
-	s.pages = newPageCache(time.Second)
+	s.pages = newPageCache(time.Second, s.now)
 	s.echo.HTTPErrorHandler = s.handleError
 	s.routes()
 	return s, nil

@@ -22,7 +22,7 @@ func (d *dashboard) throttleSignIn(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
 		address := c.RealIP()
 		account := strings.ToLower(strings.TrimSpace(c.Request().PostFormValue("email")))
-		now := time.Now()
+		now := d.now()
 		wait := max(d.signInByAddress.wait(address, now), d.signInByAccount.wait(account, now))
 		if wait > 0 {
 			c.Response().Header().Set("Retry-After", strconv.Itoa(int(math.Ceil(wait.Seconds()))))
