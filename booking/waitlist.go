@@ -10,6 +10,7 @@ import (
 
 	"github.com/roster-app/roster/events"
 	"github.com/roster-app/roster/fault"
+	"github.com/roster-app/roster/secret"
 	"github.com/roster-app/roster/sqldb"
 )
 
@@ -116,10 +117,10 @@ func (s *Service) offerFreedSeats(ctx context.Context, tx *sqlx.Tx, sessionID in
 func (s *Service) offer(ctx context.Context, tx *sqlx.Tx, entry WaitlistEntry) error {
 	now := s.now().UTC()
 	expires := now.Add(s.cfg.OfferDuration)
-	token := events.RandomString(24)
+	token := secret.RandomString(24)
 	entry.Status, entry.OfferExpiresAt, entry.UpdatedAt = Offered, &expires, now
 	if _, err := tx.ExecContext(ctx, tx.Rebind(`UPDATE waitlist SET status = ?, offer_expires_at = ?, claim_token_hash = ?, updated_at = ? WHERE id = ?`),
-		entry.Status, expires, events.HashToken(token), now, entry.ID); err != nil {
+		entry.Status, expires, secret.Hash(token), now, entry.ID); err != nil {
 		return fmt.Errorf("offer seats: %w", err)
 	}
 	e, err := events.LoadEvent(ctx, tx, entry.EventID)
@@ -158,7 +159,7 @@ func (s *Service) openOffer(ctx context.Context, ext sqlx.ExtContext, entryID in
 	if err != nil {
 		return WaitlistEntry{}, fmt.Errorf("load offer: %w", err)
 	}
-	if row.ClaimTokenHash == nil || subtle.ConstantTimeCompare([]byte(*row.ClaimTokenHash), []byte(events.HashToken(token))) != 1 {
+	if row.ClaimTokenHash == nil || subtle.ConstantTimeCompare([]byte(*row.ClaimTokenHash), []byte(secret.Hash(token))) != 1 {
 		return WaitlistEntry{}, ErrOfferGone
 	}
 	if row.Status != Offered || row.OfferExpiresAt == nil || !s.now().Before(*row.OfferExpiresAt) {

@@ -30,7 +30,7 @@ func (s *Server) apiAdminSettings(c echo.Context) error {
 	}
 	coach := coachOf(c)
 	if req.NotifyBookings != nil {
-		if err := s.events.SetBookingNotices(c.Request().Context(), coach.ID, *req.NotifyBookings); err != nil {
+		if err := s.coaches.SetBookingNotices(c.Request().Context(), coach.ID, *req.NotifyBookings); err != nil {
 			return err
 		}
 		coach.NotifyBookings = *req.NotifyBookings

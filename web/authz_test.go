@@ -24,6 +24,7 @@ import (
 	"golang.org/x/crypto/bcrypt"
 
 	"github.com/roster-app/roster/booking"
+	"github.com/roster-app/roster/coaches"
 	"github.com/roster-app/roster/events"
 	"github.com/roster-app/roster/notify"
 	"github.com/roster-app/roster/sqldb/sqldbtest"
@@ -156,7 +157,7 @@ type sweepBooking struct{ Ref, Token string }
 type sweepEnv struct {
 	*env
 	logs                 *lockedBuffer
-	parveen              events.Coach
+	parveen              coaches.Coach
 	parveenToken         string
 	jamesFeed            string
 	slug, mallorySlug    string
@@ -177,13 +178,14 @@ func newSweepEnv(t *testing.T, cfg web.Config) *sweepEnv {
 	logs := &lockedBuffer{}
 	log := slog.New(slog.NewJSONHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	svc := events.NewService(db, clock)
+	people := coaches.NewService(db, clock)
 	notifier, err := notify.NewBookingNotifier(notify.Config{BaseURL: cfg.BaseURL, From: "Roster <no-reply@roster.test>"}, clock, log)
 	if err != nil {
 		t.Fatal(err)
 	}
 	bookings := booking.NewService(db, notifier, booking.Config{BaseURL: cfg.BaseURL}, clock)
 	handler, err := web.New(cfg, web.Deps{
-		DB: db, Events: svc, Booking: bookings, Outbox: notify.NewOutbox(db, clock), Notifier: notifier, Log: log, Now: clock,
+		DB: db, Coaches: people, Events: svc, Booking: bookings, Outbox: notify.NewOutbox(db, clock), Notifier: notifier, Log: log, Now: clock,
 	})
 	if err != nil {
 		t.Fatal(err)
@@ -191,11 +193,11 @@ func newSweepEnv(t *testing.T, cfg web.Config) *sweepEnv {
 	srv := httptest.NewServer(handler)
 	t.Cleanup(srv.Close)
 	ctx := context.Background()
-	s := &sweepEnv{env: &env{t: t, srv: srv, events: svc}, logs: logs, sessionCookie: "roster_session",
+	s := &sweepEnv{env: &env{t: t, srv: srv, coaches: people, events: svc}, logs: logs, sessionCookie: "roster_session",
 		passwords: map[string]string{"james@example.com": "james-password-1", "parveen@example.com": "parveen-password-2", "mallory@example.com": "mallory-password-3"}}
-	s.james = mustCoach(t, svc, "james@example.com", "James Downer")
-	s.parveen = mustCoach(t, svc, "parveen@example.com", "Parveen Downer")
-	s.other = mustCoach(t, svc, "mallory@example.com", "Mallory")
+	s.james = mustCoach(t, people, "james@example.com", "James Downer")
+	s.parveen = mustCoach(t, people, "parveen@example.com", "Parveen Downer")
+	s.other = mustCoach(t, people, "mallory@example.com", "Mallory")
 	for email, password := range s.passwords {
 		// At bcrypt's lowest cost, straight into the database: at the real
 		// cost every sign-in takes seconds under the race detector.
@@ -207,19 +209,19 @@ func newSweepEnv(t *testing.T, cfg web.Config) *sweepEnv {
 			t.Fatal(err)
 		}
 	}
-	if s.jamesToken, err = svc.CreateToken(ctx, s.james.ID, events.APIToken, "test"); err != nil {
+	if s.jamesToken, err = people.CreateToken(ctx, s.james.ID, coaches.APIToken, "test"); err != nil {
 		t.Fatal(err)
 	}
 	if err := db.GetContext(ctx, &s.jamesTokenID, db.Rebind(`SELECT id FROM coach_tokens WHERE coach_id = ?`), s.james.ID); err != nil {
 		t.Fatal(err)
 	}
-	if s.otherToken, err = svc.CreateToken(ctx, s.other.ID, events.APIToken, "test"); err != nil {
+	if s.otherToken, err = people.CreateToken(ctx, s.other.ID, coaches.APIToken, "test"); err != nil {
 		t.Fatal(err)
 	}
-	if s.parveenToken, err = svc.CreateToken(ctx, s.parveen.ID, events.APIToken, "test"); err != nil {
+	if s.parveenToken, err = people.CreateToken(ctx, s.parveen.ID, coaches.APIToken, "test"); err != nil {
 		t.Fatal(err)
 	}
-	if s.jamesFeed, err = svc.CreateToken(ctx, s.james.ID, events.FeedToken, "test"); err != nil {
+	if s.jamesFeed, err = people.CreateToken(ctx, s.james.ID, coaches.FeedToken, "test"); err != nil {
 		t.Fatal(err)
 	}
 
@@ -474,7 +476,7 @@ func TestAdminRouteSweep(t *testing.T) {
 		if resp, _ := s.request("GET", "/api/v1/admin/events/"+s.slug, sweepBearer(s.parveenToken), ""); resp.StatusCode != 200 {
 			t.Fatalf("Parveen co-hosts the lab but gets %d before revocation", resp.StatusCode)
 		}
-		if err := s.events.RevokeTokens(context.Background(), s.parveen.ID, events.APIToken); err != nil {
+		if err := s.coaches.RevokeTokens(context.Background(), s.parveen.ID, coaches.APIToken); err != nil {
 			t.Fatal(err)
 		}
 		for _, r := range admin {

@@ -10,6 +10,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"github.com/roster-app/roster/calendar"
+	"github.com/roster-app/roster/coaches"
 	"github.com/roster-app/roster/events"
 )
 
@@ -122,7 +123,7 @@ func (s *Server) eventFeed(c echo.Context) error {
 // seats booked, to the holder of their feed token.
 func (s *Server) coachFeed(c echo.Context) error {
 	ctx := c.Request().Context()
-	coach, err := s.events.Authenticate(ctx, c.QueryParam("token"), events.FeedToken)
+	coach, err := s.coaches.Authenticate(ctx, c.QueryParam("token"), coaches.FeedToken)
 	if err != nil {
 		return err
 	}
@@ -158,10 +159,10 @@ func (s *Server) coachFeed(c echo.Context) error {
 func (s *Server) apiAdminRotateFeed(c echo.Context) error {
 	ctx := c.Request().Context()
 	coach := coachOf(c)
-	if err := s.events.RevokeTokens(ctx, coach.ID, events.FeedToken); err != nil {
+	if err := s.coaches.RevokeTokens(ctx, coach.ID, coaches.FeedToken); err != nil {
 		return err
 	}
-	token, err := s.events.CreateToken(ctx, coach.ID, events.FeedToken, "feed")
+	token, err := s.coaches.CreateToken(ctx, coach.ID, coaches.FeedToken, "feed")
 	if err != nil {
 		return err
 	}

@@ -7,7 +7,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/roster-app/roster/events"
+	"github.com/roster-app/roster/coaches"
 )
 
 func TestCalendarFiles(t *testing.T) {
@@ -70,7 +70,7 @@ func TestCalendarFiles(t *testing.T) {
 	})
 	t.Run("coach feed with seats booked; rotating revokes the old link", func(t *testing.T) {
 		e.do("POST", "/api/v1/bookings", "", `{"session_id": 1, "name": "Ada", "email": "ada@example.com", "seats": 2}`)
-		token, err := e.events.CreateToken(context.Background(), e.james.ID, events.FeedToken, "feed")
+		token, err := e.coaches.CreateToken(context.Background(), e.james.ID, coaches.FeedToken, "feed")
 		if err != nil {
 			t.Fatal(err)
 		}

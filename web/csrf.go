@@ -17,27 +17,27 @@ import (
 const csrfField = "csrf_token"
 
 // errBadCSRF answers a dashboard form sent without its token, with another
-// session's token, or from another site.
+// login's token, or from another site.
 var errBadCSRF = fault.New(fault.Forbidden, "this form has expired or did not come from Roster; go back, reload the page and try again")
 
-// csrfToken derives a session's form token from its session token: a
-// page of another site can read neither, and the session's token cannot
+// csrfToken derives a login's form token from its login token: a
+// page of another site can read neither, and the login's token cannot
 // be recovered from the form's.
-func csrfToken(sessionToken string) string {
-	sum := sha256.Sum256([]byte("csrf:" + sessionToken))
+func csrfToken(loginToken string) string {
+	sum := sha256.Sum256([]byte("csrf:" + loginToken))
 	return hex.EncodeToString(sum[:])
 }
 
-// csrfTokenOf returns the form token of the signed-in session.
+// csrfTokenOf returns the form token of the login.
 func csrfTokenOf(c echo.Context) string {
-	if token := sessionTokenOf(c); token != "" {
+	if token := loginTokenOf(c); token != "" {
 		return csrfToken(token)
 	}
 	return ""
 }
 
 // checkCSRF refuses, with 403, a request that changes something (anything
-// but GET, HEAD and OPTIONS) unless its form carries the session's CSRF
+// but GET, HEAD and OPTIONS) unless its form carries the login's CSRF
 // token. It runs after requireSignIn.
 func (d *dashboard) checkCSRF(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
@@ -55,7 +55,7 @@ func (d *dashboard) checkCSRF(next echo.HandlerFunc) echo.HandlerFunc {
 }
 
 // sameOrigin refuses, with 403, a form posted from another site. It guards
-// the sign-in form, which has no session to derive a token from, against
+// the sign-in form, which has no login to derive a token from, against
 // signing a coach in to an account of the attacker's choosing. Browsers
 // say where a request comes from in Sec-Fetch-Site and Origin; requests
 // that carry neither (scripts, old browsers) are not cross-site attacks.

@@ -10,7 +10,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 
-	"github.com/roster-app/roster/events"
+	"github.com/roster-app/roster/coaches"
 	"github.com/roster-app/roster/fault"
 )
 
@@ -51,7 +51,7 @@ func newDashboard(s *Server) *dashboard {
 // signed in, the token its forms carry, where the coach is.
 type dashPage struct {
 	Title   string
-	Coach   events.Coach
+	Coach   coaches.Coach
 	CSRF    string
 	Section string // the navigation item to mark as current
 	Notice  string // a confirmation of what just happened

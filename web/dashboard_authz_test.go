@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/roster-app/roster/booking"
+	"github.com/roster-app/roster/coaches"
 	"github.com/roster-app/roster/events"
 	"github.com/roster-app/roster/notify"
 	"github.com/roster-app/roster/web"
@@ -45,7 +46,7 @@ func newLabFixture(t *testing.T) *labFixture {
 	if _, err := e.db.Writer().Exec(e.db.Rebind(`UPDATE outbox SET status = 'failed', last_error = '550 mailbox unavailable' WHERE id = ?`), fx.failedEmail); err != nil {
 		t.Fatal(err)
 	}
-	tokens, err := e.events.CoachTokens(ctx, e.james.ID, events.APIToken)
+	tokens, err := e.coaches.Tokens(ctx, e.james.ID, coaches.APIToken)
 	if err != nil || len(tokens) == 0 {
 		t.Fatalf("James's tokens: %v", err)
 	}

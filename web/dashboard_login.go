@@ -5,8 +5,7 @@ import (
 	"net/http"
 
 	"github.com/labstack/echo/v4"
-
-	"github.com/roster-app/roster/events"
+	"github.com/roster-app/roster/coaches"
 )
 
 type loginPageData struct {
@@ -21,8 +20,8 @@ type loginPageData struct {
 // already on to where they were going.
 func (d *dashboard) loginPage(c echo.Context) error {
 	next := safeNext(c.QueryParam("next"))
-	if cookie, err := c.Cookie(sessionCookie); err == nil {
-		if _, _, err := d.events.SignedInCoach(c.Request().Context(), cookie.Value); err == nil {
+	if cookie, err := c.Cookie(loginCookie); err == nil {
+		if _, _, err := d.coaches.LoggedInCoach(c.Request().Context(), cookie.Value); err == nil {
 			return redirectTo(c, next)
 		}
 	}
@@ -61,43 +60,43 @@ func (d *dashboard) login(c echo.Context) error {
 	if len(form.Errors) > 0 {
 		return d.renderLogin(c, http.StatusUnprocessableEntity, form, "Enter your email and password to sign in.")
 	}
-	coach, err := d.events.SignIn(req.Context(), email, password)
-	if errors.Is(err, events.ErrSignInFailed) {
+	coach, err := d.coaches.LogIn(req.Context(), email, password)
+	if errors.Is(err, coaches.ErrLoginFailed) {
 		c.Set(signInFailedKey, true)
 		return d.renderLogin(c, http.StatusUnauthorized, form, "That email and password don't match. Check them and try again.")
 	}
 	if err != nil {
 		return err
 	}
-	// A new session on every sign-in, so a token planted before it is
-	// worth nothing after; the browser's previous session ends.
-	if old, err := c.Cookie(sessionCookie); err == nil {
-		if err := d.events.EndSignInSession(req.Context(), old.Value); err != nil {
+	// A new login on every sign-in, so a token planted before it is
+	// worth nothing after; the browser's previous login ends.
+	if old, err := c.Cookie(loginCookie); err == nil {
+		if err := d.coaches.EndLogin(req.Context(), old.Value); err != nil {
 			return err
 		}
 	}
-	token, session, err := d.events.StartSignInSession(req.Context(), coach.ID, req.UserAgent())
+	token, login, err := d.coaches.StartLogin(req.Context(), coach.ID, req.UserAgent())
 	if err != nil {
 		return err
 	}
-	d.setSessionCookie(c, token, session)
+	d.setLoginCookie(c, token, login)
 	return redirectTo(c, safeNext(form.Value("next")))
 }
 
-// logout ends this browser's session.
+// logout ends this browser's login.
 func (d *dashboard) logout(c echo.Context) error {
-	if err := d.events.EndSignInSession(c.Request().Context(), sessionTokenOf(c)); err != nil {
+	if err := d.coaches.EndLogin(c.Request().Context(), loginTokenOf(c)); err != nil {
 		return err
 	}
-	d.clearSessionCookie(c)
+	d.clearLoginCookie(c)
 	return redirectTo(c, loginPath+"?signed_out=1")
 }
 
-// logoutEverywhere ends every session of the coach, this one included.
+// logoutEverywhere ends every login of the coach, this one included.
 func (d *dashboard) logoutEverywhere(c echo.Context) error {
-	if err := d.events.EndAllSignInSessions(c.Request().Context(), coachOf(c).ID); err != nil {
+	if err := d.coaches.EndAllLogins(c.Request().Context(), coachOf(c).ID); err != nil {
 		return err
 	}
-	d.clearSessionCookie(c)
+	d.clearLoginCookie(c)
 	return redirectTo(c, loginPath+"?signed_out=all")
 }

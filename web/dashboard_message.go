@@ -11,6 +11,7 @@ import (
 	"github.com/roster-app/roster/events"
 	"github.com/roster-app/roster/fault"
 	"github.com/roster-app/roster/notify"
+	"github.com/roster-app/roster/secret"
 )
 
 type messageData struct {
@@ -34,7 +35,7 @@ type messagePreview struct {
 
 // messagePage shows the form for writing to a date's confirmed attendees.
 func (d *dashboard) messagePage(c echo.Context) error {
-	form := url.Values{"message_id": {events.RandomString(18)}}
+	form := url.Values{"message_id": {secret.RandomString(18)}}
 	return d.renderMessage(c, http.StatusOK, dashForm{Values: form}, false, "")
 }
 

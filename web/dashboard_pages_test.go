@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/roster-app/roster/booking"
+	"github.com/roster-app/roster/coaches"
 	"github.com/roster-app/roster/events"
 	"github.com/roster-app/roster/notify"
 	"github.com/roster-app/roster/web"
@@ -411,7 +412,7 @@ func TestDashboardSettings(t *testing.T) {
 		if page := james.get("/dashboard/settings"); strings.Contains(page.body, token) || !strings.Contains(page.body, "Zapier") {
 			t.Error("the settings page shows the token again, or lost its name")
 		}
-		list, _ := fx.events.CoachTokens(context.Background(), fx.james.ID, events.APIToken)
+		list, _ := fx.coaches.Tokens(context.Background(), fx.james.ID, coaches.APIToken)
 		var id int64
 		for _, tok := range list {
 			if tok.Name == "Zapier" {

@@ -9,7 +9,7 @@ import (
 // dashboardRoutes lists every /dashboard route and its middleware. Signing
 // in is open to anyone, throttled; everything else needs a signed-in coach
 // (requireSignIn: else 303 to the sign-in page) and, for forms, the
-// session's CSRF token (checkCSRF: else 403). Each handler passes the
+// login's CSRF token (checkCSRF: else 403). Each handler passes the
 // coach's id to the services, which answer 404 for anything the coach
 // does not host.
 func (s *Server) dashboardRoutes(e *echo.Echo) {

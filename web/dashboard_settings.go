@@ -5,8 +5,7 @@ import (
 	"strings"
 
 	"github.com/labstack/echo/v4"
-
-	"github.com/roster-app/roster/events"
+	"github.com/roster-app/roster/coaches"
 )
 
 type settingsData struct {
@@ -19,17 +18,17 @@ type settingsData struct {
 	NewToken     string
 	NewTokenName string
 	Tokens       []tokenRow
-	Sessions     []sessionRow
+	Logins       []loginRow
 	Form         dashForm
 }
 
 type tokenRow struct {
-	events.TokenInfo
+	coaches.TokenInfo
 	Created, Revoked string
 }
 
-type sessionRow struct {
-	events.SignInSession
+type loginRow struct {
+	coaches.Login
 	Device, Started, LastSeen string
 	Current                   bool
 }
@@ -45,14 +44,14 @@ func (d *dashboard) settingsPage(c echo.Context) error {
 func (d *dashboard) renderSettings(c echo.Context, status int, data settingsData) error {
 	ctx := c.Request().Context()
 	coach := coachOf(c)
-	feeds, err := d.events.CoachTokens(ctx, coach.ID, events.FeedToken)
+	feeds, err := d.coaches.Tokens(ctx, coach.ID, coaches.FeedToken)
 	if err != nil {
 		return err
 	}
 	for _, t := range feeds {
 		data.FeedActive = data.FeedActive || t.Active()
 	}
-	tokens, err := d.events.CoachTokens(ctx, coach.ID, events.APIToken)
+	tokens, err := d.coaches.Tokens(ctx, coach.ID, coaches.APIToken)
 	if err != nil {
 		return err
 	}
@@ -63,14 +62,14 @@ func (d *dashboard) renderSettings(c echo.Context, status int, data settingsData
 		}
 		data.Tokens = append(data.Tokens, row)
 	}
-	sessions, err := d.events.SignInSessions(ctx, coach.ID)
+	logins, err := d.coaches.Logins(ctx, coach.ID)
 	if err != nil {
 		return err
 	}
-	current := sessionOf(c).ID
-	for _, s := range sessions {
+	current := loginOf(c).ID
+	for _, s := range logins {
 		device := deviceName(s.UserAgent)
-		data.Sessions = append(data.Sessions, sessionRow{SignInSession: s, Device: device, Current: s.ID == current,
+		data.Logins = append(data.Logins, loginRow{Login: s, Device: device, Current: s.ID == current,
 			Started: s.CreatedAt.UTC().Format("2 Jan 2006, 15:04 MST"), LastSeen: s.LastSeenAt.UTC().Format("2 Jan 2006, 15:04 MST")})
 	}
 	c.Response().Header().Set("Referrer-Policy", "no-referrer")
@@ -82,10 +81,10 @@ func (d *dashboard) renderSettings(c echo.Context, status int, data settingsData
 func (d *dashboard) rotateFeed(c echo.Context) error {
 	ctx := c.Request().Context()
 	coach := coachOf(c)
-	if err := d.events.RevokeTokens(ctx, coach.ID, events.FeedToken); err != nil {
+	if err := d.coaches.RevokeTokens(ctx, coach.ID, coaches.FeedToken); err != nil {
 		return err
 	}
-	token, err := d.events.CreateToken(ctx, coach.ID, events.FeedToken, "feed")
+	token, err := d.coaches.CreateToken(ctx, coach.ID, coaches.FeedToken, "feed")
 	if err != nil {
 		return err
 	}
@@ -99,13 +98,13 @@ func (d *dashboard) rotateFeed(c echo.Context) error {
 func (d *dashboard) createToken(c echo.Context) error {
 	name := strings.TrimSpace(c.FormValue("name"))
 	data := settingsData{dashPage: d.page(c, "Settings", "settings")}
-	if err := events.ValidateTokenName(name); err != nil {
+	if err := coaches.ValidateTokenName(name); err != nil {
 		problem, _ := formError(err, nil)
 		data.Form = dashForm{Values: map[string][]string{"name": {name}}, Errors: problem.Fields}
 		data.Error = problem.Message
 		return d.renderSettings(c, problem.Status, data)
 	}
-	token, err := d.events.CreateToken(c.Request().Context(), coachOf(c).ID, events.APIToken, name)
+	token, err := d.coaches.CreateToken(c.Request().Context(), coachOf(c).ID, coaches.APIToken, name)
 	if err != nil {
 		return err
 	}
@@ -121,7 +120,7 @@ func (d *dashboard) revokeToken(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	if err := d.events.RevokeToken(c.Request().Context(), coachOf(c).ID, id); err != nil {
+	if err := d.coaches.RevokeToken(c.Request().Context(), coachOf(c).ID, id); err != nil {
 		return err
 	}
 	return redirectTo(c, "/dashboard/settings?done=token-revoked")

@@ -8,7 +8,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/roster-app/roster/events"
+	"github.com/roster-app/roster/coaches"
+	"github.com/roster-app/roster/secret"
 	"github.com/roster-app/roster/web"
 )
 
@@ -69,7 +70,7 @@ func TestDashboardSignIn(t *testing.T) {
 		}
 		var byToken, byHash int
 		e.db.Get(&byToken, e.db.Rebind(`SELECT COUNT(*) FROM coach_sessions WHERE token_hash = ?`), cookie.Value)
-		e.db.Get(&byHash, e.db.Rebind(`SELECT COUNT(*) FROM coach_sessions WHERE token_hash = ?`), events.HashToken(cookie.Value))
+		e.db.Get(&byHash, e.db.Rebind(`SELECT COUNT(*) FROM coach_sessions WHERE token_hash = ?`), secret.Hash(cookie.Value))
 		if byToken != 0 || byHash != 1 {
 			t.Errorf("stored by token %d, by hash %d; want only the hash", byToken, byHash)
 		}
@@ -125,11 +126,11 @@ func TestDashboardSessionExpiry(t *testing.T) {
 	e := newDashEnv(t, web.Config{})
 	t.Run("14 idle days end a session", func(t *testing.T) {
 		b := e.signedIn("james@example.com")
-		e.clock.Advance(events.SignInIdleTimeout - time.Minute)
+		e.clock.Advance(coaches.LoginIdleTimeout - time.Minute)
 		if a := b.get("/dashboard"); a.status != 200 {
 			t.Fatalf("a day short of the idle timeout: %d", a.status)
 		}
-		e.clock.Advance(events.SignInIdleTimeout)
+		e.clock.Advance(coaches.LoginIdleTimeout)
 		if a := b.get("/dashboard"); a.status != http.StatusSeeOther || !strings.HasPrefix(a.location, "/dashboard/login") {
 			t.Errorf("after 14 idle days: %d %q", a.status, a.location)
 		}

@@ -17,6 +17,7 @@ import (
 	"golang.org/x/crypto/bcrypt"
 
 	"github.com/roster-app/roster/booking"
+	"github.com/roster-app/roster/coaches"
 	"github.com/roster-app/roster/events"
 	"github.com/roster-app/roster/notify"
 	"github.com/roster-app/roster/payments"
@@ -54,7 +55,7 @@ type dashEnv struct {
 	booking *booking.Service
 	offline *payments.Offline
 	outbox  *notify.Outbox
-	parveen events.Coach
+	parveen coaches.Coach
 }
 
 // coachPassword is every test coach's password.
@@ -80,6 +81,7 @@ func newDashEnv(t *testing.T, cfg web.Config) *dashEnv {
 	db := sqldbtest.MustOpenDB(t)
 	clock := &testClock{t: now}
 	svc := events.NewService(db, clock.Now)
+	people := coaches.NewService(db, clock.Now)
 	logs := &syncBuilder{}
 	logger := slog.New(slog.NewJSONHandler(logs, nil))
 	notifier, err := notify.NewBookingNotifier(notify.Config{BaseURL: cfg.BaseURL, From: "Roster <no-reply@roster.test>"}, clock.Now, logger)
@@ -90,27 +92,27 @@ func newDashEnv(t *testing.T, cfg web.Config) *dashEnv {
 	bookings := booking.NewService(db, notifier, booking.Config{BaseURL: cfg.BaseURL, Payments: offline}, clock.Now)
 	outbox := notify.NewOutbox(db, clock.Now)
 	handler, err := web.New(cfg, web.Deps{
-		DB: db, Events: svc, Booking: bookings, Outbox: outbox, Notifier: notifier, Offline: offline, Log: logger, Now: clock.Now,
+		DB: db, Coaches: people, Events: svc, Booking: bookings, Outbox: outbox, Notifier: notifier, Offline: offline, Log: logger, Now: clock.Now,
 	})
 	if err != nil {
 		t.Fatal(err)
 	}
 	srv := httptest.NewServer(handler)
 	t.Cleanup(srv.Close)
-	e := &dashEnv{env: &env{t: t, srv: srv, events: svc, logs: logs}, db: db, clock: clock, booking: bookings, offline: offline, outbox: outbox}
+	e := &dashEnv{env: &env{t: t, srv: srv, coaches: people, events: svc, logs: logs}, db: db, clock: clock, booking: bookings, offline: offline, outbox: outbox}
 	e.james = e.coach("james@example.com", "James Downer")
 	e.parveen = e.coach("parveen@example.com", "Parveen Downer")
 	e.other = e.coach("mallory@example.com", "Mallory")
-	if e.jamesToken, err = svc.CreateToken(context.Background(), e.james.ID, events.APIToken, "setup"); err != nil {
+	if e.jamesToken, err = people.CreateToken(context.Background(), e.james.ID, coaches.APIToken, "setup"); err != nil {
 		t.Fatal(err)
 	}
 	return e
 }
 
 // coach adds a coach who signs in with coachPassword.
-func (e *dashEnv) coach(email, name string) events.Coach {
+func (e *dashEnv) coach(email, name string) coaches.Coach {
 	e.t.Helper()
-	c := mustCoach(e.t, e.events, email, name)
+	c := mustCoach(e.t, e.coaches, email, name)
 	if _, err := e.db.Writer().Exec(e.db.Rebind(`UPDATE coaches SET password_hash = ? WHERE id = ?`), cheapHash(), c.ID); err != nil {
 		e.t.Fatal(err)
 	}

@@ -18,6 +18,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/roster-app/roster/booking"
+	"github.com/roster-app/roster/coaches"
 	"github.com/roster-app/roster/events"
 	"github.com/roster-app/roster/notify"
 	"github.com/roster-app/roster/payments"
@@ -52,6 +53,7 @@ func newFuzzSite(tb testing.TB) *fuzzSite {
 	clock := func() time.Time { return now }
 	log := slog.New(slog.DiscardHandler)
 	svc := events.NewService(db, clock)
+	people := coaches.NewService(db, clock)
 	notifier, err := notify.NewBookingNotifier(notify.Config{BaseURL: base, From: "Roster <no-reply@roster.test>"}, clock, log)
 	if err != nil {
 		tb.Fatal(err)
@@ -59,17 +61,17 @@ func newFuzzSite(tb testing.TB) *fuzzSite {
 	offline := payments.NewOfflineWithClock(base, clock)
 	bookings := booking.NewService(db, notifier, booking.Config{BaseURL: base, Payments: offline}, clock)
 	handler, err := web.New(web.Config{BaseURL: base}, web.Deps{
-		DB: db, Events: svc, Booking: bookings, Outbox: notify.NewOutbox(db, clock), Notifier: notifier, Offline: offline, Log: log, Now: clock,
+		DB: db, Coaches: people, Events: svc, Booking: bookings, Outbox: notify.NewOutbox(db, clock), Notifier: notifier, Offline: offline, Log: log, Now: clock,
 	})
 	if err != nil {
 		tb.Fatal(err)
 	}
 	ctx := context.Background()
-	james, err := svc.AddCoach(ctx, "james@example.com", "James Downer", "")
+	james, err := people.Add(ctx, "james@example.com", "James Downer", "")
 	if err != nil {
 		tb.Fatal(err)
 	}
-	token, err := svc.CreateToken(ctx, james.ID, events.APIToken, "fuzz")
+	token, err := people.CreateToken(ctx, james.ID, coaches.APIToken, "fuzz")
 	if err != nil {
 		tb.Fatal(err)
 	}

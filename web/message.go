@@ -11,6 +11,7 @@ import (
 	"github.com/roster-app/roster/events"
 	"github.com/roster-app/roster/fault"
 	"github.com/roster-app/roster/notify"
+	"github.com/roster-app/roster/secret"
 )
 
 // messageAttendees writes a coach's message to every confirmed attendee of
@@ -74,7 +75,7 @@ func (s *Server) apiAdminMessage(c echo.Context) error {
 	}
 	messageID := str(req.ID)
 	if messageID == "" {
-		messageID = events.RandomString(12)
+		messageID = secret.RandomString(12)
 	}
 	sent, err := s.messageAttendees(c, id, messageID, str(req.Subject), str(req.Body))
 	if err != nil {

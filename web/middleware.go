@@ -11,8 +11,7 @@ import (
 	"time"
 
 	"github.com/labstack/echo/v4"
-
-	"github.com/roster-app/roster/events"
+	"github.com/roster-app/roster/coaches"
 )
 
 // recoverPanics turns a panic in a handler into a logged 500 instead of a
@@ -97,9 +96,9 @@ func (s *Server) requireCoachToken(next echo.HandlerFunc) echo.HandlerFunc {
 		const prefix = "Bearer "
 		if len(header) <= len(prefix) || subtle.ConstantTimeCompare([]byte(header[:len(prefix)]), []byte(prefix)) != 1 {
 			c.Response().Header().Set("WWW-Authenticate", `Bearer realm="roster"`)
-			return events.ErrUnauthorized
+			return coaches.ErrUnauthorized
 		}
-		coach, err := s.events.Authenticate(c.Request().Context(), strings.TrimSpace(header[len(prefix):]), events.APIToken)
+		coach, err := s.coaches.Authenticate(c.Request().Context(), strings.TrimSpace(header[len(prefix):]), coaches.APIToken)
 		if err != nil {
 			c.Response().Header().Set("WWW-Authenticate", `Bearer realm="roster"`)
 			return err
@@ -110,7 +109,7 @@ func (s *Server) requireCoachToken(next echo.HandlerFunc) echo.HandlerFunc {
 }
 
 // coachOf returns the coach that requireCoachToken admitted.
-func coachOf(c echo.Context) events.Coach {
-	coach, _ := c.Get(coachKey).(events.Coach)
+func coachOf(c echo.Context) coaches.Coach {
+	coach, _ := c.Get(coachKey).(coaches.Coach)
 	return coach
 }

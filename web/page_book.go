@@ -12,6 +12,7 @@ import (
 	"github.com/roster-app/roster/booking"
 	"github.com/roster-app/roster/events"
 	"github.com/roster-app/roster/fault"
+	"github.com/roster-app/roster/secret"
 )
 
 // bookForm is what the booking form holds, for re-rendering with messages.
@@ -54,7 +55,7 @@ func (s *Server) eventPage(c echo.Context) error {
 	key := "event:" + c.Param("slug")
 	cacheable := c.QueryString() == ""
 	if page, ok := s.pages.get(key); ok && cacheable {
-		return c.HTMLBlob(http.StatusOK, withNonce(page, events.RandomString(18)))
+		return c.HTMLBlob(http.StatusOK, withNonce(page, secret.RandomString(18)))
 	}
 	e, err := s.events.PublicEvent(c.Request().Context(), c.Param("slug"))
 	if err != nil {
@@ -72,7 +73,7 @@ func (s *Server) eventPage(c echo.Context) error {
 	if cacheable {
 		s.pages.put(key, page)
 	}
-	return c.HTMLBlob(http.StatusOK, withNonce(page, events.RandomString(18)))
+	return c.HTMLBlob(http.StatusOK, withNonce(page, secret.RandomString(18)))
 }
 
 func (s *Server) renderEventPage(c echo.Context, status int, e events.Event, form bookForm) error {
@@ -93,7 +94,7 @@ func (s *Server) eventPageData(c echo.Context, e events.Event, form bookForm) (e
 		view.Dates[i].Links = s.linksFor(e, e.Sessions[i])
 	}
 	data := eventPageData{Title: e.Title, Event: view, Questions: qs, Form: form, Released: c.QueryParam("released") == "1",
-		Nonce: events.RandomString(18), MaxSeats: s.booking.MaxSeats()}
+		Nonce: secret.RandomString(18), MaxSeats: s.booking.MaxSeats()}
 	return data, nil
 }
 

@@ -13,6 +13,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"github.com/roster-app/roster/booking"
+	"github.com/roster-app/roster/coaches"
 	"github.com/roster-app/roster/events"
 	"github.com/roster-app/roster/notify"
 	"github.com/roster-app/roster/payments"
@@ -38,6 +39,7 @@ type Config struct {
 // Deps are the services the handlers call.
 type Deps struct {
 	DB      *sqldb.DB
+	Coaches *coaches.Service
 	Events  *events.Service
 	Booking *booking.Service
 	// Outbox lists and retries stored emails; Notifier writes them and
@@ -57,6 +59,7 @@ type Deps struct {
 type Server struct {
 	cfg     Config
 	db      *sqldb.DB
+	coaches *coaches.Service
 	events  *events.Service
 	booking *booking.Service
 	deps    Deps
@@ -84,7 +87,7 @@ func New(cfg Config, deps Deps) (*Server, error) {
 		return nil, fmt.Errorf("load templates: %w", err)
 	}
 	s := &Server{
-		cfg: cfg, db: deps.DB, events: deps.Events, booking: deps.Booking, deps: deps, log: deps.Log, now: deps.Now,
+		cfg: cfg, db: deps.DB, coaches: deps.Coaches, events: deps.Events, booking: deps.Booking, deps: deps, log: deps.Log, now: deps.Now,
 		echo: echo.New(), views: v, metrics: newMetrics(deps.DB),
 	}
 	s.echo.HideBanner, s.echo.HidePort = true, true

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/roster-app/roster/booking"
+	"github.com/roster-app/roster/coaches"
 	"github.com/roster-app/roster/events"
 	"github.com/roster-app/roster/notify"
 	"github.com/roster-app/roster/payments"
@@ -26,8 +27,9 @@ var now = time.Date(2026, 11, 26, 12, 0, 0, 0, time.UTC)
 type env struct {
 	t            *testing.T
 	srv          *httptest.Server
+	coaches      *coaches.Service
 	events       *events.Service
-	james, other events.Coach
+	james, other coaches.Coach
 	jamesToken   string
 	otherToken   string
 	logs         *syncBuilder
@@ -50,13 +52,14 @@ func newEnvWith(t *testing.T, cfg web.Config, stripe *payments.Stripe) *env {
 	db := sqldbtest.MustOpenDB(t)
 	clock := func() time.Time { return now }
 	svc := events.NewService(db, clock)
+	people := coaches.NewService(db, clock)
 	logs := &syncBuilder{}
 	logger := slog.New(slog.NewJSONHandler(logs, nil))
 	notifier, err := notify.NewBookingNotifier(notify.Config{BaseURL: cfg.BaseURL, From: "Roster <no-reply@roster.test>"}, clock, logger)
 	if err != nil {
 		t.Fatal(err)
 	}
-	deps := web.Deps{DB: db, Events: svc, Outbox: notify.NewOutbox(db, clock), Notifier: notifier, Log: logger, Now: clock}
+	deps := web.Deps{DB: db, Coaches: people, Events: svc, Outbox: notify.NewOutbox(db, clock), Notifier: notifier, Log: logger, Now: clock}
 	var provider payments.Provider
 	if stripe != nil {
 		deps.Stripe, provider = stripe, stripe
@@ -71,15 +74,15 @@ func newEnvWith(t *testing.T, cfg web.Config, stripe *payments.Stripe) *env {
 	}
 	srv := httptest.NewServer(handler)
 	t.Cleanup(srv.Close)
-	e := &env{t: t, srv: srv, events: svc, logs: logs}
+	e := &env{t: t, srv: srv, coaches: people, events: svc, logs: logs}
 	ctx := context.Background()
-	e.james = mustCoach(t, svc, "james@example.com", "James Downer")
-	mustCoach(t, svc, "parveen@example.com", "Parveen Downer")
-	e.other = mustCoach(t, svc, "mallory@example.com", "Mallory")
-	if e.jamesToken, err = svc.CreateToken(ctx, e.james.ID, events.APIToken, "test"); err != nil {
+	e.james = mustCoach(t, people, "james@example.com", "James Downer")
+	mustCoach(t, people, "parveen@example.com", "Parveen Downer")
+	e.other = mustCoach(t, people, "mallory@example.com", "Mallory")
+	if e.jamesToken, err = people.CreateToken(ctx, e.james.ID, coaches.APIToken, "test"); err != nil {
 		t.Fatal(err)
 	}
-	if e.otherToken, err = svc.CreateToken(ctx, e.other.ID, events.APIToken, "test"); err != nil {
+	if e.otherToken, err = people.CreateToken(ctx, e.other.ID, coaches.APIToken, "test"); err != nil {
 		t.Fatal(err)
 	}
 	return e
@@ -103,9 +106,9 @@ func (s *syncBuilder) String() string {
 	return s.b.String()
 }
 
-func mustCoach(t *testing.T, svc *events.Service, email, name string) events.Coach {
+func mustCoach(t *testing.T, svc *coaches.Service, email, name string) coaches.Coach {
 	t.Helper()
-	c, err := svc.AddCoach(context.Background(), email, name, "")
+	c, err := svc.Add(context.Background(), email, name, "")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -300,7 +303,7 @@ func TestAdminAuthorisation(t *testing.T) {
 		})
 	}
 	t.Run("revoked token", func(t *testing.T) {
-		if err := e.events.RevokeTokens(context.Background(), e.james.ID, events.APIToken); err != nil {
+		if err := e.coaches.RevokeTokens(context.Background(), e.james.ID, coaches.APIToken); err != nil {
 			t.Fatal(err)
 		}
 		if status, _ := e.do("GET", "/api/v1/admin/events", e.jamesToken, ""); status != 401 {

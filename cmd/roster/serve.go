@@ -67,7 +67,7 @@ func (m *Main) runHTTP(ctx context.Context, a *app, started time.Time) error {
 		return err
 	}
 	handler, err := web.New(webCfg, web.Deps{
-		DB: a.db, Events: a.events, Booking: a.booking, Outbox: a.outbox, Notifier: a.notifier, Mailbox: a.mailbox,
+		DB: a.db, Coaches: a.coaches, Events: a.events, Booking: a.booking, Outbox: a.outbox, Notifier: a.notifier, Mailbox: a.mailbox,
 		Stripe: a.stripe, Offline: a.offline, Log: a.log, Now: a.now,
 	})
 	if err != nil {

@@ -20,6 +20,7 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"github.com/roster-app/roster/booking"
+	"github.com/roster-app/roster/coaches"
 	"github.com/roster-app/roster/events"
 	"github.com/roster-app/roster/notify"
 	"github.com/roster-app/roster/payments"
@@ -63,6 +64,7 @@ func requirements(t *testing.T) (string, string) {
 // sees it, with offline TEST MODE payments and the dev outbox.
 type site struct {
 	url     string
+	coaches *coaches.Service
 	events  *events.Service
 	booking *booking.Service
 }
@@ -74,6 +76,7 @@ func startSite(t *testing.T) site {
 	db := sqldbtest.MustOpenDB(t)
 	logger := slog.New(slog.NewTextHandler(testWriter{t}, &slog.HandlerOptions{Level: slog.LevelWarn}))
 	evs := events.NewService(db, time.Now)
+	people := coaches.NewService(db, time.Now)
 	notifier, err := notify.NewBookingNotifier(notify.Config{BaseURL: baseURL, From: "Roster <no-reply@localhost>"}, time.Now, logger)
 	if err != nil {
 		t.Fatal(err)
@@ -81,7 +84,7 @@ func startSite(t *testing.T) site {
 	offline := payments.NewOfflineWithClock(baseURL, time.Now)
 	bookings := booking.NewService(db, notifier, booking.Config{BaseURL: baseURL, Payments: offline}, time.Now)
 	handler, err := web.New(web.Config{BaseURL: baseURL}, web.Deps{
-		DB: db, Events: evs, Booking: bookings, Outbox: notify.NewOutbox(db, time.Now), Notifier: notifier,
+		DB: db, Coaches: people, Events: evs, Booking: bookings, Outbox: notify.NewOutbox(db, time.Now), Notifier: notifier,
 		Offline: offline, Log: logger, Now: time.Now,
 	})
 	if err != nil {
@@ -90,7 +93,7 @@ func startSite(t *testing.T) site {
 	srv.Config.Handler = handler
 	srv.Start()
 	t.Cleanup(srv.Close)
-	return site{url: baseURL, events: evs, booking: bookings}
+	return site{url: baseURL, coaches: people, events: evs, booking: bookings}
 }
 
 type testWriter struct{ t *testing.T }
@@ -315,7 +318,7 @@ func TestCoachAndAttendees(t *testing.T) {
 	chromium, axe := requirements(t)
 	s := startSite(t)
 	ctx := context.Background()
-	coach, err := s.events.AddCoach(ctx, "james@example.com", "James Downer", coachPassword)
+	coach, err := s.coaches.Add(ctx, "james@example.com", "James Downer", coachPassword)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -8,42 +8,42 @@ import (
 	"strings"
 
 	"github.com/labstack/echo/v4"
-
-	"github.com/roster-app/roster/events"
+	"github.com/roster-app/roster/coaches"
 )
 
-// sessionCookie holds a coach's dashboard session token. It is scoped to
-// /dashboard, so public pages never receive it.
+// loginCookie holds a coach's dashboard login token. It is scoped to
+// /dashboard, so public pages never receive it. Its name predates the
+// word "login" and stays, so that browsers logged in stay logged in.
 const (
-	sessionCookie     = "roster_session"
-	sessionCookiePath = "/dashboard"
-	sessionTokenKey   = "session_token"
-	sessionKey        = "sign_in_session"
-	loginPath         = "/dashboard/login"
+	loginCookie     = "roster_session"
+	loginCookiePath = "/dashboard"
+	loginTokenKey   = "login_token"
+	loginKey        = "login"
+	loginPath       = "/dashboard/login"
 )
 
 // requireSignIn admits requests carrying the cookie of a live dashboard
-// session and makes the coach available to handlers (coachOf). Without
+// login and makes the coach available to handlers (coachOf). Without
 // one, the browser goes to the sign-in page, which brings it back here.
 // Dashboard pages are private: nothing of them is cached.
 func (d *dashboard) requireSignIn(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
 		c.Response().Header().Set("Cache-Control", "no-store")
-		cookie, err := c.Cookie(sessionCookie)
+		cookie, err := c.Cookie(loginCookie)
 		if err != nil {
 			return d.toSignIn(c)
 		}
-		coach, session, err := d.events.SignedInCoach(c.Request().Context(), cookie.Value)
-		if errors.Is(err, events.ErrSignedOut) {
-			d.clearSessionCookie(c)
+		coach, login, err := d.coaches.LoggedInCoach(c.Request().Context(), cookie.Value)
+		if errors.Is(err, coaches.ErrLoggedOut) {
+			d.clearLoginCookie(c)
 			return d.toSignIn(c)
 		}
 		if err != nil {
 			return err
 		}
 		c.Set(coachKey, coach)
-		c.Set(sessionTokenKey, cookie.Value)
-		c.Set(sessionKey, session)
+		c.Set(loginTokenKey, cookie.Value)
+		c.Set(loginKey, login)
 		return next(c)
 	}
 }
@@ -74,30 +74,30 @@ func safeNext(next string) string {
 	return u.RequestURI()
 }
 
-// sessionTokenOf returns the session token requireSignIn admitted.
-func sessionTokenOf(c echo.Context) string {
-	token, _ := c.Get(sessionTokenKey).(string)
+// loginTokenOf returns the login token requireSignIn admitted.
+func loginTokenOf(c echo.Context) string {
+	token, _ := c.Get(loginTokenKey).(string)
 	return token
 }
 
-// sessionOf returns the session requireSignIn admitted.
-func sessionOf(c echo.Context) events.SignInSession {
-	session, _ := c.Get(sessionKey).(events.SignInSession)
-	return session
+// loginOf returns the login requireSignIn admitted.
+func loginOf(c echo.Context) coaches.Login {
+	login, _ := c.Get(loginKey).(coaches.Login)
+	return login
 }
 
-// setSessionCookie gives the browser its session token, for as long as
-// the session can last at most; the server ends it sooner when idle.
-func (d *dashboard) setSessionCookie(c echo.Context, token string, session events.SignInSession) {
+// setLoginCookie gives the browser its login token, for as long as
+// the login can last at most; the server ends it sooner when idle.
+func (d *dashboard) setLoginCookie(c echo.Context, token string, login coaches.Login) {
 	c.SetCookie(&http.Cookie{
-		Name: sessionCookie, Value: token, Path: sessionCookiePath,
-		Expires: session.ExpiresAt, HttpOnly: true, Secure: d.secureCookies(), SameSite: http.SameSiteLaxMode,
+		Name: loginCookie, Value: token, Path: loginCookiePath,
+		Expires: login.ExpiresAt, HttpOnly: true, Secure: d.secureCookies(), SameSite: http.SameSiteLaxMode,
 	})
 }
 
-func (d *dashboard) clearSessionCookie(c echo.Context) {
+func (d *dashboard) clearLoginCookie(c echo.Context) {
 	c.SetCookie(&http.Cookie{
-		Name: sessionCookie, Value: "", Path: sessionCookiePath, MaxAge: -1,
+		Name: loginCookie, Value: "", Path: loginCookiePath, MaxAge: -1,
 		HttpOnly: true, Secure: d.secureCookies(), SameSite: http.SameSiteLaxMode,
 	})
 }

@@ -1,4 +1,4 @@
-package events_test
+package coaches_test
 
 import (
 	"context"
@@ -10,7 +10,8 @@ import (
 
 	"golang.org/x/crypto/bcrypt"
 
-	"github.com/roster-app/roster/events"
+	"github.com/roster-app/roster/coaches"
+	"github.com/roster-app/roster/secret"
 	"github.com/roster-app/roster/sqldb/sqldbtest"
 )
 
@@ -37,7 +38,7 @@ const password = "correct horse battery"
 // Hashes of password. Tests store them directly: bcrypt at the real cost
 // takes seconds under the race detector, so only the test that needs the
 // real cost (the timing test) pays it.
-const realHash = "$2a$12$9b5dcwrEdKY9wgj57OdbzuUyKOX.buEtPsfq6pZ3EQMvciV2yT/Wa" // cost 12, as AddCoach makes
+const realHash = "$2a$12$9b5dcwrEdKY9wgj57OdbzuUyKOX.buEtPsfq6pZ3EQMvciV2yT/Wa" // cost 12, as Add makes
 
 var cheapPasswordHash = func() string {
 	h, err := bcrypt.GenerateFromPassword([]byte(password), bcrypt.MinCost)
@@ -49,12 +50,12 @@ var cheapPasswordHash = func() string {
 
 // signInFixture is a service with one coach, James, whose password hash
 // is hash.
-func signInFixture(t testing.TB, hash string) (*events.Service, *movingClock, events.Coach) {
+func signInFixture(t testing.TB, hash string) (*coaches.Service, *movingClock, coaches.Coach) {
 	t.Helper()
 	clock := &movingClock{t: now}
 	db := sqldbtest.MustOpenDB(t)
-	svc := events.NewService(db, clock.now)
-	coach, err := svc.AddCoach(context.Background(), "james@example.com", "James Downer", "")
+	svc := coaches.NewService(db, clock.now)
+	coach, err := svc.Add(context.Background(), "james@example.com", "James Downer", "")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -69,7 +70,7 @@ func signInFixture(t testing.TB, hash string) (*events.Service, *movingClock, ev
 func TestSignIn(t *testing.T) {
 	ctx := context.Background()
 	svc, _, coach := signInFixture(t, cheapPasswordHash)
-	if _, err := svc.AddCoach(ctx, "nopass@example.com", "No Password", ""); err != nil {
+	if _, err := svc.Add(ctx, "nopass@example.com", "No Password", ""); err != nil {
 		t.Fatal(err)
 	}
 	tests := []struct {
@@ -86,15 +87,15 @@ func TestSignIn(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			got, err := svc.SignIn(ctx, tt.email, tt.password)
+			got, err := svc.LogIn(ctx, tt.email, tt.password)
 			if tt.ok {
 				if err != nil || got.ID != coach.ID {
 					t.Fatalf("SignIn = %v, %v; want coach %d", got.ID, err, coach.ID)
 				}
 				return
 			}
-			if !errors.Is(err, events.ErrSignInFailed) {
-				t.Fatalf("err %v, want ErrSignInFailed", err)
+			if !errors.Is(err, coaches.ErrLoginFailed) {
+				t.Fatalf("err %v, want ErrLoginFailed", err)
 			}
 		})
 	}
@@ -104,7 +105,7 @@ func TestSignInSessions(t *testing.T) {
 	ctx := context.Background()
 	t.Run("a session signs its coach in, and only its token does", func(t *testing.T) {
 		svc, _, coach := signInFixture(t, "")
-		token, session, err := svc.StartSignInSession(ctx, coach.ID, "Firefox\r\nInjected: yes")
+		token, session, err := svc.StartLogin(ctx, coach.ID, "Firefox\r\nInjected: yes")
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -114,64 +115,64 @@ func TestSignInSessions(t *testing.T) {
 		if session.UserAgent != "FirefoxInjected: yes" {
 			t.Errorf("user agent stored as %q, want control characters removed", session.UserAgent)
 		}
-		got, _, err := svc.SignedInCoach(ctx, token)
+		got, _, err := svc.LoggedInCoach(ctx, token)
 		if err != nil || got.ID != coach.ID || got.Email != coach.Email {
-			t.Fatalf("SignedInCoach = %+v, %v", got, err)
+			t.Fatalf("LoggedInCoach = %+v, %v", got, err)
 		}
-		for _, bad := range []string{"", "rst_session_forged", events.HashToken(token), token + "x"} {
-			if _, _, err := svc.SignedInCoach(ctx, bad); !errors.Is(err, events.ErrSignedOut) {
-				t.Errorf("token %q: err %v, want ErrSignedOut", bad, err)
+		for _, bad := range []string{"", "rst_session_forged", secret.Hash(token), token + "x"} {
+			if _, _, err := svc.LoggedInCoach(ctx, bad); !errors.Is(err, coaches.ErrLoggedOut) {
+				t.Errorf("token %q: err %v, want ErrLoggedOut", bad, err)
 			}
 		}
 	})
 	t.Run("idle for 14 days ends a session; use keeps it alive up to 30 days", func(t *testing.T) {
 		svc, clock, coach := signInFixture(t, "")
-		token, _, err := svc.StartSignInSession(ctx, coach.ID, "")
+		token, _, err := svc.StartLogin(ctx, coach.ID, "")
 		if err != nil {
 			t.Fatal(err)
 		}
 		for day := 13; day <= 26; day += 13 {
 			clock.advance(13 * 24 * time.Hour)
-			if _, _, err := svc.SignedInCoach(ctx, token); err != nil {
+			if _, _, err := svc.LoggedInCoach(ctx, token); err != nil {
 				t.Fatalf("after %d days of regular use: %v", day, err)
 			}
 		}
 		clock.advance(4*24*time.Hour + time.Second) // 30 days and a second after signing in
-		if _, _, err := svc.SignedInCoach(ctx, token); !errors.Is(err, events.ErrSignedOut) {
-			t.Errorf("30 days after signing in: err %v, want ErrSignedOut", err)
+		if _, _, err := svc.LoggedInCoach(ctx, token); !errors.Is(err, coaches.ErrLoggedOut) {
+			t.Errorf("30 days after signing in: err %v, want ErrLoggedOut", err)
 		}
-		idle, _, err := svc.StartSignInSession(ctx, coach.ID, "")
+		idle, _, err := svc.StartLogin(ctx, coach.ID, "")
 		if err != nil {
 			t.Fatal(err)
 		}
-		clock.advance(events.SignInIdleTimeout)
-		if _, _, err := svc.SignedInCoach(ctx, idle); !errors.Is(err, events.ErrSignedOut) {
-			t.Errorf("after 14 idle days: err %v, want ErrSignedOut", err)
+		clock.advance(coaches.LoginIdleTimeout)
+		if _, _, err := svc.LoggedInCoach(ctx, idle); !errors.Is(err, coaches.ErrLoggedOut) {
+			t.Errorf("after 14 idle days: err %v, want ErrLoggedOut", err)
 		}
 	})
 	t.Run("signing out ends one session; signing out everywhere ends all", func(t *testing.T) {
 		svc, _, coach := signInFixture(t, "")
-		laptop, _, _ := svc.StartSignInSession(ctx, coach.ID, "laptop")
-		phone, _, _ := svc.StartSignInSession(ctx, coach.ID, "phone")
-		tablet, _, _ := svc.StartSignInSession(ctx, coach.ID, "tablet")
-		if err := svc.EndSignInSession(ctx, laptop); err != nil {
+		laptop, _, _ := svc.StartLogin(ctx, coach.ID, "laptop")
+		phone, _, _ := svc.StartLogin(ctx, coach.ID, "phone")
+		tablet, _, _ := svc.StartLogin(ctx, coach.ID, "tablet")
+		if err := svc.EndLogin(ctx, laptop); err != nil {
 			t.Fatal(err)
 		}
-		if _, _, err := svc.SignedInCoach(ctx, laptop); !errors.Is(err, events.ErrSignedOut) {
+		if _, _, err := svc.LoggedInCoach(ctx, laptop); !errors.Is(err, coaches.ErrLoggedOut) {
 			t.Errorf("signed-out laptop: %v", err)
 		}
-		if _, _, err := svc.SignedInCoach(ctx, phone); err != nil {
+		if _, _, err := svc.LoggedInCoach(ctx, phone); err != nil {
 			t.Errorf("the phone was signed out too: %v", err)
 		}
-		list, err := svc.SignInSessions(ctx, coach.ID)
+		list, err := svc.Logins(ctx, coach.ID)
 		if err != nil || len(list) != 2 {
-			t.Errorf("SignInSessions = %d sessions, %v; want the phone and the tablet", len(list), err)
+			t.Errorf("Logins = %d sessions, %v; want the phone and the tablet", len(list), err)
 		}
-		if err := svc.EndAllSignInSessions(ctx, coach.ID); err != nil {
+		if err := svc.EndAllLogins(ctx, coach.ID); err != nil {
 			t.Fatal(err)
 		}
 		for _, token := range []string{phone, tablet} {
-			if _, _, err := svc.SignedInCoach(ctx, token); !errors.Is(err, events.ErrSignedOut) {
+			if _, _, err := svc.LoggedInCoach(ctx, token); !errors.Is(err, coaches.ErrLoggedOut) {
 				t.Errorf("after signing out everywhere: %v", err)
 			}
 		}
@@ -181,19 +182,19 @@ func TestSignInSessions(t *testing.T) {
 func TestCoachTokens(t *testing.T) {
 	ctx := context.Background()
 	fx := newFixture(t)
-	token, err := fx.svc.CreateToken(ctx, fx.james.ID, events.APIToken, "Zapier")
+	token, err := fx.svc.CreateToken(ctx, fx.james.ID, coaches.APIToken, "Zapier")
 	if err != nil {
 		t.Fatal(err)
 	}
-	list, err := fx.svc.CoachTokens(ctx, fx.james.ID, events.APIToken)
+	list, err := fx.svc.Tokens(ctx, fx.james.ID, coaches.APIToken)
 	if err != nil || len(list) != 1 || list[0].Name != "Zapier" || !list[0].Active() {
-		t.Fatalf("CoachTokens = %+v, %v", list, err)
+		t.Fatalf("Tokens = %+v, %v", list, err)
 	}
 	t.Run("another coach cannot revoke it", func(t *testing.T) {
-		if err := fx.svc.RevokeToken(ctx, fx.parveen.ID, list[0].ID); !errors.Is(err, events.ErrTokenNotFound) {
+		if err := fx.svc.RevokeToken(ctx, fx.parveen.ID, list[0].ID); !errors.Is(err, coaches.ErrTokenNotFound) {
 			t.Errorf("err %v, want ErrTokenNotFound", err)
 		}
-		if _, err := fx.svc.Authenticate(ctx, token, events.APIToken); err != nil {
+		if _, err := fx.svc.Authenticate(ctx, token, coaches.APIToken); err != nil {
 			t.Errorf("the token stopped working: %v", err)
 		}
 	})
@@ -201,13 +202,13 @@ func TestCoachTokens(t *testing.T) {
 		if err := fx.svc.RevokeToken(ctx, fx.james.ID, list[0].ID); err != nil {
 			t.Fatal(err)
 		}
-		if _, err := fx.svc.Authenticate(ctx, token, events.APIToken); !errors.Is(err, events.ErrUnauthorized) {
+		if _, err := fx.svc.Authenticate(ctx, token, coaches.APIToken); !errors.Is(err, coaches.ErrUnauthorized) {
 			t.Errorf("revoked token: err %v", err)
 		}
 	})
 	t.Run("names are one short line", func(t *testing.T) {
 		for _, name := range []string{"", "  ", "a\nb", string(make([]byte, 101))} {
-			if err := events.ValidateTokenName(name); err == nil {
+			if err := coaches.ValidateTokenName(name); err == nil {
 				t.Errorf("ValidateTokenName(%q) = nil, want an error", name)
 			}
 		}
@@ -224,7 +225,7 @@ func BenchmarkSignInFailure(b *testing.B) {
 	for _, email := range []string{"james@example.com", "nobody@example.com"} {
 		b.Run(email, func(b *testing.B) {
 			for b.Loop() {
-				if _, err := svc.SignIn(ctx, email, "wrong horse battery"); !errors.Is(err, events.ErrSignInFailed) {
+				if _, err := svc.LogIn(ctx, email, "wrong horse battery"); !errors.Is(err, coaches.ErrLoginFailed) {
 					b.Fatal(err)
 				}
 			}

@@ -1,8 +1,7 @@
-package events
+package coaches
 
 import (
 	"context"
-	"crypto/subtle"
 	"database/sql"
 	"errors"
 	"fmt"
@@ -14,31 +13,32 @@ import (
 	"golang.org/x/crypto/bcrypt"
 
 	"github.com/roster-app/roster/fault"
+	"github.com/roster-app/roster/secret"
 )
 
-// How long a dashboard sign-in lasts: it ends after SignInIdleTimeout
-// without a request, and SignInMaxAge after it began however busy it is,
+// How long a dashboard sign-in lasts: it ends after LoginIdleTimeout
+// without a request, and LoginMaxAge after it began however busy it is,
 // so a cookie lost on a shared computer stops working on its own.
 const (
-	SignInIdleTimeout = 14 * 24 * time.Hour
-	SignInMaxAge      = 30 * 24 * time.Hour
-	// signInTouchEvery bounds how often a busy session's last_seen_at is
+	LoginIdleTimeout = 14 * 24 * time.Hour
+	LoginMaxAge      = 30 * 24 * time.Hour
+	// loginTouchEvery bounds how often a busy login's last_seen_at is
 	// written: once an hour is precise enough for a 14-day idle timeout.
-	signInTouchEvery = time.Hour
+	loginTouchEvery = time.Hour
 )
 
-// Errors about signing in.
+// Errors about logging in.
 var (
-	// ErrSignInFailed is the one answer to a wrong email, a wrong password
+	// ErrLoginFailed is the one answer to a wrong email, a wrong password
 	// and a coach with no password, so the answer reveals nothing.
-	ErrSignInFailed = fault.New(fault.Unauthorized, "that email and password do not match a coach")
-	// ErrSignedOut is returned for a session token that is unknown,
+	ErrLoginFailed = fault.New(fault.Unauthorized, "that email and password do not match a coach")
+	// ErrLoggedOut is returned for a login token that is unknown,
 	// revoked or expired.
-	ErrSignedOut = fault.New(fault.Unauthorized, "please sign in")
+	ErrLoggedOut = fault.New(fault.Unauthorized, "please sign in")
 )
 
 // dummyPasswordHash is a bcrypt hash, at the cost of real ones, of a random
-// password nobody knows. Signing in with an unknown email compares against
+// password nobody knows. Logging in with an unknown email compares against
 // it, so that answer takes as long as a wrong password for a real coach.
 const dummyPasswordHash = "$2a$12$tGTTIoQzCoHeBiFNOdFzh.nrx1mLiVezM/igml5IWg/QvkNoJ0YiS"
 
@@ -46,30 +46,30 @@ const dummyPasswordHash = "$2a$12$tGTTIoQzCoHeBiFNOdFzh.nrx1mLiVezM/igml5IWg/Qvk
 // bytes, and a megabyte "password" should not cost more than a short one.
 const maxPasswordLen = 1024
 
-// SignIn returns the coach with this email and password. Every failure (no
-// such coach, no password set, a wrong password) returns ErrSignInFailed
+// LogIn returns the coach with this email and password. Every failure (no
+// such coach, no password set, a wrong password) returns ErrLoginFailed
 // after the same bcrypt work.
-func (s *Service) SignIn(ctx context.Context, email, password string) (Coach, error) {
+func (s *Service) LogIn(ctx context.Context, email, password string) (Coach, error) {
 	if len(password) > maxPasswordLen {
 		password = password[:maxPasswordLen]
 	}
-	coach, err := s.CoachByEmail(ctx, email)
-	if err != nil && !errors.Is(err, ErrCoachNotFound) {
+	coach, err := s.ByEmail(ctx, email)
+	if err != nil && !errors.Is(err, ErrNotFound) {
 		return Coach{}, err
 	}
 	if err != nil || coach.PasswordHash == nil {
 		// The same bcrypt work as checking a real password, for nothing.
 		_ = bcrypt.CompareHashAndPassword([]byte(dummyPasswordHash), []byte(password))
-		return Coach{}, ErrSignInFailed
+		return Coach{}, ErrLoginFailed
 	}
 	if !coach.CheckPassword(password) {
-		return Coach{}, ErrSignInFailed
+		return Coach{}, ErrLoginFailed
 	}
 	return coach, nil
 }
 
-// SignInSession is one browser's signed-in session on the dashboard.
-type SignInSession struct {
+// Login is one browser's login on the dashboard.
+type Login struct {
 	ID         int64      `db:"id"`
 	CoachID    int64      `db:"coach_id"`
 	UserAgent  string     `db:"user_agent"`
@@ -79,52 +79,52 @@ type SignInSession struct {
 	RevokedAt  *time.Time `db:"revoked_at"`
 }
 
-// ActiveAt reports whether the session is still signed in at now.
-func (s SignInSession) ActiveAt(now time.Time) bool {
-	return s.RevokedAt == nil && now.Before(s.ExpiresAt) && now.Before(s.LastSeenAt.Add(SignInIdleTimeout))
+// ActiveAt reports whether the login is still signed in at now.
+func (s Login) ActiveAt(now time.Time) bool {
+	return s.RevokedAt == nil && now.Before(s.ExpiresAt) && now.Before(s.LastSeenAt.Add(LoginIdleTimeout))
 }
 
-// StartSignInSession signs the coach in from one browser and returns the
-// session's token for its cookie (256 random bits; only the hash is kept)
-// and the session. It also forgets the coach's sessions that have ended.
-func (s *Service) StartSignInSession(ctx context.Context, coachID int64, userAgent string) (string, SignInSession, error) {
+// StartLogin signs the coach in from one browser and returns the
+// login's token for its cookie (256 random bits; only the hash is kept)
+// and the login. It also forgets the coach's logins that have ended.
+func (s *Service) StartLogin(ctx context.Context, coachID int64, userAgent string) (string, Login, error) {
 	now := s.now().UTC()
-	token := newToken("session")
-	sess := SignInSession{
+	token := newToken("login")
+	login := Login{
 		CoachID: coachID, UserAgent: clip(userAgent, 200),
-		CreatedAt: now, LastSeenAt: now, ExpiresAt: now.Add(SignInMaxAge),
+		CreatedAt: now, LastSeenAt: now, ExpiresAt: now.Add(LoginMaxAge),
 	}
 	err := s.db.InTx(ctx, func(tx *sqlx.Tx) error {
 		if _, err := tx.ExecContext(ctx, tx.Rebind(`DELETE FROM coach_sessions
 			WHERE coach_id = ? AND (expires_at <= ? OR last_seen_at <= ? OR revoked_at IS NOT NULL)`),
-			coachID, now, now.Add(-SignInIdleTimeout)); err != nil {
-			return fmt.Errorf("forget ended sessions: %w", err)
+			coachID, now, now.Add(-LoginIdleTimeout)); err != nil {
+			return fmt.Errorf("forget ended logins: %w", err)
 		}
-		return insertReturningID(ctx, tx, &sess.ID, `
+		return insertReturningID(ctx, tx, &login.ID, `
 			INSERT INTO coach_sessions (coach_id, token_hash, user_agent, created_at, last_seen_at, expires_at)
 			VALUES (:coach_id, :token_hash, :user_agent, :created_at, :last_seen_at, :expires_at) RETURNING id`,
 			struct {
-				SignInSession
+				Login
 				TokenHash string `db:"token_hash"`
-			}{sess, HashToken(token)})
+			}{login, secret.Hash(token)})
 	})
 	if err != nil {
-		return "", SignInSession{}, fmt.Errorf("start session: %w", err)
+		return "", Login{}, fmt.Errorf("start login: %w", err)
 	}
-	return token, sess, nil
+	return token, login, nil
 }
 
-// SignedInCoach returns the coach a session token signs in, and the
-// session, or ErrSignedOut if the token is unknown, revoked or expired.
-// A session in use is kept alive: its idle timer restarts (written at most
+// LoggedInCoach returns the coach a login token signs in, and the
+// login, or ErrLoggedOut if the token is unknown, revoked or expired.
+// A login in use is kept alive: its idle timer restarts (written at most
 // once an hour).
-func (s *Service) SignedInCoach(ctx context.Context, token string) (Coach, SignInSession, error) {
+func (s *Service) LoggedInCoach(ctx context.Context, token string) (Coach, Login, error) {
 	if token == "" || len(token) > 200 {
-		return Coach{}, SignInSession{}, ErrSignedOut
+		return Coach{}, Login{}, ErrLoggedOut
 	}
-	hash := HashToken(token)
+	hash := secret.Hash(token)
 	var row struct {
-		SignInSession
+		Login
 		TokenHash string `db:"token_hash"`
 		Coach     Coach  `db:"coach"`
 	}
@@ -135,63 +135,63 @@ func (s *Service) SignedInCoach(ctx context.Context, token string) (Coach, SignI
 		FROM coach_sessions s JOIN coaches c ON c.id = s.coach_id
 		WHERE s.token_hash = ?`), hash)
 	if errors.Is(err, sql.ErrNoRows) {
-		return Coach{}, SignInSession{}, ErrSignedOut
+		return Coach{}, Login{}, ErrLoggedOut
 	}
 	if err != nil {
-		return Coach{}, SignInSession{}, fmt.Errorf("look up session: %w", err)
+		return Coach{}, Login{}, fmt.Errorf("look up login: %w", err)
 	}
 	now := s.now().UTC()
-	if subtle.ConstantTimeCompare([]byte(row.TokenHash), []byte(hash)) != 1 || !row.ActiveAt(now) {
-		return Coach{}, SignInSession{}, ErrSignedOut
+	if !secret.Equal(row.TokenHash, hash) || !row.ActiveAt(now) {
+		return Coach{}, Login{}, ErrLoggedOut
 	}
-	if now.Sub(row.LastSeenAt) >= signInTouchEvery {
+	if now.Sub(row.LastSeenAt) >= loginTouchEvery {
 		row.LastSeenAt = now
 		if err := s.db.InTx(ctx, func(tx *sqlx.Tx) error {
 			_, err := tx.ExecContext(ctx, tx.Rebind(`UPDATE coach_sessions SET last_seen_at = ? WHERE id = ?`), now, row.ID)
 			return err
 		}); err != nil {
-			return Coach{}, SignInSession{}, fmt.Errorf("touch session: %w", err)
+			return Coach{}, Login{}, fmt.Errorf("touch login: %w", err)
 		}
 	}
-	return row.Coach, row.SignInSession, nil
+	return row.Coach, row.Login, nil
 }
 
-// EndSignInSession signs out the session holding token; an unknown or
+// EndLogin signs out the login holding token; an unknown or
 // already ended token is not an error.
-func (s *Service) EndSignInSession(ctx context.Context, token string) error {
+func (s *Service) EndLogin(ctx context.Context, token string) error {
 	return s.db.InTx(ctx, func(tx *sqlx.Tx) error {
 		_, err := tx.ExecContext(ctx, tx.Rebind(`UPDATE coach_sessions SET revoked_at = ? WHERE token_hash = ? AND revoked_at IS NULL`),
-			s.now().UTC(), HashToken(token))
+			s.now().UTC(), secret.Hash(token))
 		if err != nil {
-			return fmt.Errorf("end session: %w", err)
+			return fmt.Errorf("end login: %w", err)
 		}
 		return nil
 	})
 }
 
-// EndAllSignInSessions signs the coach out of every browser.
-func (s *Service) EndAllSignInSessions(ctx context.Context, coachID int64) error {
+// EndAllLogins signs the coach out of every browser.
+func (s *Service) EndAllLogins(ctx context.Context, coachID int64) error {
 	return s.db.InTx(ctx, func(tx *sqlx.Tx) error {
 		_, err := tx.ExecContext(ctx, tx.Rebind(`UPDATE coach_sessions SET revoked_at = ? WHERE coach_id = ? AND revoked_at IS NULL`),
 			s.now().UTC(), coachID)
 		if err != nil {
-			return fmt.Errorf("end sessions: %w", err)
+			return fmt.Errorf("end logins: %w", err)
 		}
 		return nil
 	})
 }
 
-// SignInSessions returns the coach's sessions that are still signed in,
+// Logins returns the coach's logins that are still signed in,
 // most recently used first.
-func (s *Service) SignInSessions(ctx context.Context, coachID int64) ([]SignInSession, error) {
+func (s *Service) Logins(ctx context.Context, coachID int64) ([]Login, error) {
 	now := s.now().UTC()
-	var list []SignInSession
+	var list []Login
 	err := s.db.SelectContext(ctx, &list, s.db.Rebind(`
 		SELECT id, coach_id, user_agent, created_at, last_seen_at, expires_at, revoked_at FROM coach_sessions
 		WHERE coach_id = ? AND revoked_at IS NULL AND expires_at > ? AND last_seen_at > ?
-		ORDER BY last_seen_at DESC, id DESC`), coachID, now, now.Add(-SignInIdleTimeout))
+		ORDER BY last_seen_at DESC, id DESC`), coachID, now, now.Add(-LoginIdleTimeout))
 	if err != nil {
-		return nil, fmt.Errorf("list sessions: %w", err)
+		return nil, fmt.Errorf("list logins: %w", err)
 	}
 	return list, nil
 }
