@@ -112,7 +112,7 @@ func (d *dashboard) sendMessage(c echo.Context) error {
 	if d.deps.Notifier == nil {
 		return fault.New(fault.Unavailable, "email is not set up on this server")
 	}
-	sent, err := d.messageAttendees(c, id, form.Get("message_id"), form.Get("subject"), form.Get("body"))
+	sent, err := d.booking.MessageAttendees(c.Request().Context(), coachOf(c).ID, id, form.Get("message_id"), form.Get("subject"), form.Get("body"))
 	if err == nil && sent == 0 {
 		return d.renderMessage(c, http.StatusConflict, dashForm{Values: form}, false, "Nobody to write to: this date has no confirmed attendees.")
 	}
