@@ -14,7 +14,7 @@ import (
 	"github.com/roster-app/roster/payments"
 	"github.com/roster-app/roster/sqldb"
 	"github.com/roster-app/roster/sqldb/sqldbtest"
-	"github.com/roster-app/roster/web"
+	"github.com/roster-app/roster/web/server"
 )
 
 // testServer is a Roster server running in the test process on a real
@@ -71,7 +71,7 @@ func serve(t *testing.T, db *sqldb.DB) string {
 	}
 	offline := payments.NewOffline(baseURL)
 	bookings := booking.NewService(db, notifier, booking.Config{BaseURL: baseURL, Payments: offline}, time.Now)
-	handler, err := web.New(web.Config{BaseURL: baseURL}, web.Deps{DB: db, Coaches: coaches.NewService(db, time.Now), Events: svc, Booking: bookings, Notifier: notifier,
+	handler, err := server.New(server.Config{BaseURL: baseURL}, server.Deps{DB: db, Coaches: coaches.NewService(db, time.Now), Events: svc, Booking: bookings, Notifier: notifier,
 		Outbox: notify.NewOutbox(db, time.Now), Offline: offline, Log: log, Now: time.Now})
 	if err != nil {
 		t.Fatal(err)

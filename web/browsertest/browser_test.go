@@ -25,7 +25,7 @@ import (
 	"github.com/roster-app/roster/notify"
 	"github.com/roster-app/roster/payments"
 	"github.com/roster-app/roster/sqldb/sqldbtest"
-	"github.com/roster-app/roster/web"
+	"github.com/roster-app/roster/web/server"
 )
 
 // axePath is axe-core's browser bundle, installed by
@@ -83,7 +83,7 @@ func startSite(t *testing.T) site {
 	}
 	offline := payments.NewOfflineWithClock(baseURL, time.Now)
 	bookings := booking.NewService(db, notifier, booking.Config{BaseURL: baseURL, Payments: offline}, time.Now)
-	handler, err := web.New(web.Config{BaseURL: baseURL}, web.Deps{
+	handler, err := server.New(server.Config{BaseURL: baseURL}, server.Deps{
 		DB: db, Coaches: people, Events: evs, Booking: bookings, Outbox: notify.NewOutbox(db, time.Now), Notifier: notifier,
 		Offline: offline, Log: logger, Now: time.Now,
 	})
