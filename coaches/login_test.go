@@ -101,31 +101,31 @@ func TestSignIn(t *testing.T) {
 	}
 }
 
-func TestSignInSessions(t *testing.T) {
+func TestLogins(t *testing.T) {
 	ctx := context.Background()
-	t.Run("a session signs its coach in, and only its token does", func(t *testing.T) {
+	t.Run("a login signs its coach in, and only its token does", func(t *testing.T) {
 		svc, _, coach := signInFixture(t, "")
-		token, session, err := svc.StartLogin(ctx, coach.ID, "Firefox\r\nInjected: yes")
+		token, login, err := svc.StartLogin(ctx, coach.ID, "Firefox\r\nInjected: yes")
 		if err != nil {
 			t.Fatal(err)
 		}
 		if len(token) < 40 {
 			t.Errorf("token %q is too short to hold 256 random bits", token)
 		}
-		if session.UserAgent != "FirefoxInjected: yes" {
-			t.Errorf("user agent stored as %q, want control characters removed", session.UserAgent)
+		if login.UserAgent != "FirefoxInjected: yes" {
+			t.Errorf("user agent stored as %q, want control characters removed", login.UserAgent)
 		}
 		got, _, err := svc.LoggedInCoach(ctx, token)
 		if err != nil || got.ID != coach.ID || got.Email != coach.Email {
 			t.Fatalf("LoggedInCoach = %+v, %v", got, err)
 		}
-		for _, bad := range []string{"", "rst_session_forged", secret.Hash(token), token + "x"} {
+		for _, bad := range []string{"", "rst_login_forged", secret.Hash(token), token + "x"} {
 			if _, _, err := svc.LoggedInCoach(ctx, bad); !errors.Is(err, coaches.ErrLoggedOut) {
 				t.Errorf("token %q: err %v, want ErrLoggedOut", bad, err)
 			}
 		}
 	})
-	t.Run("idle for 14 days ends a session; use keeps it alive up to 30 days", func(t *testing.T) {
+	t.Run("idle for 14 days ends a login; use keeps it alive up to 30 days", func(t *testing.T) {
 		svc, clock, coach := signInFixture(t, "")
 		token, _, err := svc.StartLogin(ctx, coach.ID, "")
 		if err != nil {
@@ -150,7 +150,7 @@ func TestSignInSessions(t *testing.T) {
 			t.Errorf("after 14 idle days: err %v, want ErrLoggedOut", err)
 		}
 	})
-	t.Run("signing out ends one session; signing out everywhere ends all", func(t *testing.T) {
+	t.Run("signing out ends one login; signing out everywhere ends all", func(t *testing.T) {
 		svc, _, coach := signInFixture(t, "")
 		laptop, _, _ := svc.StartLogin(ctx, coach.ID, "laptop")
 		phone, _, _ := svc.StartLogin(ctx, coach.ID, "phone")
@@ -166,7 +166,7 @@ func TestSignInSessions(t *testing.T) {
 		}
 		list, err := svc.Logins(ctx, coach.ID)
 		if err != nil || len(list) != 2 {
-			t.Errorf("Logins = %d sessions, %v; want the phone and the tablet", len(list), err)
+			t.Errorf("Logins = %d logins, %v; want the phone and the tablet", len(list), err)
 		}
 		if err := svc.EndAllLogins(ctx, coach.ID); err != nil {
 			t.Fatal(err)

@@ -93,7 +93,7 @@ func TestDashboardAuthorisation(t *testing.T) {
 	mallory := fx.signedIn("mallory@example.com")
 	parveen := fx.signedIn("parveen@example.com")
 	for _, r := range fx.routes() {
-		t.Run("no session "+r.method+" "+r.path, func(t *testing.T) {
+		t.Run("no login "+r.method+" "+r.path, func(t *testing.T) {
 			a := fx.newBrowser().send(r.method, r.path, r.form, nil)
 			if a.status != http.StatusSeeOther || !strings.HasPrefix(a.location, "/dashboard/login?next=") {
 				t.Errorf("%d %q, want 303 to the sign-in page", a.status, a.location)

@@ -15,7 +15,7 @@ import (
 
 func TestDashboardSignIn(t *testing.T) {
 	e := newDashEnv(t, server.Config{})
-	t.Run("no session goes to sign-in, and back after it", func(t *testing.T) {
+	t.Run("no login goes to sign-in, and back after it", func(t *testing.T) {
 		b := e.newBrowser()
 		a := b.get("/dashboard/settings?x=1")
 		if a.status != http.StatusSeeOther || a.location != "/dashboard/login?next=%2Fdashboard%2Fsettings%3Fx%3D1" {
@@ -90,7 +90,7 @@ func TestDashboardSignIn(t *testing.T) {
 			t.Errorf("same origin: %d, want 303", a.status)
 		}
 	})
-	t.Run("signing out revokes the session", func(t *testing.T) {
+	t.Run("signing out revokes the login", func(t *testing.T) {
 		b := e.signedIn("james@example.com")
 		stolen := b.cookie()
 		if a := b.post("/dashboard/logout", nil); a.status != http.StatusSeeOther || a.location != "/dashboard/login?signed_out=1" {
@@ -105,7 +105,7 @@ func TestDashboardSignIn(t *testing.T) {
 			t.Errorf("the signed-out cookie still works: %d %q", a.status, a.location)
 		}
 	})
-	t.Run("signing out everywhere ends every browser's session", func(t *testing.T) {
+	t.Run("signing out everywhere ends every browser's login", func(t *testing.T) {
 		laptop, phone := e.signedIn("james@example.com"), e.signedIn("james@example.com")
 		parveen := e.signedIn("parveen@example.com")
 		if a := phone.post("/dashboard/settings/sign-out-everywhere", nil); a.status != http.StatusSeeOther {
@@ -122,9 +122,9 @@ func TestDashboardSignIn(t *testing.T) {
 	})
 }
 
-func TestDashboardSessionExpiry(t *testing.T) {
+func TestDashboardLoginExpiry(t *testing.T) {
 	e := newDashEnv(t, server.Config{})
-	t.Run("14 idle days end a session", func(t *testing.T) {
+	t.Run("14 idle days end a login", func(t *testing.T) {
 		b := e.signedIn("james@example.com")
 		e.clock.Advance(coaches.LoginIdleTimeout - time.Minute)
 		if a := b.get("/dashboard"); a.status != 200 {
@@ -135,7 +135,7 @@ func TestDashboardSessionExpiry(t *testing.T) {
 			t.Errorf("after 14 idle days: %d %q", a.status, a.location)
 		}
 	})
-	t.Run("a session in use ends 30 days after signing in", func(t *testing.T) {
+	t.Run("a login in use ends 30 days after signing in", func(t *testing.T) {
 		b := e.signedIn("james@example.com")
 		for range 3 {
 			e.clock.Advance(10*24*time.Hour - time.Minute)
@@ -225,8 +225,8 @@ func TestDashboardCSRF(t *testing.T) {
 		{"no token", nil, http.StatusForbidden},
 		{"empty token", &empty, http.StatusForbidden},
 		{"wrong token", &wrong, http.StatusForbidden},
-		{"another session's token", &parveen.csrf, http.StatusForbidden},
-		{"the session's token", &james.csrf, http.StatusSeeOther},
+		{"another login's token", &parveen.csrf, http.StatusForbidden},
+		{"the login's token", &james.csrf, http.StatusSeeOther},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -263,7 +263,7 @@ func parseCookie(t *testing.T, h http.Header) *http.Cookie {
 			return c
 		}
 	}
-	t.Fatalf("no session cookie in %v", h)
+	t.Fatalf("no login cookie in %v", h)
 	return nil
 }
 
