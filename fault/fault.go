@@ -1,5 +1,5 @@
 // Package fault is Roster's one coded error type. Domain packages return a
-// *fault.Error (often wrapped with context); only the web package turns its
+// *fault.Error (often wrapped with context); only web/internal/httperr turns its
 // Code into an HTTP status and the JSON error shape of docs/design.md.
 package fault
 
