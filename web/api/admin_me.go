@@ -4,6 +4,7 @@ import (
 	"net/http"
 
 	"github.com/labstack/echo/v4"
+
 	"github.com/roster-app/roster/coaches"
 	"github.com/roster-app/roster/web/internal/bind"
 )

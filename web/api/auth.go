@@ -5,9 +5,11 @@ import (
 	"strings"
 
 	"github.com/labstack/echo/v4"
+
 	"github.com/roster-app/roster/coaches"
 )
 
+// coachKey is where requireCoachToken puts the token's coach.
 const coachKey = "coach"
 
 // requireCoachToken admits requests with a valid coach API token in

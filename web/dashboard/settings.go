@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/labstack/echo/v4"
+
 	"github.com/roster-app/roster/coaches"
 	"github.com/roster-app/roster/web/internal/bind"
 )

@@ -17,9 +17,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/labstack/echo/v4"
 	"golang.org/x/crypto/bcrypt"
 
-	"github.com/labstack/echo/v4"
 	"github.com/roster-app/roster/booking"
 	"github.com/roster-app/roster/coaches"
 	"github.com/roster-app/roster/events"

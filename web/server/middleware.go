@@ -29,7 +29,9 @@ func (s *Server) recoverPanics(next echo.HandlerFunc) echo.HandlerFunc {
 }
 
 // logRequests writes one structured line per request. It logs the path but
-// never the query string, which can carry a booking's manage token.
+// never the query string, which can carry a booking's manage token. The
+// duration is timed on the process's monotonic clock, not the injected
+// one: it is a stopwatch, and a test's frozen clock would time nothing.
 func (s *Server) logRequests(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
 		start := time.Now()
