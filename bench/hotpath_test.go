@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/roster-app/roster/booking"
+	"github.com/roster-app/roster/coaches"
 	"github.com/roster-app/roster/events"
 	"github.com/roster-app/roster/notify"
 	"github.com/roster-app/roster/sqldb"
@@ -40,7 +41,7 @@ func newHotPathOn(tb testing.TB, db *sqldb.DB, dates int) hotPath {
 	if err != nil {
 		tb.Fatal(err)
 	}
-	coach, err := eventsSvc.AddCoach(ctx, "bench@example.com", "Bench Coach", "")
+	coach, err := coaches.NewService(db, time.Now).Add(ctx, "bench@example.com", "Bench Coach", "")
 	if err != nil {
 		tb.Fatal(err)
 	}

@@ -12,6 +12,7 @@ import (
 	"github.com/jmoiron/sqlx"
 
 	"github.com/roster-app/roster/booking"
+	"github.com/roster-app/roster/coaches"
 	"github.com/roster-app/roster/events"
 	"github.com/roster-app/roster/fault"
 	"github.com/roster-app/roster/sqldb"
@@ -62,9 +63,10 @@ type fixture struct {
 	url      string
 	clock    *clock
 	events   *events.Service
+	coaches  *coaches.Service
 	svc      *booking.Service
 	notices  *notices
-	coach    events.Coach
+	coach    coaches.Coach
 	lab      events.Event // paid, two dates of 12
 	workshop events.Event // free, two dates of 10
 }
@@ -74,10 +76,11 @@ func newFixture(t testing.TB) *fixture {
 	db, url := sqldbtest.MustOpenURL(t)
 	fx := &fixture{db: db, url: url, clock: &clock{t: time.Date(2026, 11, 26, 12, 0, 0, 0, time.UTC)}, notices: &notices{}}
 	fx.events = events.NewService(db, fx.clock.Now)
+	fx.coaches = coaches.NewService(db, fx.clock.Now)
 	fx.svc = booking.NewService(db, fx.notices, booking.Config{BaseURL: "http://roster.test"}, fx.clock.Now)
 	ctx := context.Background()
 	var err error
-	if fx.coach, err = fx.events.AddCoach(ctx, "james@example.com", "James Downer", ""); err != nil {
+	if fx.coach, err = fx.coaches.Add(ctx, "james@example.com", "James Downer", ""); err != nil {
 		t.Fatal(err)
 	}
 	fx.lab = fx.createEvent(t, "Career Clarity Lab", 4900, 12)
@@ -363,7 +366,7 @@ func TestCancel(t *testing.T) {
 		fx.book(t, id, "ada@example.com", 1)
 	})
 	t.Run("a coach who hosts the event cancels; another cannot", func(t *testing.T) {
-		other, err := fx.events.AddCoach(ctx, "mallory@example.com", "Mallory", "")
+		other, err := fx.coaches.Add(ctx, "mallory@example.com", "Mallory", "")
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -631,7 +634,7 @@ func TestRescheduleSession(t *testing.T) {
 	if got := len(fx.notices.kinds("")); got != before {
 		t.Errorf("a capacity change told attendees %d times", got-before)
 	}
-	other, err := fx.events.AddCoach(ctx, "mallory@example.com", "Mallory", "")
+	other, err := fx.coaches.Add(ctx, "mallory@example.com", "Mallory", "")
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -13,7 +13,7 @@ func TestSetCheckedIn(t *testing.T) {
 	fx := newPaidFixture(t)
 	free := fx.book(t, fx.workshop.Sessions[0].ID, "ada@example.com", 1)
 	held, _ := fx.hold(t, fx.lab.Sessions[0].ID, "bo@example.com", 1)
-	other, err := fx.events.AddCoach(ctx, "mallory@example.com", "Mallory", "")
+	other, err := fx.coaches.Add(ctx, "mallory@example.com", "Mallory", "")
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -11,6 +11,7 @@ import (
 	"github.com/roster-app/roster/events"
 	"github.com/roster-app/roster/fault"
 	"github.com/roster-app/roster/payments"
+	"github.com/roster-app/roster/secret"
 )
 
 // RefundPolicy says what a cancellation refunds.
@@ -164,7 +165,7 @@ func (s *Service) queueRefund(ctx context.Context, tx *sqlx.Tx, b Booking, payme
 	return recordHistory(ctx, tx, b, b.Status, fmt.Sprintf("refund %d of %d %s queued: %s", id, amount, currency, reason), now)
 }
 
-func newNonce() string { return events.RandomString(9) }
+func newNonce() string { return secret.RandomString(9) }
 
 // RefundJob is a refund waiting for, or done by, the provider.
 type RefundJob struct {

@@ -13,6 +13,7 @@ import (
 
 	"github.com/jmoiron/sqlx"
 
+	"github.com/roster-app/roster/contact"
 	"github.com/roster-app/roster/events"
 	"github.com/roster-app/roster/fault"
 	"github.com/roster-app/roster/payments"
@@ -119,7 +120,7 @@ func (r Request) validate(maxSeats int) error {
 	var f fault.Fields
 	f.Check(r.SessionID > 0, "session_id", "is required")
 	checkName(&f, "name", r.Name)
-	f.Check(events.ValidEmail(r.Email), "email", "must be an email address")
+	f.Check(contact.ValidEmail(r.Email), "email", "must be an email address")
 	f.Check(r.Seats >= 1, "seats", "must be at least 1")
 	f.Check(r.Seats <= maxSeats, "seats", fmt.Sprintf("at most %d per booking", maxSeats))
 	f.Check(len(r.IdempotencyKey) <= 255, "Idempotency-Key", "must be at most 255 characters")

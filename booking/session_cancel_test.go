@@ -32,7 +32,7 @@ func TestCancelSessionBookings(t *testing.T) {
 		t.Fatal(err)
 	}
 	t.Run("another coach's date is not found", func(t *testing.T) {
-		other, _ := fx.events.AddCoach(ctx, "mallory@example.com", "Mallory", "")
+		other, _ := fx.coaches.Add(ctx, "mallory@example.com", "Mallory", "")
 		if _, err := fx.svc.CancelSessionBookings(ctx, other.ID, date.ID, booking.RefundFull); !errors.Is(err, events.ErrNotFound) {
 			t.Errorf("err %v, want events.ErrNotFound", err)
 		}

@@ -43,7 +43,7 @@ func TestCoachSessionStats(t *testing.T) {
 		t.Errorf("total revenue %+v", total)
 	}
 	t.Run("another coach's dates are left out", func(t *testing.T) {
-		other, _ := fx.events.AddCoach(ctx, "mallory@example.com", "Mallory", "")
+		other, _ := fx.coaches.Add(ctx, "mallory@example.com", "Mallory", "")
 		stats, err := fx.svc.CoachSessionStats(ctx, other.ID, []int64{date.ID})
 		if err != nil || len(stats) != 0 {
 			t.Errorf("stats %+v, %v; want none", stats, err)

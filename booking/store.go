@@ -15,6 +15,7 @@ import (
 	"github.com/jmoiron/sqlx"
 
 	"github.com/roster-app/roster/events"
+	"github.com/roster-app/roster/secret"
 )
 
 // The helpers here take a transaction or any sqlx.ExtContext; the exported
@@ -139,9 +140,9 @@ func recordHistory(ctx context.Context, ext sqlx.ExtContext, b Booking, from Sta
 // the token. A booking may hold several: each email that links to the
 // booking carries its own.
 func (s *Service) mintToken(ctx context.Context, ext sqlx.ExtContext, bookingID int64) (string, error) {
-	token := events.RandomString(24) // 192 bits
+	token := secret.RandomString(24) // 192 bits
 	_, err := ext.ExecContext(ctx, ext.Rebind(`INSERT INTO booking_tokens (booking_id, token_hash, created_at) VALUES (?, ?, ?)`),
-		bookingID, events.HashToken(token), s.now().UTC())
+		bookingID, secret.Hash(token), s.now().UTC())
 	if err != nil {
 		return "", fmt.Errorf("store manage token: %w", err)
 	}
@@ -158,7 +159,7 @@ func tokenMatches(ctx context.Context, ext sqlx.ExtContext, bookingID int64, tok
 	if err := sqlx.SelectContext(ctx, ext, &hashes, ext.Rebind(`SELECT token_hash FROM booking_tokens WHERE booking_id = ?`), bookingID); err != nil {
 		return false, fmt.Errorf("check manage token: %w", err)
 	}
-	want := []byte(events.HashToken(token))
+	want := []byte(secret.Hash(token))
 	match := 0
 	for _, h := range hashes {
 		match |= subtle.ConstantTimeCompare([]byte(h), want)

@@ -10,6 +10,7 @@ import (
 
 	"github.com/roster-app/roster/events"
 	"github.com/roster-app/roster/fault"
+	"github.com/roster-app/roster/secret"
 	"github.com/roster-app/roster/sqldb"
 )
 
@@ -122,8 +123,8 @@ func (s *Service) offer(ctx context.Context, tx *sqlx.Tx, entry WaitlistEntry, e
 	if closes := sess.ClosesAt(e); closes.Before(expires) {
 		expires = closes
 	}
-	token := events.RandomString(24)
-	hash := events.HashToken(token)
+	token := secret.RandomString(24)
+	hash := secret.Hash(token)
 	entry.OfferExpiresAt = &expires
 	if err := s.setEntryStatus(ctx, tx, &entry, EntryOffer, &hash); err != nil {
 		return err
@@ -155,7 +156,7 @@ func (s *Service) openOffer(ctx context.Context, ext sqlx.ExtContext, entryID in
 	if err != nil {
 		return WaitlistEntry{}, fmt.Errorf("load offer: %w", err)
 	}
-	if row.ClaimTokenHash == nil || subtle.ConstantTimeCompare([]byte(*row.ClaimTokenHash), []byte(events.HashToken(token))) != 1 {
+	if row.ClaimTokenHash == nil || subtle.ConstantTimeCompare([]byte(*row.ClaimTokenHash), []byte(secret.Hash(token))) != 1 {
 		return WaitlistEntry{}, ErrOfferGone
 	}
 	if row.Status != Offered || row.OfferExpiresAt == nil || !s.now().Before(*row.OfferExpiresAt) {

@@ -1,4 +1,4 @@
-// Package events holds coaches, events (workshops) and sessions (the dated
+// Package events holds events (workshops) and sessions (the dated
 // occurrences of an event, each with its own capacity), their validation
 // rules and their storage.
 package events
@@ -6,7 +6,6 @@ package events
 import (
 	"database/sql/driver"
 	"fmt"
-	"net/mail"
 	"net/url"
 	"regexp"
 	"strconv"
@@ -14,6 +13,7 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/roster-app/roster/contact"
 	"github.com/roster-app/roster/fault"
 	"github.com/roster-app/roster/money"
 )
@@ -290,7 +290,7 @@ func (in EventInput) validateMoney(f *fault.Fields) {
 func (in EventInput) validateLists(f *fault.Fields) {
 	f.Check(len(in.HostEmails) <= MaxHosts, "hosts", fmt.Sprintf("at most %d hosts", MaxHosts))
 	for _, email := range in.HostEmails {
-		if !ValidEmail(email) {
+		if !contact.ValidEmail(email) {
 			f.Add("hosts", fmt.Sprintf("%q is not an email address", email))
 		}
 	}
@@ -321,16 +321,6 @@ func (s SessionInput) validate(f *fault.Fields, prefix string, now time.Time) {
 	}
 	f.Check(s.Capacity >= 1, prefix+"capacity", "must be at least 1")
 	f.Check(s.Capacity <= MaxCapacity, prefix+"capacity", fmt.Sprintf("must be at most %d", MaxCapacity))
-}
-
-// ValidEmail reports whether s is a single plain address (no display name,
-// no CR/LF), at most 254 bytes.
-func ValidEmail(s string) bool {
-	if s == "" || len(s) > 254 || strings.ContainsAny(s, "\r\n\x00<> ") || !utf8.ValidString(s) {
-		return false
-	}
-	addr, err := mail.ParseAddress(s)
-	return err == nil && addr.Address == s && strings.Contains(s[strings.LastIndex(s, "@"):], ".")
 }
 
 // validSlug reports whether s could be a slug; anything else is looked up

@@ -9,6 +9,7 @@ import (
 
 	"github.com/jmoiron/sqlx"
 
+	"github.com/roster-app/roster/coaches"
 	"github.com/roster-app/roster/events"
 	"github.com/roster-app/roster/fault"
 	"github.com/roster-app/roster/sqldb"
@@ -20,23 +21,25 @@ var now = time.Date(2026, 11, 26, 12, 0, 0, 0, time.UTC)
 type fixture struct {
 	db             *sqldb.DB
 	svc            *events.Service
-	james, parveen events.Coach
+	coaches        *coaches.Service
+	james, parveen coaches.Coach
 }
 
 func newFixture(t *testing.T) fixture {
 	t.Helper()
 	db := sqldbtest.MustOpenDB(t)
 	svc := events.NewService(db, func() time.Time { return now })
+	people := coaches.NewService(db, func() time.Time { return now })
 	ctx := context.Background()
-	james, err := svc.AddCoach(ctx, "james@example.com", "James Downer", "")
+	james, err := people.Add(ctx, "james@example.com", "James Downer", "")
 	if err != nil {
 		t.Fatal(err)
 	}
-	parveen, err := svc.AddCoach(ctx, "Parveen@Example.com", "Parveen Downer", "")
+	parveen, err := people.Add(ctx, "Parveen@Example.com", "Parveen Downer", "")
 	if err != nil {
 		t.Fatal(err)
 	}
-	return fixture{db: db, svc: svc, james: james, parveen: parveen}
+	return fixture{db: db, svc: svc, coaches: people, james: james, parveen: parveen}
 }
 
 func labInput() events.EventInput {
@@ -168,7 +171,7 @@ func TestEventValidation(t *testing.T) {
 func TestHostOnlyEdits(t *testing.T) {
 	ctx := context.Background()
 	fx := newFixture(t)
-	outsider, err := fx.svc.AddCoach(ctx, "mallory@example.com", "Mallory", "")
+	outsider, err := fx.coaches.Add(ctx, "mallory@example.com", "Mallory", "")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -298,44 +301,6 @@ func TestPublicVisibility(t *testing.T) {
 		}
 		if _, err := fx.svc.PublicEvent(ctx, published.Slug); !errors.Is(err, events.ErrNotFound) {
 			t.Errorf("got %v, want ErrNotFound", err)
-		}
-	})
-}
-
-func TestTokens(t *testing.T) {
-	ctx := context.Background()
-	fx := newFixture(t)
-	token, err := fx.svc.CreateToken(ctx, fx.james.ID, events.APIToken, "cli")
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Run("OK", func(t *testing.T) {
-		c, err := fx.svc.Authenticate(ctx, token, events.APIToken)
-		if err != nil || c.ID != fx.james.ID {
-			t.Fatalf("got %v %v, want james", c, err)
-		}
-	})
-	t.Run("wrong kind", func(t *testing.T) {
-		if _, err := fx.svc.Authenticate(ctx, token, events.FeedToken); !errors.Is(err, events.ErrUnauthorized) {
-			t.Errorf("got %v, want ErrUnauthorized", err)
-		}
-	})
-	t.Run("unknown", func(t *testing.T) {
-		if _, err := fx.svc.Authenticate(ctx, token+"x", events.APIToken); !errors.Is(err, events.ErrUnauthorized) {
-			t.Errorf("got %v, want ErrUnauthorized", err)
-		}
-	})
-	t.Run("revoked", func(t *testing.T) {
-		if err := fx.svc.RevokeTokens(ctx, fx.james.ID, events.APIToken); err != nil {
-			t.Fatal(err)
-		}
-		if _, err := fx.svc.Authenticate(ctx, token, events.APIToken); !errors.Is(err, events.ErrUnauthorized) {
-			t.Errorf("got %v, want ErrUnauthorized", err)
-		}
-	})
-	t.Run("token is long and random", func(t *testing.T) {
-		if len(token) < 40 {
-			t.Errorf("token %q is too short for 256 bits", token)
 		}
 	})
 }

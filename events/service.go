@@ -14,7 +14,7 @@ import (
 	"github.com/roster-app/roster/sqldb"
 )
 
-// Service manages coaches, events and sessions.
+// Service manages events and their sessions.
 type Service struct {
 	db  *sqldb.DB
 	now func() time.Time

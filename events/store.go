@@ -9,7 +9,9 @@ import (
 
 	"github.com/jmoiron/sqlx"
 
+	"github.com/roster-app/roster/coaches"
 	"github.com/roster-app/roster/fault"
+	"github.com/roster-app/roster/secret"
 )
 
 // The helpers here take a sqlx.ExtContext so they run on the pool or inside
@@ -48,9 +50,8 @@ func resolveHosts(ctx context.Context, ext sqlx.ExtContext, coachID int64, email
 	ids := []int64{coachID}
 	var f fault.Fields
 	for _, email := range emails {
-		var id int64
-		err := sqlx.GetContext(ctx, ext, &id, ext.Rebind(`SELECT id FROM coaches WHERE email = ?`), email)
-		if errors.Is(err, sql.ErrNoRows) {
+		id, err := coaches.IDByEmail(ctx, ext, email)
+		if errors.Is(err, coaches.ErrNotFound) {
 			f.Add("hosts", fmt.Sprintf("%s is not a Roster coach (add them with roster coach add)", email))
 			continue
 		}
@@ -112,7 +113,7 @@ func chooseSlug(ctx context.Context, ext sqlx.ExtContext, in EventInput) (string
 			return candidate, nil
 		}
 	}
-	return base + "-" + RandomString(4), nil
+	return base + "-" + secret.RandomString(4), nil
 }
 
 func insertSession(ctx context.Context, ext sqlx.ExtContext, eventID int64, in SessionInput, now time.Time) (Session, error) {
@@ -209,18 +210,27 @@ func attachDetails(ctx context.Context, ext sqlx.ExtContext, list []Event) error
 	}
 	var hosts []struct {
 		EventID int64 `db:"event_id"`
-		Host
+		CoachID int64 `db:"coach_id"`
 	}
-	q, args, err := sqlx.In(`SELECT h.event_id, c.id AS coach_id, c.email, c.name, c.notify_bookings FROM event_hosts h
-		JOIN coaches c ON c.id = h.coach_id WHERE h.event_id IN (?) ORDER BY h.event_id, h.position`, ids)
+	q, args, err := sqlx.In(`SELECT event_id, coach_id FROM event_hosts WHERE event_id IN (?) ORDER BY event_id, position`, ids)
 	if err != nil {
 		return err
 	}
 	if err := sqlx.SelectContext(ctx, ext, &hosts, ext.Rebind(q), args...); err != nil {
 		return fmt.Errorf("load hosts: %w", err)
 	}
+	coachIDs := make([]int64, 0, len(hosts))
 	for _, h := range hosts {
-		list[index[h.EventID]].Hosts = append(list[index[h.EventID]].Hosts, h.Host)
+		coachIDs = append(coachIDs, h.CoachID)
+	}
+	people, err := coaches.ByIDs(ctx, ext, coachIDs)
+	if err != nil {
+		return fmt.Errorf("load hosts: %w", err)
+	}
+	for _, h := range hosts {
+		c := people[h.CoachID]
+		list[index[h.EventID]].Hosts = append(list[index[h.EventID]].Hosts,
+			Host{CoachID: c.ID, Email: c.Email, Name: c.Name, NotifyBookings: c.NotifyBookings})
 	}
 	var sessions []Session
 	q, args, err = sqlx.In(`SELECT * FROM sessions WHERE event_id IN (?) ORDER BY starts_at, id`, ids)
@@ -245,4 +255,13 @@ func HostedEventIDs(ctx context.Context, ext sqlx.ExtContext, coachID int64) ([]
 		return nil, fmt.Errorf("hosted events: %w", err)
 	}
 	return ids, nil
+}
+
+// insertReturningID runs a named INSERT … RETURNING id and stores the id.
+func insertReturningID(ctx context.Context, ext sqlx.ExtContext, id *int64, query string, arg any) error {
+	q, args, err := sqlx.Named(query, arg)
+	if err != nil {
+		return err
+	}
+	return sqlx.GetContext(ctx, ext, id, ext.Rebind(q), args...)
 }

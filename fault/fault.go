@@ -1,6 +1,6 @@
 // Package fault is Roster's one coded error type. Domain packages return a
-// *fault.Error (often wrapped with context); only the web package turns its
-// Code into an HTTP status and the JSON error shape of DESIGN.md.
+// *fault.Error (often wrapped with context); only web/internal/httperr turns its
+// Code into an HTTP status and the JSON error shape of docs/design.md.
 package fault
 
 import (
@@ -13,9 +13,10 @@ import (
 // Code names a kind of failure a caller can act on.
 type Code string
 
-// The codes of DESIGN.md's contract; every refusal of a lifecycle
-// transition is one of Conflict, RegistrationClosed, SessionStarted,
-// SessionCancelled, EventCancelled or HoldExpired (HTTP 409). Anything that is not a *fault.Error is an
+// The codes of the contract in docs/design.md; every refusal of a
+// lifecycle transition is one of Conflict, RegistrationClosed,
+// SessionStarted, SessionCancelled, EventCancelled or HoldExpired (HTTP
+// 409). Anything that is not a *fault.Error is an
 // internal error.
 const (
 	Invalid             Code = "validation_failed"

@@ -3,7 +3,7 @@
 // a private PostgreSQL cluster, stripe-mock, an SMTP server in the test
 // process), inject one fault each — SIGKILL in the middle of a booking
 // burst, the database stopped under load, the mail server refusing, the
-// payment provider gone — and check DESIGN.md's invariants afterwards with
+// payment provider gone — and check the invariants of docs/design.md afterwards with
 // roster check, the JSON API and the database itself.
 //
 // The binary has no clock a test can move, and none is added for the

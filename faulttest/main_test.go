@@ -408,7 +408,7 @@ func (r reply) String() string {
 	return fmt.Sprintf("%d %.300s", r.Status, r.Body)
 }
 
-// errorCode returns error.code of DESIGN.md's error shape, or "".
+// errorCode returns error.code of the error shape in docs/design.md, or "".
 func (r reply) errorCode() string {
 	var body struct {
 		Error struct{ Code string }

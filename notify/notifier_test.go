@@ -3,6 +3,7 @@ package notify_test
 import (
 	"bytes"
 	"context"
+	"errors"
 	"strings"
 	"testing"
 	"time"
@@ -324,7 +325,7 @@ func TestBookingNotifierSafety(t *testing.T) {
 			}
 			return context.Canceled // the booking change failed after notifying
 		})
-		if err != context.Canceled {
+		if !errors.Is(err, context.Canceled) {
 			t.Fatalf("got %v", err)
 		}
 		if rows := storedRows(t, db); len(rows) != 0 {

@@ -10,6 +10,7 @@ import (
 	"github.com/jmoiron/sqlx"
 
 	"github.com/roster-app/roster/booking"
+	"github.com/roster-app/roster/coaches"
 	"github.com/roster-app/roster/events"
 	"github.com/roster-app/roster/notify"
 	"github.com/roster-app/roster/sqldb/sqldbtest"
@@ -51,7 +52,7 @@ func TestRemindersFromTheSchedule(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	coach, err := ev.AddCoach(ctx, "james@example.com", "James Downer", "")
+	coach, err := coaches.NewService(db, c.Now).Add(ctx, "james@example.com", "James Downer", "")
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -3,12 +3,13 @@ package notify_test
 import (
 	"context"
 	"errors"
-	"github.com/jmoiron/sqlx"
 	"sort"
 	"strings"
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/jmoiron/sqlx"
 
 	"github.com/roster-app/roster/booking"
 	"github.com/roster-app/roster/calendar"

@@ -7,7 +7,7 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/roster-app/roster/events"
+	"github.com/roster-app/roster/coaches"
 	"github.com/roster-app/roster/sqldb"
 )
 
@@ -63,7 +63,7 @@ func (m *Main) coach(ctx context.Context, args []string) error {
 				return err
 			}
 		}
-		c, err := a.events.AddCoach(ctx, *email, *name, password)
+		c, err := a.coaches.Add(ctx, *email, *name, password)
 		if err != nil {
 			return fmt.Errorf("add coach: %w", err)
 		}
@@ -74,7 +74,7 @@ func (m *Main) coach(ctx context.Context, args []string) error {
 		if err != nil {
 			return err
 		}
-		if err := a.events.SetPassword(ctx, *email, password); err != nil {
+		if err := a.coaches.SetPassword(ctx, *email, password); err != nil {
 			return fmt.Errorf("set password: %w", err)
 		}
 		fmt.Fprintf(m.Stdout, "password set for %s\n", *email)
@@ -109,15 +109,15 @@ func (m *Main) token(ctx context.Context, args []string) error {
 		return err
 	}
 	defer a.Close()
-	coach, err := a.events.CoachByEmail(ctx, *email)
+	coach, err := a.coaches.ByEmail(ctx, *email)
 	if err != nil {
 		return fmt.Errorf("token for %q: %w", *email, err)
 	}
-	kind := events.APIToken
+	kind := coaches.APIToken
 	if *feed {
-		kind = events.FeedToken
+		kind = coaches.FeedToken
 	}
-	token, err := a.events.CreateToken(ctx, coach.ID, kind, *name)
+	token, err := a.coaches.CreateToken(ctx, coach.ID, kind, *name)
 	if err != nil {
 		return err
 	}

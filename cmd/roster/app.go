@@ -11,6 +11,7 @@ import (
 	"github.com/jmoiron/sqlx"
 
 	"github.com/roster-app/roster/booking"
+	"github.com/roster-app/roster/coaches"
 	"github.com/roster-app/roster/events"
 	"github.com/roster-app/roster/notify"
 	"github.com/roster-app/roster/payments"
@@ -21,6 +22,7 @@ import (
 type app struct {
 	cfg       Config
 	db        *sqldb.DB
+	coaches   *coaches.Service
 	events    *events.Service
 	booking   *booking.Service
 	outbox    *notify.Outbox
@@ -53,7 +55,7 @@ func (m *Main) open(ctx context.Context, cfg Config) (*app, error) {
 		db.Close()
 		return nil, err
 	}
-	a := &app{cfg: cfg, db: db, log: m.logger(), now: m.Now, events: events.NewService(db, m.Now), outbox: notify.NewOutbox(db, m.Now)}
+	a := &app{cfg: cfg, db: db, log: m.logger(), now: m.Now, coaches: coaches.NewService(db, m.Now), events: events.NewService(db, m.Now), outbox: notify.NewOutbox(db, m.Now)}
 	if err := a.wireNotify(); err != nil {
 		db.Close()
 		return nil, err

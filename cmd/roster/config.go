@@ -8,7 +8,7 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/roster-app/roster/web"
+	"github.com/roster-app/roster/web/server"
 )
 
 // Config is every setting of the binary; each is a flag with an environment
@@ -60,16 +60,16 @@ func registerConfig(fs *flag.FlagSet, cfg *Config, getenv func(string) string) {
 }
 
 // web returns the web layer's settings, or an error naming a bad value.
-func (c Config) web() (web.Config, error) {
+func (c Config) web() (server.Config, error) {
 	perMinute, err := strconv.Atoi(c.BookingsPerMinute)
 	if err != nil || perMinute < 0 {
-		return web.Config{}, fmt.Errorf("--bookings-per-minute %q: want a whole number ≥ 0", c.BookingsPerMinute)
+		return server.Config{}, fmt.Errorf("--bookings-per-minute %q: want a whole number ≥ 0", c.BookingsPerMinute)
 	}
 	trust, err := strconv.ParseBool(c.TrustProxy)
 	if err != nil {
-		return web.Config{}, fmt.Errorf("--trust-proxy %q: want true or false", c.TrustProxy)
+		return server.Config{}, fmt.Errorf("--trust-proxy %q: want true or false", c.TrustProxy)
 	}
-	return web.Config{BaseURL: c.BaseURL, BookingsPerMinute: perMinute, TrustProxy: trust,
+	return server.Config{BaseURL: c.BaseURL, BookingsPerMinute: perMinute, TrustProxy: trust,
 		ShowDevMailbox: isLocalURL(c.BaseURL)}, nil
 }
 

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/roster-app/roster/coaches"
 	"github.com/roster-app/roster/events"
 )
 
@@ -62,10 +63,10 @@ func loadDemo(ctx context.Context, a *app) error {
 	return nil
 }
 
-func demoCoach(ctx context.Context, a *app, email, name string) (events.Coach, error) {
-	c, err := a.events.AddCoach(ctx, email, name, "")
-	if errors.Is(err, events.ErrCoachExists) {
-		return a.events.CoachByEmail(ctx, email)
+func demoCoach(ctx context.Context, a *app, email, name string) (coaches.Coach, error) {
+	c, err := a.coaches.Add(ctx, email, name, "")
+	if errors.Is(err, coaches.ErrExists) {
+		return a.coaches.ByEmail(ctx, email)
 	}
 	return c, err
 }

@@ -4,6 +4,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"log/slog"
@@ -19,7 +20,7 @@ func main() {
 	defer stop()
 	m := &Main{Stdin: os.Stdin, Stdout: os.Stdout, Stderr: os.Stderr, Getenv: os.Getenv, Now: time.Now}
 	if err := m.Run(ctx, os.Args[1:]); err != nil {
-		if err != errCheckFailed {
+		if !errors.Is(err, errCheckFailed) {
 			fmt.Fprintln(os.Stderr, "roster:", err)
 		}
 		os.Exit(1)

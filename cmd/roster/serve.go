@@ -8,7 +8,7 @@ import (
 	"net/http"
 	"time"
 
-	"github.com/roster-app/roster/web"
+	"github.com/roster-app/roster/web/server"
 )
 
 // shutdownGrace is how long in-flight requests get to finish after SIGTERM.
@@ -66,8 +66,8 @@ func (m *Main) runHTTP(ctx context.Context, a *app, started time.Time) error {
 	if err != nil {
 		return err
 	}
-	handler, err := web.New(webCfg, web.Deps{
-		DB: a.db, Events: a.events, Booking: a.booking, Outbox: a.outbox, Notifier: a.notifier, Mailbox: a.mailbox,
+	handler, err := server.New(webCfg, server.Deps{
+		DB: a.db, Coaches: a.coaches, Events: a.events, Booking: a.booking, Outbox: a.outbox, Notifier: a.notifier, Mailbox: a.mailbox,
 		Stripe: a.stripe, Offline: a.offline, Log: a.log, Now: a.now,
 	})
 	if err != nil {

@@ -8,12 +8,13 @@ import (
 	"time"
 
 	"github.com/roster-app/roster/booking"
+	"github.com/roster-app/roster/coaches"
 	"github.com/roster-app/roster/events"
 	"github.com/roster-app/roster/notify"
 	"github.com/roster-app/roster/payments"
 	"github.com/roster-app/roster/sqldb"
 	"github.com/roster-app/roster/sqldb/sqldbtest"
-	"github.com/roster-app/roster/web"
+	"github.com/roster-app/roster/web/server"
 )
 
 // testServer is a Roster server running in the test process on a real
@@ -36,12 +37,12 @@ func startServers(t *testing.T, n int) []testServer {
 	t.Helper()
 	db, dsn := sqldbtest.MustOpenURL(t)
 	ctx := context.Background()
-	svc := events.NewService(db, time.Now)
-	coach, err := svc.AddCoach(ctx, "load@example.com", "Load Coach", "")
+	people := coaches.NewService(db, time.Now)
+	coach, err := people.Add(ctx, "load@example.com", "Load Coach", "")
 	if err != nil {
 		t.Fatal(err)
 	}
-	token, err := svc.CreateToken(ctx, coach.ID, events.APIToken, "rosterload test")
+	token, err := people.CreateToken(ctx, coach.ID, coaches.APIToken, "rosterload test")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -70,7 +71,7 @@ func serve(t *testing.T, db *sqldb.DB) string {
 	}
 	offline := payments.NewOffline(baseURL)
 	bookings := booking.NewService(db, notifier, booking.Config{BaseURL: baseURL, Payments: offline}, time.Now)
-	handler, err := web.New(web.Config{BaseURL: baseURL}, web.Deps{DB: db, Events: svc, Booking: bookings, Notifier: notifier,
+	handler, err := server.New(server.Config{BaseURL: baseURL}, server.Deps{DB: db, Coaches: coaches.NewService(db, time.Now), Events: svc, Booking: bookings, Notifier: notifier,
 		Outbox: notify.NewOutbox(db, time.Now), Offline: offline, Log: log, Now: time.Now})
 	if err != nil {
 		t.Fatal(err)

@@ -20,11 +20,12 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"github.com/roster-app/roster/booking"
+	"github.com/roster-app/roster/coaches"
 	"github.com/roster-app/roster/events"
 	"github.com/roster-app/roster/notify"
 	"github.com/roster-app/roster/payments"
 	"github.com/roster-app/roster/sqldb/sqldbtest"
-	"github.com/roster-app/roster/web"
+	"github.com/roster-app/roster/web/server"
 )
 
 // axePath is axe-core's browser bundle, installed by
@@ -63,6 +64,7 @@ func requirements(t *testing.T) (string, string) {
 // sees it, with offline TEST MODE payments and the dev outbox.
 type site struct {
 	url     string
+	coaches *coaches.Service
 	events  *events.Service
 	booking *booking.Service
 }
@@ -74,14 +76,15 @@ func startSite(t *testing.T) site {
 	db := sqldbtest.MustOpenDB(t)
 	logger := slog.New(slog.NewTextHandler(testWriter{t}, &slog.HandlerOptions{Level: slog.LevelWarn}))
 	evs := events.NewService(db, time.Now)
+	people := coaches.NewService(db, time.Now)
 	notifier, err := notify.NewBookingNotifier(notify.Config{BaseURL: baseURL, From: "Roster <no-reply@localhost>"}, time.Now, logger)
 	if err != nil {
 		t.Fatal(err)
 	}
 	offline := payments.NewOfflineWithClock(baseURL, time.Now)
 	bookings := booking.NewService(db, notifier, booking.Config{BaseURL: baseURL, Payments: offline}, time.Now)
-	handler, err := web.New(web.Config{BaseURL: baseURL}, web.Deps{
-		DB: db, Events: evs, Booking: bookings, Outbox: notify.NewOutbox(db, time.Now), Notifier: notifier,
+	handler, err := server.New(server.Config{BaseURL: baseURL}, server.Deps{
+		DB: db, Coaches: people, Events: evs, Booking: bookings, Outbox: notify.NewOutbox(db, time.Now), Notifier: notifier,
 		Offline: offline, Log: logger, Now: time.Now,
 	})
 	if err != nil {
@@ -90,7 +93,7 @@ func startSite(t *testing.T) site {
 	srv.Config.Handler = handler
 	srv.Start()
 	t.Cleanup(srv.Close)
-	return site{url: baseURL, events: evs, booking: bookings}
+	return site{url: baseURL, coaches: people, events: evs, booking: bookings}
 }
 
 type testWriter struct{ t *testing.T }
@@ -315,7 +318,7 @@ func TestCoachAndAttendees(t *testing.T) {
 	chromium, axe := requirements(t)
 	s := startSite(t)
 	ctx := context.Background()
-	coach, err := s.events.AddCoach(ctx, "james@example.com", "James Downer", coachPassword)
+	coach, err := s.coaches.Add(ctx, "james@example.com", "James Downer", coachPassword)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,0 +1,110 @@
+package api
+
+import (
+	"encoding/json"
+	"net/http"
+	"time"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/roster-app/roster/events"
+	"github.com/roster-app/roster/web/internal/view"
+)
+
+// eventJSON is an event in the JSON API.
+type eventJSON struct {
+	ID                        int64         `json:"id"`
+	Slug                      string        `json:"slug"`
+	Title                     string        `json:"title"`
+	Summary                   string        `json:"summary"`
+	Description               string        `json:"description"`
+	Timezone                  string        `json:"timezone"`
+	Location                  string        `json:"location"`
+	OnlineURL                 string        `json:"online_url,omitempty"`
+	PriceCents                int64         `json:"price_cents"`
+	Currency                  string        `json:"currency"`
+	Price                     string        `json:"price"`
+	Status                    events.Status `json:"status"`
+	Hosts                     []string      `json:"hosts"`
+	HostDetails               []hostJSON    `json:"host_details"`
+	ReminderOffsetsMinutes    []int         `json:"reminder_offsets_minutes"`
+	RegistrationCutoffMinutes int           `json:"registration_cutoff_minutes"`
+	RefundCutoffHours         int           `json:"refund_cutoff_hours"`
+	URL                       string        `json:"url"`
+	Sessions                  []sessionJSON `json:"sessions"`
+}
+
+type hostJSON struct {
+	Email string `json:"email"`
+	Name  string `json:"name"`
+}
+
+// sessionJSON is a date, its times given with the event zone's offset.
+type sessionJSON struct {
+	ID        int64                `json:"id"`
+	StartsAt  string               `json:"starts_at"`
+	EndsAt    string               `json:"ends_at"`
+	Capacity  int                  `json:"capacity"`
+	SeatsLeft int                  `json:"seats_left"`
+	Status    events.SessionStatus `json:"status"`
+	Past      bool                 `json:"past"`
+}
+
+func (s *handlers) eventJSON(e events.Event, now time.Time, public bool) eventJSON {
+	out := eventJSON{
+		ID: e.ID, Slug: e.Slug, Title: e.Title, Summary: e.Summary, Description: e.Description,
+		Timezone: e.Timezone, Location: e.Location, OnlineURL: e.OnlineURL,
+		PriceCents: e.PriceCents, Currency: e.Currency, Price: view.FormatMoney(e.PriceCents, e.Currency),
+		Status: e.Status, Hosts: []string{}, HostDetails: []hostJSON{},
+		ReminderOffsetsMinutes:    append([]int{}, e.ReminderOffsetsMinutes...),
+		RegistrationCutoffMinutes: e.RegistrationCutoffMinutes,
+		RefundCutoffHours:         e.RefundCutoffHours,
+		URL:                       s.BaseURL + "/events/" + e.Slug,
+		Sessions:                  []sessionJSON{},
+	}
+	if public {
+		// The join link is for attendees; it goes out in their emails.
+		out.OnlineURL = ""
+	}
+	for _, h := range e.Hosts {
+		out.Hosts = append(out.Hosts, h.Email)
+		out.HostDetails = append(out.HostDetails, hostJSON{Email: h.Email, Name: h.Name})
+	}
+	zone := e.Zone()
+	for _, sess := range e.Sessions {
+		out.Sessions = append(out.Sessions, sessionJSON{
+			ID: sess.ID, StartsAt: sess.StartsAt.In(zone).Format(time.RFC3339), EndsAt: sess.EndsAt.In(zone).Format(time.RFC3339),
+			Capacity: sess.Capacity, SeatsLeft: sess.SeatsLeft(), Status: sess.Status, Past: !sess.StartsAt.After(now),
+		})
+	}
+	return out
+}
+
+func (s *handlers) listEvents(c echo.Context) error {
+	list, err := s.Events.Upcoming(c.Request().Context())
+	if err != nil {
+		return err
+	}
+	out := make([]eventJSON, 0, len(list))
+	for _, e := range list {
+		out = append(out, s.eventJSON(e, s.Now(), true))
+	}
+	return c.JSON(http.StatusOK, out)
+}
+
+func (s *handlers) getEvent(c echo.Context) error {
+	key := "api:" + c.Param("slug")
+	if body, ok := s.Pages.Get(key); ok {
+		return c.JSONBlob(http.StatusOK, body)
+	}
+	e, err := s.Events.PublicEvent(c.Request().Context(), c.Param("slug"))
+	if err != nil {
+		return err
+	}
+	body, err := json.Marshal(s.eventJSON(e, s.Now(), true))
+	if err != nil {
+		return err
+	}
+	s.Pages.Put(key, body)
+	return c.JSONBlob(http.StatusOK, body)
+}

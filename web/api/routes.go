@@ -1,0 +1,61 @@
+// Package api serves the versioned JSON API under /api/v1: the public
+// part (events, bookings opened with a manage token, waitlist sign-ups)
+// and the coach part under /api/v1/admin, which needs a coach API token
+// ("Authorization: Bearer <token>"). Errors are JSON in the shape of
+// docs/design.md.
+package api
+
+import (
+	"github.com/labstack/echo/v4"
+
+	"github.com/roster-app/roster/events"
+	"github.com/roster-app/roster/web/internal/limit"
+	"github.com/roster-app/roster/web/internal/site"
+)
+
+// handlers are the API's handlers, on the shared site.
+type handlers struct {
+	*site.Site
+}
+
+// Routes lists every /api/v1 route and the middleware guarding it.
+func Routes(e *echo.Echo, site *site.Site) {
+	s := &handlers{Site: site}
+	limited := limit.ByIP(s.BookingLimit, s.Now)
+
+	// Public JSON API.
+	api := e.Group("/api/v1")
+	api.GET("/events", s.listEvents)
+	api.GET("/events/:slug", s.getEvent)
+	api.POST("/bookings", s.createBooking, limited)
+	api.GET("/bookings/:ref", s.getBooking)
+	api.POST("/bookings/:ref/cancel", s.cancelBooking)
+	api.POST("/bookings/:ref/move", s.moveBooking)
+	api.POST("/sessions/:id/waitlist", s.joinWaitlist, limited)
+
+	// Coach JSON API: every route needs a coach API token, and each handler
+	// acts only on events that coach hosts.
+	admin := api.Group("/admin", s.requireCoachToken)
+	admin.GET("/events", s.adminListEvents)
+	admin.POST("/events", s.adminCreateEvent)
+	admin.GET("/events/:slug", s.adminGetEvent)
+	admin.PATCH("/events/:slug", s.adminUpdateEvent)
+	admin.POST("/events/:slug/publish", s.adminSetStatus(events.Published))
+	admin.POST("/events/:slug/unpublish", s.adminSetStatus(events.Draft))
+	admin.POST("/events/:slug/cancel", s.adminSetStatus(events.Cancelled))
+	admin.POST("/events/:slug/sessions", s.adminAddSession)
+	admin.PATCH("/sessions/:id", s.adminUpdateSession)
+	admin.POST("/sessions/:id/cancel", s.adminCancelSession)
+	admin.GET("/me", s.adminMe)
+	admin.PATCH("/me", s.adminSettings)
+	admin.POST("/feed", s.adminRotateFeed)
+	admin.GET("/events/:slug/questions", s.adminGetQuestions)
+	admin.PUT("/events/:slug/questions", s.adminSetQuestions)
+	admin.GET("/sessions/:id/bookings", s.adminSessionBookings)
+	admin.GET("/sessions/:id/waitlist", s.adminSessionWaitlist)
+	admin.POST("/sessions/:id/message", s.adminMessage)
+	admin.POST("/bookings/:ref/cancel", s.adminCancelBooking)
+	admin.POST("/bookings/:ref/move", s.adminMoveBooking)
+	admin.POST("/bookings/:ref/refund", s.adminRefund)
+	admin.GET("/outbox", s.adminOutbox)
+}

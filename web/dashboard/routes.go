@@ -1,0 +1,67 @@
+// Package dashboard serves the coach dashboard under /dashboard: HTML
+// pages and forms behind a login cookie, every form guarded by a CSRF
+// token derived from the login.
+package dashboard
+
+import (
+	"github.com/labstack/echo/v4"
+
+	"github.com/roster-app/roster/events"
+	"github.com/roster-app/roster/web/internal/site"
+)
+
+// Routes lists every /dashboard route and its middleware. Signing
+// in is open to anyone, throttled; everything else needs a signed-in coach
+// (requireSignIn: else 303 to the sign-in page) and, for forms, the
+// login's CSRF token (checkCSRF: else 403). Each handler passes the
+// coach's id to the services, which answer 404 for anything the coach
+// does not host.
+func Routes(e *echo.Echo, site *site.Site) {
+	d := newDashboard(site)
+
+	e.GET("/dashboard/login", d.loginPage)
+	e.POST("/dashboard/login", d.login, d.sameOrigin, d.throttleSignIn)
+
+	g := e.Group("/dashboard", d.requireSignIn, d.checkCSRF)
+	g.POST("/logout", d.logout)
+	g.GET("", d.overview)
+
+	// Events and their dates.
+	g.GET("/events/new", d.newEventPage)
+	g.POST("/events", d.createEvent)
+	g.GET("/events/:slug", d.eventPage)
+	g.POST("/events/:slug", d.saveEvent)
+	g.POST("/events/:slug/publish", d.setEventStatus(events.Published, "published"))
+	g.POST("/events/:slug/unpublish", d.setEventStatus(events.Draft, "unpublished"))
+	g.POST("/events/:slug/dates", d.addDate)
+	g.GET("/events/:slug/questions", d.questionsPage)
+	g.POST("/events/:slug/questions", d.saveQuestions)
+
+	// A date: attendees, waitlist, export, messages, changes.
+	g.GET("/sessions/:id", d.sessionPage)
+	g.POST("/sessions/:id", d.saveDate)
+	g.POST("/sessions/:id/cancel", d.cancelDate)
+	g.GET("/sessions/:id/cancel/progress", d.sessionCancelProgress)
+	g.GET("/sessions/:id/attendees.csv", d.attendeesCSV)
+	g.GET("/sessions/:id/message", d.messagePage)
+	g.POST("/sessions/:id/message", d.sendMessage)
+
+	// One booking.
+	g.GET("/bookings/:ref", d.bookingPage)
+	g.POST("/bookings/:ref/check-in", d.checkIn)
+	g.POST("/bookings/:ref/cancel", d.cancelBooking)
+	g.POST("/bookings/:ref/refund", d.refundBooking)
+	g.POST("/bookings/:ref/move", d.moveBooking)
+
+	// Mail and payments.
+	g.GET("/outbox", d.outboxPage)
+	g.POST("/outbox/:id/retry", d.retryEmail)
+	g.GET("/webhooks", d.webhooksPage)
+
+	// The coach's own settings.
+	g.GET("/settings", d.settingsPage)
+	g.POST("/settings/feed", d.rotateFeed)
+	g.POST("/settings/tokens", d.createToken)
+	g.POST("/settings/tokens/:id/revoke", d.revokeToken)
+	g.POST("/settings/sign-out-everywhere", d.logoutEverywhere)
+}

@@ -1,0 +1,174 @@
+package public
+
+import (
+	"errors"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/roster-app/roster/booking"
+	"github.com/roster-app/roster/events"
+	"github.com/roster-app/roster/fault"
+	"github.com/roster-app/roster/secret"
+	"github.com/roster-app/roster/web/internal/bind"
+	"github.com/roster-app/roster/web/internal/httperr"
+	"github.com/roster-app/roster/web/internal/pagecache"
+)
+
+// bookForm is what the booking form holds, for re-rendering with messages.
+type bookForm struct {
+	Values url.Values
+	Errors map[string]string
+	Error  string // a message for the whole form
+}
+
+// Value returns the submitted value of a field.
+func (f bookForm) Value(name string) string { return f.Values.Get(name) }
+
+// WaitlistErrors lists the messages of a failed waitlist form.
+func (f bookForm) WaitlistErrors() []string {
+	var out []string
+	for field, message := range f.Errors {
+		if name, ok := strings.CutPrefix(field, "waitlist."); ok {
+			out = append(out, name+": "+message)
+		}
+	}
+	return out
+}
+
+// Checked reports whether a field was submitted with this value.
+func (f bookForm) Checked(name, value string) bool { return f.Values.Get(name) == value }
+
+type eventPageData struct {
+	Title     string
+	Released  bool // the attendee just left a checkout
+	Event     eventView
+	Questions []booking.Question
+	Form      bookForm
+	Nonce     string
+	MaxSeats  int
+}
+
+// eventPage serves the public event page, from the page cache when it can:
+// rendering the Markdown description and the form is most of its cost.
+func (s *handlers) eventPage(c echo.Context) error {
+	key := "event:" + c.Param("slug")
+	cacheable := c.QueryString() == ""
+	if page, ok := s.Pages.Get(key); ok && cacheable {
+		return c.HTMLBlob(http.StatusOK, pagecache.WithNonce(page, secret.RandomString(18)))
+	}
+	e, err := s.Events.PublicEvent(c.Request().Context(), c.Param("slug"))
+	if err != nil {
+		return err
+	}
+	data, err := s.eventPageData(c, e, bookForm{Values: url.Values{}})
+	if err != nil {
+		return err
+	}
+	data.Nonce = pagecache.FormNoncePlaceholder
+	page, err := s.RenderBytes("event.html", data)
+	if err != nil {
+		return err
+	}
+	if cacheable {
+		s.Pages.Put(key, page)
+	}
+	return c.HTMLBlob(http.StatusOK, pagecache.WithNonce(page, secret.RandomString(18)))
+}
+
+func (s *handlers) renderEventPage(c echo.Context, status int, e events.Event, form bookForm) error {
+	data, err := s.eventPageData(c, e, form)
+	if err != nil {
+		return err
+	}
+	return s.Render(c, status, "event.html", data)
+}
+
+func (s *handlers) eventPageData(c echo.Context, e events.Event, form bookForm) (eventPageData, error) {
+	qs, err := s.Booking.Questions(c.Request().Context(), e.ID)
+	if err != nil {
+		return eventPageData{}, err
+	}
+	view := newEventView(e, s.Now())
+	for i := range view.Dates {
+		view.Dates[i].Links = s.linksFor(e, e.Sessions[i])
+	}
+	data := eventPageData{Title: e.Title, Event: view, Questions: qs, Form: form, Released: c.QueryParam("released") == "1",
+		Nonce: secret.RandomString(18), MaxSeats: s.Booking.MaxSeats()}
+	return data, nil
+}
+
+// bookFromPage handles the booking form: a free booking lands on its
+// booking page, a paid one on its checkout; bad input re-renders the form
+// with a message beside each field.
+func (s *handlers) bookFromPage(c echo.Context) error {
+	ctx := c.Request().Context()
+	e, err := s.Events.PublicEvent(ctx, c.Param("slug"))
+	if err != nil {
+		return err
+	}
+	form, err := c.FormParams()
+	if err != nil {
+		return bind.Malformed("body", "must be a form", err)
+	}
+	// A value that does not parse is left at zero, which the service refuses
+	// too, so one answer names every bad field; the parse message wins.
+	req, parseErrors := bookingRequestFromForm(form)
+	res, err := s.Booking.Reserve(ctx, req)
+	if err != nil {
+		var fe *fault.Error
+		if errors.As(err, &fe) && fe.Code == fault.Invalid {
+			for field, message := range parseErrors {
+				fe.Fields[field] = message
+			}
+		}
+		return s.bookingFormError(c, e, form, err)
+	}
+	if res.Booking.Status == booking.PendingPayment {
+		to, err := s.StartCheckout(c.Request().Context(), res)
+		if err != nil {
+			return s.bookingFormError(c, e, form, err)
+		}
+		return c.Redirect(http.StatusSeeOther, to)
+	}
+	return c.Redirect(http.StatusSeeOther, s.afterBooking(res))
+}
+
+// afterBooking is where the browser goes once a booking is made.
+func (s *handlers) afterBooking(res booking.Result) string {
+	return "/bookings/" + res.Booking.Ref + "?t=" + url.QueryEscape(res.Token)
+}
+
+func bookingRequestFromForm(form url.Values) (booking.Request, map[string]string) {
+	var f fault.Fields
+	req := booking.Request{Name: form.Get("name"), Email: form.Get("email"), FormNonce: form.Get("form_token"), Answers: booking.Answers{}}
+	id, err := strconv.ParseInt(form.Get("session_id"), 10, 64)
+	f.Check(err == nil && id > 0, "session_id", "choose a date")
+	req.SessionID = id
+	seats, err := strconv.Atoi(strings.TrimSpace(form.Get("seats")))
+	f.Check(err == nil, "seats", "must be a whole number")
+	req.Seats = seats
+	for key, values := range form {
+		if id, ok := strings.CutPrefix(key, "answers."); ok && len(values) > 0 {
+			req.Answers[id] = values[0]
+		}
+	}
+	return req, map[string]string(f)
+}
+
+// bookingFormError re-renders the form for errors the attendee can act on.
+func (s *handlers) bookingFormError(c echo.Context, e events.Event, form url.Values, err error) error {
+	var fe *fault.Error
+	if !errors.As(err, &fe) || (httperr.StatusOf(fe.Code) >= 500 && fe.Code != fault.PaymentProviderDown) {
+		return err
+	}
+	status := httperr.StatusOf(fe.Code)
+	if fe.Code == fault.NotFound {
+		fe = &fault.Error{Code: fault.Invalid, Fields: map[string]string{"session_id": "choose one of the dates below"}}
+		status = http.StatusUnprocessableEntity
+	}
+	return s.renderEventPage(c, status, e, bookForm{Values: form, Errors: fe.Fields, Error: fe.Message})
+}

@@ -1,0 +1,104 @@
+package public
+
+import (
+	"errors"
+	"net/http"
+	"strconv"
+	"strings"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/roster-app/roster/booking"
+	"github.com/roster-app/roster/events"
+	"github.com/roster-app/roster/fault"
+	"github.com/roster-app/roster/web/internal/bind"
+	"github.com/roster-app/roster/web/internal/httperr"
+	"github.com/roster-app/roster/web/internal/view"
+)
+
+type waitlistPageData struct {
+	Title   string
+	Event   eventView
+	Date    view.Date
+	Entry   booking.WaitlistEntry
+	Token   string
+	Expires string
+	Claim   bool // an offer to claim rather than a place in line
+}
+
+func (s *handlers) joinWaitlistFromPage(c echo.Context) error {
+	ctx := c.Request().Context()
+	e, err := s.Events.PublicEvent(ctx, c.Param("slug"))
+	if err != nil {
+		return err
+	}
+	id, err := bind.IDParam(c, "id")
+	if err != nil {
+		return err
+	}
+	form, err := c.FormParams()
+	if err != nil {
+		return bind.Malformed("body", "must be a form", err)
+	}
+	seats, convErr := strconv.Atoi(strings.TrimSpace(form.Get("seats")))
+	if convErr != nil {
+		return s.renderEventPage(c, http.StatusUnprocessableEntity, e, bookForm{Values: form, Errors: map[string]string{"waitlist.seats": "must be a whole number"}})
+	}
+	entry, err := s.Booking.JoinWaitlist(ctx, id, form.Get("name"), form.Get("email"), seats)
+	if err != nil {
+		var fe *fault.Error
+		if errors.As(err, &fe) && httperr.StatusOf(fe.Code) < 500 && fe.Code != fault.NotFound {
+			errs := map[string]string{}
+			for k, v := range fe.Fields {
+				errs["waitlist."+k] = v
+			}
+			return s.renderEventPage(c, httperr.StatusOf(fe.Code), e, bookForm{Values: form, Errors: errs, Error: fe.Message})
+		}
+		return err
+	}
+	return s.renderWaitlist(c, e, entry, "", false)
+}
+
+func (s *handlers) renderWaitlist(c echo.Context, e events.Event, entry booking.WaitlistEntry, token string, claim bool) error {
+	data := waitlistPageData{Title: "Waitlist · " + e.Title, Event: newEventView(e, s.Now()), Entry: entry, Token: token, Claim: claim}
+	for _, sess := range e.Sessions {
+		if sess.ID == entry.SessionID {
+			data.Date = view.NewDate(sess, e.Zone(), s.Now())
+		}
+	}
+	if entry.OfferExpiresAt != nil {
+		data.Expires = entry.OfferExpiresAt.In(e.Zone()).Format("15:04 MST on Mon 2 Jan")
+	}
+	c.Response().Header().Set("Cache-Control", "no-store")
+	return s.Render(c, http.StatusOK, "waitlist.html", data)
+}
+
+func (s *handlers) claimOfferPage(c echo.Context) error {
+	id, err := bind.IDParam(c, "id")
+	if err != nil {
+		return err
+	}
+	token := c.QueryParam("t")
+	entry, err := s.Booking.Offer(c.Request().Context(), id, token)
+	if err != nil {
+		return err
+	}
+	e, err := s.Events.EventByID(c.Request().Context(), entry.EventID)
+	if err != nil {
+		return err
+	}
+	c.Response().Header().Set("Referrer-Policy", "no-referrer")
+	return s.renderWaitlist(c, e, entry, token, true)
+}
+
+func (s *handlers) claimOffer(c echo.Context) error {
+	id, err := bind.IDParam(c, "id")
+	if err != nil {
+		return err
+	}
+	res, err := s.Booking.ClaimOffer(c.Request().Context(), id, c.FormValue("t"))
+	if err != nil {
+		return err
+	}
+	return c.Redirect(http.StatusSeeOther, s.afterBooking(res))
+}
