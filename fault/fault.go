@@ -22,6 +22,7 @@ const (
 	SoldOut             Code = "sold_out"
 	RegistrationClosed  Code = "registration_closed"
 	HoldExpired         Code = "hold_expired"
+	SlotUnavailable     Code = "slot_unavailable" // an appointment start taken meanwhile, or never offered
 	AlreadyBooked       Code = "already_booked"
 	Unauthorized        Code = "unauthorized"
 	Forbidden           Code = "forbidden"
