@@ -199,9 +199,12 @@ func (s *Service) applyPaid(ctx context.Context, tx *sqlx.Tx, b Booking, e payme
 	if liveElsewhere(ctx, tx, b) {
 		return s.refundLate(ctx, tx, b, e, "already booked again")
 	}
-	ok, err := events.TakeSeats(ctx, tx, b.SessionID, b.Seats)
+	ok, err := s.retakeHeld(ctx, tx, b)
 	if err != nil {
 		return "", err
+	}
+	if !ok && b.IsAppointment() {
+		return s.refundLate(ctx, tx, b, e, "slot taken")
 	}
 	if !ok {
 		return s.refundLate(ctx, tx, b, e, "date full")
@@ -264,7 +267,7 @@ func (s *Service) applyRefunded(ctx context.Context, tx *sqlx.Tx, b Booking, e p
 	b.RefundedCents, b.UpdatedAt = min(e.RefundedCents, b.AmountCents), now
 	if b.RefundedCents == b.AmountCents && b.Status != Refunded {
 		if b.Status.Live() {
-			if err := events.ReleaseSeats(ctx, tx, b.SessionID, b.Seats); err != nil {
+			if err := s.releaseHeld(ctx, tx, b); err != nil {
 				return "", err
 			}
 		}

@@ -60,7 +60,7 @@ func (s *Service) expireHoldWithReason(ctx context.Context, tx *sqlx.Tx, b Booki
 	if err := saveBooking(ctx, tx, b); err != nil {
 		return Booking{}, err
 	}
-	if err := events.ReleaseSeats(ctx, tx, b.SessionID, b.Seats); err != nil {
+	if err := s.releaseHeld(ctx, tx, b); err != nil {
 		return Booking{}, err
 	}
 	if err := recordHistory(ctx, tx, b, PendingPayment, reason, now); err != nil {
