@@ -193,3 +193,19 @@ func TestBookable(t *testing.T) {
 		}
 	})
 }
+
+func TestSlotsOverAHugeRange(t *testing.T) {
+	typ := base()
+	typ.DurationMinutes, typ.HorizonDays = 5, 2
+	q := Query{
+		Now: utc(t, "2027-11-10T00:00:00Z"), From: time.Time{}, To: utc(t, "9999-12-31T00:00:00Z"),
+		Type: typ, Hosts: []Host{host(1, rules(t, "UTC", hours(t, "00:00-24:00")))},
+	}
+	slots, err := Slots(q)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, want := len(slots), 3*24*12; got != want {
+		t.Errorf("got %d slots, want %d: today and the two days of the horizon, every five minutes", got, want)
+	}
+}

@@ -28,12 +28,9 @@ type plan struct {
 type window struct{ from, to time.Time }
 
 func newPlan(h Host, t Type, now time.Time) (*plan, error) {
-	if err := h.Rules.Validate(); err != nil {
-		return nil, err
-	}
-	loc, err := time.LoadLocation(h.Rules.Zone)
+	loc, err := h.Rules.validate()
 	if err != nil {
-		return nil, err // unreachable: Validate loaded it
+		return nil, err
 	}
 	p := &plan{
 		id:         h.ID,

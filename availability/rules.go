@@ -90,14 +90,23 @@ type Rules struct {
 // path in the API (timezone, weekly.mon[1].end, overrides[0].date,
 // overrides[0].intervals[2].start), or nil.
 func (r Rules) Validate() error {
+	_, err := r.validate()
+	return err
+}
+
+// validate is Validate returning the loaded zone too, as loading it is the
+// costly part of the check.
+func (r Rules) validate() (*time.Location, error) {
 	var fields fault.Fields
+	var loc *time.Location
 	switch {
 	case r.Zone == "":
 		fields.Add("timezone", "is required")
 	case r.Zone == "Local":
 		fields.Add("timezone", "must name a zone, such as Europe/London")
 	default:
-		if _, err := time.LoadLocation(r.Zone); err != nil {
+		var err error
+		if loc, err = time.LoadLocation(r.Zone); err != nil {
 			fields.Add("timezone", "is not a known IANA time zone")
 		}
 	}
@@ -121,7 +130,7 @@ func (r Rules) Validate() error {
 		}
 		checkIntervals(&fields, path+".intervals", o.Intervals)
 	}
-	return fields.Err()
+	return loc, fields.Err()
 }
 
 // checkIntervals checks each interval on its own and then that none

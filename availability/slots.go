@@ -73,8 +73,9 @@ func Slots(q Query) ([]Slot, error) {
 	if err != nil {
 		return nil, err
 	}
+	from, to := clamp(plans, q.From, q.To)
 	var slots []Slot
-	for _, start := range candidates(plans, q.Type, q.From, q.To) {
+	for _, start := range candidates(plans, q.Type, from, to) {
 		if hosts, why := decide(plans, q.Type, start); why == isFree {
 			slots = append(slots, Slot{Start: start, End: start.Add(q.Type.duration()), Hosts: hosts})
 		}
@@ -127,6 +128,25 @@ func (q Query) PickHost(free []HostID) (HostID, bool) {
 		}
 		return cmp.Compare(a, b)
 	}), true
+}
+
+// clamp narrows [from, to) to the starts some host could take, from the
+// notice to the furthest horizon: nothing outside is free, and a range of
+// years from a query string must not cost a walk over every day in it.
+func clamp(plans []*plan, from, to time.Time) (time.Time, time.Time) {
+	var latest time.Time
+	for _, p := range plans {
+		if p.earliest.After(from) {
+			from = p.earliest // the same for every host
+		}
+		if p.horizonEnd.After(latest) {
+			latest = p.horizonEnd
+		}
+	}
+	if latest.Before(to) {
+		to = latest
+	}
+	return from, to
 }
 
 func prepare(q Query) ([]*plan, error) {

@@ -2,7 +2,7 @@
 // (RFC 5545) files and "add to calendar" links for Google Calendar and
 // Outlook.
 //
-// It holds no state and does no I/O: callers pass plain Entry values,
+// It holds no state and, but for FeedFetcher, does no I/O: callers pass plain Entry values,
 // including the DTSTAMP clock reading, and get bytes or URLs back. Every time
 // is written in UTC, so no file needs a VTIMEZONE; At turns an event's wall
 // clock and time zone into the instant to pass.
