@@ -16,7 +16,9 @@ import (
 var monday = time.Date(2026, 11, 30, 0, 0, 0, 0, time.UTC)
 
 // at returns monday at hh:mm UTC.
-func at(hh, mm int) time.Time { return monday.Add(time.Duration(hh)*time.Hour + time.Duration(mm)*time.Minute) }
+func at(hh, mm int) time.Time {
+	return monday.Add(time.Duration(hh)*time.Hour + time.Duration(mm)*time.Minute)
+}
 
 type coachingFixture struct {
 	*fixture

@@ -5,13 +5,13 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"net/url"
 	"strings"
 	"time"
 
 	"github.com/jmoiron/sqlx"
 
 	"github.com/roster-app/roster/availability"
+	"github.com/roster-app/roster/calendar"
 	"github.com/roster-app/roster/fault"
 )
 
@@ -50,9 +50,12 @@ func (s *Service) PutAvailability(ctx context.Context, coachID int64, a Availabi
 		}
 	}
 	if a.BusyFeedURL != "" {
-		u, err := url.Parse(a.BusyFeedURL)
-		f.Check(err == nil && (u.Scheme == "https" || u.Scheme == "http") && u.Host != "" && len(a.BusyFeedURL) <= 2000,
-			"busy_feed_url", "must be an http(s) URL of at most 2000 characters")
+		var fe *fault.Error
+		if err := calendar.ValidateFeedURL(a.BusyFeedURL, s.cfg.AllowPrivateFeeds); errors.As(err, &fe) {
+			f.Add("busy_feed_url", fe.Message)
+		} else if err != nil {
+			return Availability{}, err
+		}
 	}
 	if err := f.Err(); err != nil {
 		return Availability{}, err
@@ -127,16 +130,18 @@ func loadAvailability(ctx context.Context, ext sqlx.ExtContext, coachID int64) (
 	return a, nil
 }
 
-// BusyFeed is a coach's busy-feed URL, for the worker that reads it.
+// BusyFeed is a coach's busy-feed URL and zone (floating times in the feed
+// are read in it), for the worker that reads it.
 type BusyFeed struct {
-	CoachID int64  `db:"coach_id"`
-	URL     string `db:"busy_feed_url"`
+	CoachID  int64  `db:"coach_id"`
+	URL      string `db:"busy_feed_url"`
+	Timezone string `db:"timezone"`
 }
 
 // BusyFeeds lists every coach's busy feed.
 func (s *Service) BusyFeeds(ctx context.Context) ([]BusyFeed, error) {
 	var out []BusyFeed
-	if err := s.db.SelectContext(ctx, &out, `SELECT coach_id, busy_feed_url FROM coach_availability WHERE busy_feed_url <> '' ORDER BY coach_id`); err != nil {
+	if err := s.db.SelectContext(ctx, &out, `SELECT coach_id, busy_feed_url, timezone FROM coach_availability WHERE busy_feed_url <> '' ORDER BY coach_id`); err != nil {
 		return nil, fmt.Errorf("list busy feeds: %w", err)
 	}
 	return out, nil
