@@ -218,3 +218,21 @@ func hostsAppointment(ctx context.Context, ext sqlx.ExtContext, coachID, booking
 	}
 	return n == 1, nil
 }
+
+// checkSessionHostsFree refuses a workshop session's new time if one of its
+// hosts has a live appointment then (invariant 8), under the hosts'
+// schedule locks.
+func (s *Service) checkSessionHostsFree(ctx context.Context, tx *sqlx.Tx, sess events.Session) error {
+	e, err := events.LoadEvent(ctx, tx, sess.EventID)
+	if err != nil {
+		return err
+	}
+	hosts := make([]int64, len(e.Hosts))
+	for i, h := range e.Hosts {
+		hosts[i] = h.CoachID
+	}
+	if err := s.lockCoaches(ctx, tx, hosts); err != nil {
+		return err
+	}
+	return CheckHostsFree(ctx, tx, hosts, sess.StartsAt, sess.EndsAt)
+}

@@ -100,6 +100,24 @@ func TestBookAppointment(t *testing.T) {
 			t.Errorf("slots around the workshop: %v", starts)
 		}
 	})
+	t.Run("a workshop session cannot be moved onto its host's appointment", func(t *testing.T) {
+		fx := newCoachingFixture(t)
+		fx.createType(t, chatInput("career-chat", 0, "any"))
+		fx.mustBookAt(t, "career-chat", at(10, 30), "ada@example.com")
+		sess, err := fx.events.AddSession(ctx, fx.coach.ID, fx.workshop.Slug, events.SessionInput{
+			StartsAt: at(13, 0), EndsAt: at(15, 0), Capacity: 5})
+		if err != nil {
+			t.Fatal(err)
+		}
+		from, to := at(10, 0), at(12, 0)
+		_, err = fx.svc.RescheduleSession(ctx, fx.coach.ID, sess.ID, events.SessionPatch{StartsAt: &from, EndsAt: &to})
+		wantSlotUnavailable(t, err)
+		from, to = at(11, 30), at(12, 30) // starts as the call's buffer ends
+		if _, err := fx.svc.RescheduleSession(ctx, fx.coach.ID, sess.ID, events.SessionPatch{StartsAt: &from, EndsAt: &to}); err != nil {
+			t.Fatal(err)
+		}
+		fx.mustCheck(t)
+	})
 	t.Run("busy-feed times block slots", func(t *testing.T) {
 		fx := newCoachingFixture(t)
 		fx.createType(t, chatInput("career-chat", 0, "any"))

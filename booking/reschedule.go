@@ -14,7 +14,8 @@ import (
 // same transaction: each live booking's sequence rises and confirmed
 // attendees get a moved notice with the updated invite, which also
 // withdraws reminders stored for the old time. Returns events.ErrNotFound
-// for a date the coach does not host.
+// for a date the coach does not host, and ErrSlotUnavailable if a host has
+// a live appointment at the new time.
 func (s *Service) RescheduleSession(ctx context.Context, coachID, sessionID int64, patch events.SessionPatch) (events.Session, error) {
 	var out events.Session
 	err := s.db.InTx(ctx, func(tx *sqlx.Tx) error {
@@ -25,6 +26,9 @@ func (s *Service) RescheduleSession(ctx context.Context, coachID, sessionID int6
 		out = updated
 		if !updated.Moved(before) {
 			return nil
+		}
+		if err := s.checkSessionHostsFree(ctx, tx, updated); err != nil {
+			return err
 		}
 		return s.tellMoved(ctx, tx, updated, before)
 	})
