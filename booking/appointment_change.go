@@ -61,13 +61,14 @@ func rank(order []int64, id int64) int {
 	return len(order)
 }
 
-// releaseHeld gives back what a live booking holds: its seats, or its
-// appointment's time in its hosts' calendars.
+// releaseHeld gives back what a booking that stops being live held: its
+// seats (to the waitlist first), or its appointment's time in its hosts'
+// calendars.
 func (s *Service) releaseHeld(ctx context.Context, tx *sqlx.Tx, b Booking) error {
 	if b.IsAppointment() {
 		return setHostsLive(ctx, tx, b.ID, false)
 	}
-	return events.ReleaseSeats(ctx, tx, b.SessionID, b.Seats)
+	return s.freeSeats(ctx, tx, b.SessionID, b.Seats)
 }
 
 // retakeHeld takes back what an ended booking held, for a payment that
@@ -76,7 +77,7 @@ func (s *Service) releaseHeld(ctx context.Context, tx *sqlx.Tx, b Booking) error
 // appointment, a workshop session or the host's busy feed.
 func (s *Service) retakeHeld(ctx context.Context, tx *sqlx.Tx, b Booking) (bool, error) {
 	if !b.IsAppointment() {
-		return events.TakeSeats(ctx, tx, b.SessionID, b.Seats)
+		return takeSeats(ctx, tx, b.SessionID, b.Seats)
 	}
 	a, hostIDs, err := loadAppointment(ctx, tx, b.ID)
 	if err != nil {
@@ -164,14 +165,8 @@ func (s *Service) Reschedule(ctx context.Context, ref string, actor Actor, newSt
 		if err := s.occupy(ctx, tx, a, t, hostIDs); err != nil {
 			return err
 		}
-		now := s.now().UTC()
-		b.Sequence++
-		b.UpdatedAt = now
-		if err := saveBooking(ctx, tx, b); err != nil {
-			return err
-		}
 		reason := fmt.Sprintf("%s from %s", actor.reason("rescheduled"), before.Session.StartsAt.Format(time.RFC3339))
-		if err := recordHistory(ctx, tx, b, b.Status, reason, now); err != nil {
+		if err := s.transition(ctx, tx, &b, ActionMove, reason); err != nil {
 			return err
 		}
 		if out, err = s.appointmentDetails(ctx, tx, b); err != nil {

@@ -81,6 +81,22 @@ func TestBookAppointment(t *testing.T) {
 		}
 		fx.mustCheck(t)
 	})
+	t.Run("a client cancels with the manage link and the time is offered again", func(t *testing.T) {
+		fx := newCoachingFixture(t)
+		fx.createType(t, chatInput("career-chat", 0, "any"))
+		res := fx.mustBookAt(t, "career-chat", at(15, 0), "ada@example.com")
+		got, err := fx.svc.Cancel(ctx, res.Booking.Ref, booking.Actor{Token: res.Token})
+		if err != nil || got.Status != booking.Cancelled {
+			t.Fatalf("cancel: %+v, %v", got, err)
+		}
+		if !containsTime(fx.slotStarts(t, "career-chat"), at(15, 0)) {
+			t.Error("cancelled time not listed again")
+		}
+		if kinds := fx.notices.kinds(res.Booking.Ref); kinds[len(kinds)-1] != booking.NoticeCoachCancellation {
+			t.Errorf("notices %v", kinds)
+		}
+		fx.mustCheck(t)
+	})
 	t.Run("a workshop session its coach hosts blocks slots", func(t *testing.T) {
 		fx := newCoachingFixture(t)
 		fx.createType(t, chatInput("career-chat", 0, "any"))

@@ -4,10 +4,6 @@ import (
 	"context"
 	"fmt"
 	"time"
-
-	"github.com/jmoiron/sqlx"
-
-	"github.com/roster-app/roster/events"
 )
 
 // Attendee is a booking as the coach's attendee list shows it: with the
@@ -40,7 +36,7 @@ const attendeeColumns = bookingColumns + `, checked_in_at`
 // hosts its event; another coach (or an unknown date) gets
 // events.ErrNotFound.
 func (s *Service) SessionAttendees(ctx context.Context, coachID, sessionID int64) ([]Attendee, error) {
-	if err := s.checkHostsSession(ctx, s.db, coachID, sessionID); err != nil {
+	if _, _, err := hostedSession(ctx, s.db, coachID, sessionID); err != nil {
 		return nil, err
 	}
 	var list []Attendee
@@ -75,21 +71,4 @@ func (s *Service) Attendee(ctx context.Context, ref string, coachID int64) (Atte
 		return AttendeeDetails{}, err
 	}
 	return out, nil
-}
-
-// checkHostsSession returns events.ErrNotFound unless the session exists
-// and the coach hosts its event.
-func (s *Service) checkHostsSession(ctx context.Context, ext sqlx.ExtContext, coachID, sessionID int64) error {
-	sess, err := events.SessionByID(ctx, ext, sessionID)
-	if err != nil {
-		return err
-	}
-	ok, err := events.IsHost(ctx, ext, coachID, sess.EventID)
-	if err != nil {
-		return err
-	}
-	if !ok {
-		return events.ErrNotFound
-	}
-	return nil
 }

@@ -64,6 +64,23 @@ const (
 	NoticeHoldExpired       NoticeKind = "hold_expired"
 	NoticeCoachNewBooking   NoticeKind = "coach_new_booking"
 	NoticeCoachCancellation NoticeKind = "coach_cancellation"
+	// NoticeChanged: something the invite shows (title, location, join
+	// link, time) changed; carries Changes and the updated invite.
+	NoticeChanged NoticeKind = "changed"
+	// NoticeSessionCancelled: the coach cancelled the booking's date (or
+	// the whole event); carries RefundCents and OtherDates.
+	NoticeSessionCancelled NoticeKind = "session_cancelled"
+	// NoticeWaitlistClosed: the date a person waits for was cancelled.
+	NoticeWaitlistClosed NoticeKind = "waitlist_closed"
+	// NoticeWaitlistJoined: a person joined the waitlist; carries Position.
+	NoticeWaitlistJoined NoticeKind = "waitlist_joined"
+	// NoticePaymentFailed: an asynchronous payment failed and the hold was
+	// released; RetryURL is set while seats are left.
+	NoticePaymentFailed NoticeKind = "payment_failed"
+	// NoticeRefunded: the provider made a refund (RefundCents, RefundID).
+	NoticeRefunded NoticeKind = "refund_receipt"
+	// NoticeRefundFailed: a refund failed for good (RefundCents, RefundID).
+	NoticeRefundFailed NoticeKind = "refund_failed"
 )
 
 // Notice is everything a message about a booking needs.
@@ -79,6 +96,22 @@ type Notice struct {
 	Offer *WaitlistEntry
 	// ClaimURL is the link that claims a waitlist offer.
 	ClaimURL string
+	// Changes lists what a NoticeChanged changed.
+	Changes []events.Change
+	// RefundCents is the refund a notice is about, in minor units of the
+	// booking's currency: queued (session_cancelled) or made
+	// (refund_receipt, refund_failed).
+	RefundCents int64
+	// RefundID identifies the refund of a receipt, for its dedupe key.
+	RefundID int64
+	// OtherDates are the event's other dates still open for booking.
+	OtherDates []events.Session
+	// Position is a waitlist entry's place in line, from 1.
+	Position int
+	// RetryURL is where an attendee whose payment failed can book again.
+	RetryURL string
+	// Reason says, in words for the attendee, why a payment was refunded.
+	Reason string
 }
 
 // Notifier writes the messages a booking change causes. It is called inside

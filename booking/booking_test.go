@@ -187,24 +187,32 @@ func TestReserve(t *testing.T) {
 		fx.book(t, fx.workshop.Sessions[1].ID, "ada@example.com", 1) // another date is fine
 		fx.book(t, fx.workshop.Sessions[0].ID, "friend@example.com", 1)
 	})
-	t.Run("ErrRegistrationClosed", func(t *testing.T) {
+	t.Run("a date that is not open refuses with its phase's code", func(t *testing.T) {
 		fx := newFixture(t)
-		if _, err := fx.events.CancelSession(ctx, fx.coach.ID, fx.workshop.Sessions[1].ID); err != nil {
+		if _, _, err := fx.svc.CancelSession(ctx, fx.coach.ID, fx.workshop.Sessions[1].ID, booking.RefundFull); err != nil {
 			t.Fatal(err)
 		}
 		draft := events.Draft
 		if _, err := fx.events.UpdateEvent(ctx, fx.coach.ID, fx.lab.Slug, events.EventPatch{Status: &draft}); err != nil {
 			t.Fatal(err)
 		}
-		cases := map[string]int64{"cancelled date": fx.workshop.Sessions[1].ID, "draft event": fx.lab.Sessions[0].ID}
-		for name, id := range cases {
-			if _, err := fx.svc.Reserve(ctx, booking.Request{SessionID: id, Name: "A", Email: "a@example.com", Seats: 1}); !errors.Is(err, booking.ErrRegistrationClosed) {
-				t.Errorf("%s: got %v, want ErrRegistrationClosed", name, err)
+		cases := map[string]struct {
+			id   int64
+			want fault.Code
+		}{
+			"cancelled date": {fx.workshop.Sessions[1].ID, fault.SessionCancelled},
+			"draft event":    {fx.lab.Sessions[0].ID, fault.RegistrationClosed},
+		}
+		for name, c := range cases {
+			_, err := fx.svc.Reserve(ctx, booking.Request{SessionID: c.id, Name: "A", Email: "a@example.com", Seats: 1})
+			if got := fault.CodeOf(err); got != c.want {
+				t.Errorf("%s: got %v, want %s", name, err, c.want)
 			}
 		}
 		fx.clock.Advance(fx.workshop.Sessions[0].StartsAt.Sub(fx.clock.Now()))
-		if _, err := fx.svc.Reserve(ctx, booking.Request{SessionID: fx.workshop.Sessions[0].ID, Name: "A", Email: "a@example.com", Seats: 1}); !errors.Is(err, booking.ErrRegistrationClosed) {
-			t.Errorf("at the start time: got %v, want ErrRegistrationClosed", err)
+		_, err := fx.svc.Reserve(ctx, booking.Request{SessionID: fx.workshop.Sessions[0].ID, Name: "A", Email: "a@example.com", Seats: 1})
+		if got := fault.CodeOf(err); got != fault.SessionStarted {
+			t.Errorf("at the start time: got %v, want session_started", err)
 		}
 	})
 	t.Run("validation names each field and writes nothing", func(t *testing.T) {
@@ -607,8 +615,8 @@ func TestRescheduleSession(t *testing.T) {
 	}
 	for _, res := range []booking.Result{a, b} {
 		kinds := fx.notices.kinds(res.Booking.Ref)
-		if kinds[len(kinds)-1] != booking.NoticeMoved {
-			t.Errorf("%s notices %v, want a moved notice last", res.Booking.Ref, kinds)
+		if kinds[len(kinds)-1] != booking.NoticeChanged {
+			t.Errorf("%s notices %v, want a changed notice last", res.Booking.Ref, kinds)
 		}
 		d, err := fx.svc.Get(ctx, res.Booking.Ref, booking.Actor{Token: res.Token})
 		if err != nil || d.Booking.Sequence != 1 {

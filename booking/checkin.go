@@ -17,7 +17,8 @@ var ErrNotConfirmed = fault.New(fault.Conflict, "only a confirmed booking can be
 // SetCheckedIn records that a confirmed booking's attendee has arrived
 // (checkedIn) or clears it, for a coach who hosts the event. Setting what
 // is already set changes nothing. Returns ErrNotFound for another coach's
-// booking and ErrNotConfirmed for one that is not confirmed.
+// booking, ErrNotConfirmed for one that is not confirmed, and
+// fault.SessionCancelled / EventCancelled for a date that will not happen.
 func (s *Service) SetCheckedIn(ctx context.Context, ref string, coachID int64, checkedIn bool) (Attendee, error) {
 	var out Attendee
 	err := s.db.InTx(ctx, func(tx *sqlx.Tx) error {
@@ -33,8 +34,17 @@ func (s *Service) SetCheckedIn(ctx context.Context, ref string, coachID int64, c
 		if (current != nil) == checkedIn {
 			return nil
 		}
-		if checkedIn && b.Status != Confirmed {
-			return ErrNotConfirmed
+		if checkedIn {
+			if _, err := NextStatus(b.Status, ActionCheckIn); err != nil {
+				return ErrNotConfirmed
+			}
+			d, err := s.details(ctx, tx, b)
+			if err != nil {
+				return err
+			}
+			if err := guard(d.Event, d.Session, ActionCheckIn, s.now()); err != nil {
+				return err
+			}
 		}
 		now := s.now().UTC()
 		reason := fmt.Sprintf("checked in by coach %d", coachID)

@@ -96,51 +96,48 @@ func (s *Service) Cancel(ctx context.Context, ref string, actor Actor) (Booking,
 	return s.CancelWithRefund(ctx, ref, actor, RefundByPolicy)
 }
 
-// cancel ends a live booking b (locked by the caller), releases its seats,
-// tells the attendee and hosts, and offers the seats to the waitlist.
-func (s *Service) cancel(ctx context.Context, tx *sqlx.Tx, b Booking, reason string) (Booking, error) {
-	now := s.now().UTC()
+// cancel ends a live booking b (locked by the caller): its seats go back
+// (to the waitlist first) and, if it was confirmed, the attendee gets the
+// cancellation with its METHOD:CANCEL invite. Hosts are told when the
+// attendee cancelled, not about their own action.
+func (s *Service) cancel(ctx context.Context, tx *sqlx.Tx, b Booking, actor Actor) (Booking, error) {
 	from := b.Status
-	b.Status, b.HoldExpiresAt, b.UpdatedAt = Cancelled, nil, now
-	b.Sequence++
-	if err := saveBooking(ctx, tx, b); err != nil {
+	if err := s.transition(ctx, tx, &b, ActionCancel, actor.reason("cancelled")); err != nil {
 		return Booking{}, err
 	}
-	if err := s.releaseHeld(ctx, tx, b); err != nil {
+	if from != Confirmed {
+		return b, nil
+	}
+	d, err := s.details(ctx, tx, b)
+	if err != nil {
 		return Booking{}, err
 	}
-	if err := recordHistory(ctx, tx, b, from, reason, now); err != nil {
-		return Booking{}, err
+	kinds := []NoticeKind{NoticeCancelled}
+	if actor.CoachID == 0 {
+		kinds = append(kinds, NoticeCoachCancellation)
 	}
-	if from == Confirmed {
-		d, err := s.details(ctx, tx, b)
-		if err != nil {
-			return Booking{}, err
+	for _, kind := range kinds {
+		if err := s.notifier.Notify(ctx, tx, Notice{Kind: kind, Booking: b, Event: d.Event, Session: d.Session}); err != nil {
+			return Booking{}, fmt.Errorf("notify %s: %w", kind, err)
 		}
-		for _, kind := range []NoticeKind{NoticeCancelled, NoticeCoachCancellation} {
-			if err := s.notifier.Notify(ctx, tx, Notice{Kind: kind, Booking: b, Event: d.Event, Session: d.Session}); err != nil {
-				return Booking{}, fmt.Errorf("notify %s: %w", kind, err)
-			}
-		}
-	}
-	if err := s.offerFreedSeats(ctx, tx, b.SessionID); err != nil {
-		return Booking{}, err
 	}
 	return b, nil
 }
 
 // Move moves a live booking to another date of the same event, atomically:
-// the new date's seats are taken and the old ones released in one
-// transaction, or nothing changes (ErrSoldOut, ErrRegistrationClosed).
+// the new date's seats are taken and the old ones released (and offered to
+// the old date's waitlist) in one transaction, or nothing changes. State
+// that belongs to the old date (a check-in) is cleared. Returns
+// ErrNotLive for an ended booking; fault.SessionStarted when the booking's
+// date has begun; the new date's refusal (registration_closed,
+// session_started, session_cancelled, event_cancelled); ErrSoldOut when
+// its seats do not fit or people wait for it; ErrAlreadyBooked.
 func (s *Service) Move(ctx context.Context, ref string, actor Actor, toSessionID int64) (Booking, error) {
 	var out Booking
 	err := s.db.InTx(ctx, func(tx *sqlx.Tx) error {
 		b, err := s.authorize(ctx, tx, ref, actor, s.db.ForUpdate())
 		if err != nil {
 			return err
-		}
-		if !b.Status.Live() {
-			return ErrNotLive
 		}
 		out, err = s.move(ctx, tx, b, toSessionID, actor.reason("moved"))
 		return err
@@ -152,38 +149,51 @@ func (s *Service) move(ctx context.Context, tx *sqlx.Tx, b Booking, toSessionID 
 	if b.IsAppointment() {
 		return Booking{}, ErrMoveAppointment
 	}
-	if toSessionID == b.SessionID {
-		return Booking{}, (&fault.Fields{"session_id": "is the date already booked"}).Err()
+	if _, err := NextStatus(b.Status, ActionMove); err != nil {
+		return Booking{}, err
 	}
-	to, event, err := s.openSession(ctx, tx, toSessionID)
+	previous, event, err := sessionAndEvent(ctx, tx, b.SessionID)
 	if err != nil {
 		return Booking{}, err
 	}
+	if err := guard(event, previous, ActionMove, s.now()); err != nil {
+		return Booking{}, err
+	}
+	if toSessionID == b.SessionID {
+		return Booking{}, (&fault.Fields{"session_id": "is the date already booked"}).Err()
+	}
+	to, _, err := sessionAndEvent(ctx, tx, toSessionID)
+	if err != nil {
+		return Booking{}, notFoundAs(err, fault.New(fault.NotFound, "no such date"))
+	}
 	if to.EventID != b.EventID {
 		return Booking{}, (&fault.Fields{"session_id": "must be a date of the same event"}).Err()
+	}
+	if err := events.Allows(event, to, events.ActMoveIn, s.now()); err != nil {
+		return Booking{}, err
 	}
 	if ref, err := liveRef(ctx, tx, liveKey(to.ID, b.Email)); err != nil {
 		return Booking{}, err
 	} else if ref != "" {
 		return Booking{}, ErrAlreadyBooked
 	}
+	if waiting, err := someoneWaits(ctx, tx, to.ID); err != nil {
+		return Booking{}, err
+	} else if waiting {
+		return Booking{}, ErrSoldOut // the new date's free seats are offered to its line first
+	}
 	// Touch the two session rows in id order so two opposite moves cannot
 	// deadlock on PostgreSQL.
 	if err := s.swapSeats(ctx, tx, b.SessionID, to.ID, b.Seats); err != nil {
 		return Booking{}, err
 	}
-	previous, err := events.SessionByID(ctx, tx, b.SessionID)
-	if err != nil {
+	b.SessionID = to.ID
+	if err := s.transition(ctx, tx, &b, ActionMove, fmt.Sprintf("%s from session %d", reason, previous.ID)); err != nil {
 		return Booking{}, err
 	}
-	now := s.now().UTC()
-	b.SessionID, b.UpdatedAt = to.ID, now
-	b.Sequence++
-	if err := saveBooking(ctx, tx, b); err != nil {
-		return Booking{}, err
-	}
-	if err := recordHistory(ctx, tx, b, b.Status, fmt.Sprintf("%s from session %d", reason, previous.ID), now); err != nil {
-		return Booking{}, err
+	// A check-in belongs to the date it was made on.
+	if _, err := tx.ExecContext(ctx, tx.Rebind(`UPDATE bookings SET checked_in_at = NULL WHERE id = ?`), b.ID); err != nil {
+		return Booking{}, fmt.Errorf("clear check-in of %s: %w", b.Ref, err)
 	}
 	if b.Status == Confirmed {
 		token, err := s.mintToken(ctx, tx, b.ID)
@@ -203,7 +213,7 @@ func (s *Service) move(ctx context.Context, tx *sqlx.Tx, b Booking, toSessionID 
 
 func (s *Service) swapSeats(ctx context.Context, tx *sqlx.Tx, from, to int64, seats int) error {
 	take := func() error {
-		ok, err := events.TakeSeats(ctx, tx, to, seats)
+		ok, err := takeSeats(ctx, tx, to, seats)
 		if err != nil {
 			return err
 		}
@@ -212,7 +222,7 @@ func (s *Service) swapSeats(ctx context.Context, tx *sqlx.Tx, from, to int64, se
 		}
 		return nil
 	}
-	release := func() error { return events.ReleaseSeats(ctx, tx, from, seats) }
+	release := func() error { return releaseSeats(ctx, tx, from, seats) }
 	first, second := take, release
 	if from < to {
 		first, second = release, take
@@ -226,17 +236,11 @@ func (s *Service) swapSeats(ctx context.Context, tx *sqlx.Tx, from, to int64, se
 // SessionBookings lists a date's bookings for a coach who hosts its event,
 // oldest first; another coach gets ErrNotFound.
 func (s *Service) SessionBookings(ctx context.Context, coachID, sessionID int64) ([]Booking, error) {
-	sess, err := events.SessionByID(ctx, s.db, sessionID)
-	if err != nil {
+	if _, _, err := hostedSession(ctx, s.db, coachID, sessionID); err != nil {
 		return nil, err
-	}
-	if ok, err := events.IsHost(ctx, s.db, coachID, sess.EventID); err != nil {
-		return nil, err
-	} else if !ok {
-		return nil, events.ErrNotFound
 	}
 	var list []Booking
-	err = s.db.SelectContext(ctx, &list, s.db.Rebind(`SELECT `+bookingColumns+` FROM bookings WHERE session_id = ? ORDER BY created_at, id`), sessionID)
+	err := s.db.SelectContext(ctx, &list, s.db.Rebind(`SELECT `+bookingColumns+` FROM bookings WHERE session_id = ? ORDER BY created_at, id`), sessionID)
 	if err != nil {
 		return nil, fmt.Errorf("list bookings: %w", err)
 	}

@@ -66,7 +66,9 @@ func (s *Service) StartCheckout(ctx context.Context, ref, token string) (Checkou
 			return err
 		}
 		cur.PaymentRef = co.ID
-		if cur.Status == PendingPayment && co.ExpiresAt.After(*cur.HoldExpiresAt) {
+		// The hold stretches to the checkout's expiry, but never past the
+		// close of registration: a payment after it is refunded.
+		if cur.Status == PendingPayment && co.ExpiresAt.After(*cur.HoldExpiresAt) && !co.ExpiresAt.After(d.Session.ClosesAt(d.Event)) {
 			cur.HoldExpiresAt = &co.ExpiresAt
 		}
 		return saveBooking(ctx, tx, cur)
@@ -168,8 +170,14 @@ func (s *Service) applyPayment(ctx context.Context, tx *sqlx.Tx, e payments.Even
 		if b.Status != PendingPayment || (b.PaymentRef != "" && e.CheckoutID != "" && b.PaymentRef != e.CheckoutID) {
 			return fmt.Sprintf("ignored: booking is %s", b.Status), nil
 		}
-		if _, err := s.expireHoldWithReason(ctx, tx, b, e.Type); err != nil {
+		if b, err = s.expireHoldWithReason(ctx, tx, b, e.Type); err != nil {
 			return "", err
+		}
+		if e.Type == payments.EventCheckoutAsyncFailed {
+			if err := s.tellPaymentFailed(ctx, tx, b); err != nil {
+				return "", err
+			}
+			return "hold released; attendee told the payment failed", nil
 		}
 		return "hold released", nil
 	case payments.EventChargeRefunded:
@@ -179,7 +187,6 @@ func (s *Service) applyPayment(ctx context.Context, tx *sqlx.Tx, e payments.Even
 }
 
 func (s *Service) applyPaid(ctx context.Context, tx *sqlx.Tx, b Booking, e payments.Event) (string, error) {
-	now := s.now().UTC()
 	if e.AmountCents != b.AmountCents || e.Currency != b.Currency {
 		reason := fmt.Sprintf("paid %d %s, booking is %d %s", e.AmountCents, e.Currency, b.AmountCents, b.Currency)
 		if err := s.queueRefund(ctx, tx, b, e.PaymentIntent, e.AmountCents, e.Currency, "amount mismatch: "+reason); err != nil {
@@ -192,12 +199,36 @@ func (s *Service) applyPaid(ctx context.Context, tx *sqlx.Tx, b Booking, e payme
 		return "ignored: already confirmed", nil
 	case Refunded:
 		return "ignored: already refunded", nil
+	}
+	d, err := s.details(ctx, tx, b)
+	if err != nil {
+		return "", err
+	}
+	sess, event := d.Session, d.Event
+	if refused := guard(event, sess, ActionPay, s.now()); refused != nil {
+		// The date was cancelled, closed or began while the attendee paid:
+		// the payment is returned, never confirmed.
+		if b.Status == PendingPayment {
+			if b, err = s.expireHoldWithReason(ctx, tx, b, "payment arrived for a date that is "+string(events.PhaseOf(event, sess, s.now()))); err != nil {
+				return "", err
+			}
+		}
+		return s.refundLate(ctx, tx, b, e, payReason(fault.CodeOf(refused)))
+	}
+	switch b.Status {
 	case PendingPayment:
-		return "confirmed", s.confirmPaid(ctx, tx, b, e, PendingPayment, "payment received", now)
+		return "confirmed", s.confirmPaid(ctx, tx, b, e, ActionPay, "payment received")
+	case Cancelled:
+		return s.refundLate(ctx, tx, b, e, "booking cancelled")
 	}
 	// The hold ended (expired or abandoned) before the payment landed.
 	if liveElsewhere(ctx, tx, b) {
 		return s.refundLate(ctx, tx, b, e, "already booked again")
+	}
+	if waiting, err := someoneWaits(ctx, tx, b.SessionID); err != nil {
+		return "", err
+	} else if waiting {
+		return s.refundLate(ctx, tx, b, e, "date full")
 	}
 	ok, err := s.retakeHeld(ctx, tx, b)
 	if err != nil {
@@ -209,7 +240,20 @@ func (s *Service) applyPaid(ctx context.Context, tx *sqlx.Tx, b Booking, e payme
 	if !ok {
 		return s.refundLate(ctx, tx, b, e, "date full")
 	}
-	return "confirmed late: seat retaken", s.confirmPaid(ctx, tx, b, e, b.Status, "late payment: seat retaken", now)
+	return "confirmed late: seat retaken", s.confirmPaid(ctx, tx, b, e, ActionLatePaid, "late payment: seat retaken")
+}
+
+// payReason says in the attendee's words why a date refused a payment.
+func payReason(code fault.Code) string {
+	switch code {
+	case fault.SessionCancelled:
+		return "date cancelled"
+	case fault.EventCancelled:
+		return "event cancelled"
+	case fault.SessionStarted:
+		return "date already started"
+	}
+	return "registration closed"
 }
 
 // liveElsewhere reports whether the attendee already has another live
@@ -219,13 +263,9 @@ func liveElsewhere(ctx context.Context, ext sqlx.ExtContext, b Booking) bool {
 	return err == nil && ref != "" && ref != b.Ref
 }
 
-func (s *Service) confirmPaid(ctx context.Context, tx *sqlx.Tx, b Booking, e payments.Event, from Status, reason string, now time.Time) error {
-	b.Status, b.HoldExpiresAt, b.UpdatedAt = Confirmed, nil, now
+func (s *Service) confirmPaid(ctx context.Context, tx *sqlx.Tx, b Booking, e payments.Event, action Action, reason string) error {
 	b.PaymentRef, b.PaymentIntent = firstNonEmpty(e.CheckoutID, b.PaymentRef), e.PaymentIntent
-	if err := saveBooking(ctx, tx, b); err != nil {
-		return err
-	}
-	if err := recordHistory(ctx, tx, b, from, reason, now); err != nil {
+	if err := s.transition(ctx, tx, &b, action, reason); err != nil {
 		return err
 	}
 	d, err := s.details(ctx, tx, b)
@@ -252,7 +292,7 @@ func (s *Service) refundLate(ctx context.Context, tx *sqlx.Tx, b Booking, e paym
 	if err != nil {
 		return "", err
 	}
-	if err := s.notifier.Notify(ctx, tx, Notice{Kind: NoticeLatePaymentRefund, Booking: b, Event: d.Event, Session: d.Session}); err != nil {
+	if err := s.notifier.Notify(ctx, tx, Notice{Kind: NoticeLatePaymentRefund, Booking: b, Event: d.Event, Session: d.Session, Reason: why}); err != nil {
 		return "", fmt.Errorf("notify late payment refund: %w", err)
 	}
 	return "refunding late payment: " + why, nil
@@ -262,24 +302,35 @@ func (s *Service) applyRefunded(ctx context.Context, tx *sqlx.Tx, b Booking, e p
 	if e.RefundedCents <= b.RefundedCents {
 		return "ignored: refund already recorded", nil
 	}
-	now := s.now().UTC()
-	from := b.Status
-	b.RefundedCents, b.UpdatedAt = min(e.RefundedCents, b.AmountCents), now
+	b.RefundedCents, b.UpdatedAt = min(e.RefundedCents, b.AmountCents), s.now().UTC()
+	reason := fmt.Sprintf("refund of %d recorded at the provider", e.RefundedCents)
+	var err error
 	if b.RefundedCents == b.AmountCents && b.Status != Refunded {
-		if b.Status.Live() {
-			if err := s.releaseHeld(ctx, tx, b); err != nil {
-				return "", err
-			}
-		}
-		b.Status, b.HoldExpiresAt = Refunded, nil
+		err = s.transition(ctx, tx, &b, ActionRefunded, reason)
+	} else if err = saveBooking(ctx, tx, b); err == nil {
+		err = recordHistory(ctx, tx, b, b.Status, reason, b.UpdatedAt)
 	}
-	if err := saveBooking(ctx, tx, b); err != nil {
-		return "", err
-	}
-	if err := recordHistory(ctx, tx, b, from, fmt.Sprintf("refund of %d recorded at the provider", e.RefundedCents), now); err != nil {
+	if err != nil {
 		return "", err
 	}
 	return fmt.Sprintf("refunded %d", b.RefundedCents), nil
+}
+
+// tellPaymentFailed tells an attendee whose payment failed that their hold
+// is released, with a link to book again while the date has seats.
+func (s *Service) tellPaymentFailed(ctx context.Context, tx *sqlx.Tx, b Booking) error {
+	d, err := s.details(ctx, tx, b)
+	if err != nil {
+		return err
+	}
+	n := Notice{Kind: NoticePaymentFailed, Booking: b, Event: d.Event, Session: d.Session}
+	if events.Allows(d.Event, d.Session, events.ActBook, s.now()) == nil && d.Session.SeatsLeft() >= b.Seats {
+		n.RetryURL = s.cfg.BaseURL + "/events/" + d.Event.Slug
+	}
+	if err := s.notifier.Notify(ctx, tx, n); err != nil {
+		return fmt.Errorf("notify payment failed: %w", err)
+	}
+	return nil
 }
 
 // ConfirmFromCheckout asks the provider whether the booking's checkout was

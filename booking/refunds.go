@@ -47,7 +47,8 @@ func RefundDue(b Booking, e events.Event, s events.Session, now time.Time) int64
 }
 
 // CancelWithRefund is Cancel for a coach choosing the refund: by the
-// event's policy, in full, or none.
+// event's policy, in full, or none. An attendee cannot cancel once the
+// date has begun (fault.SessionStarted); a coach can, to wind a booking up.
 func (s *Service) CancelWithRefund(ctx context.Context, ref string, actor Actor, policy RefundPolicy) (Booking, error) {
 	if actor.CoachID == 0 && policy != RefundByPolicy {
 		return Booking{}, fault.New(fault.Forbidden, "only a coach can choose the refund")
@@ -58,14 +59,23 @@ func (s *Service) CancelWithRefund(ctx context.Context, ref string, actor Actor,
 		if err != nil {
 			return err
 		}
-		if !b.Status.Live() {
-			return ErrNotLive
+		if _, err := NextStatus(b.Status, ActionCancel); err != nil {
+			return err
+		}
+		if actor.CoachID == 0 {
+			d, err := s.details(ctx, tx, b)
+			if err != nil {
+				return err
+			}
+			if err := events.Allows(d.Event, d.Session, events.ActCancelBooking, s.now()); err != nil {
+				return err
+			}
 		}
 		amount, err := s.refundFor(ctx, tx, b, policy)
 		if err != nil {
 			return err
 		}
-		if out, err = s.cancel(ctx, tx, b, actor.reason("cancelled")); err != nil {
+		if out, err = s.cancel(ctx, tx, b, actor); err != nil {
 			return err
 		}
 		if amount > 0 {
@@ -248,9 +258,14 @@ func (s *Service) recordRefund(ctx context.Context, job RefundJob, refund paymen
 			if job.Attempts >= refundMaxAttempts {
 				status = "failed"
 			}
-			_, err := tx.ExecContext(ctx, tx.Rebind(`UPDATE refunds SET status = ?, attempts = ?, next_attempt_at = ?, last_error = ?, updated_at = ? WHERE id = ?`),
-				status, job.Attempts, now.Add(refundBackoff(job.Attempts)), sendErr.Error(), now, job.ID)
-			return err
+			if _, err := tx.ExecContext(ctx, tx.Rebind(`UPDATE refunds SET status = ?, attempts = ?, next_attempt_at = ?, last_error = ?, updated_at = ? WHERE id = ?`),
+				status, job.Attempts, now.Add(refundBackoff(job.Attempts)), sendErr.Error(), now, job.ID); err != nil {
+				return err
+			}
+			if status == "failed" {
+				return s.tellRefund(ctx, tx, job, NoticeRefundFailed)
+			}
+			return nil
 		}
 		if _, err := tx.ExecContext(ctx, tx.Rebind(`UPDATE refunds SET status = 'succeeded', provider_id = ?, attempts = attempts + 1, last_error = '', updated_at = ? WHERE id = ?`),
 			refund.ID, now, job.ID); err != nil {
@@ -260,16 +275,38 @@ func (s *Service) recordRefund(ctx context.Context, job RefundJob, refund paymen
 		if err != nil {
 			return err
 		}
-		from := b.Status
+		reason := fmt.Sprintf("refund %d of %d %s made (%s)", job.ID, job.AmountCents, job.Currency, refund.ID)
 		b.RefundedCents, b.UpdatedAt = min(b.RefundedCents+job.AmountCents, b.AmountCents), now
-		if b.RefundedCents == b.AmountCents && !b.Status.Live() {
-			b.Status = Refunded
+		if b.RefundedCents == b.AmountCents && !b.Status.Live() && b.Status != Refunded {
+			err = s.transition(ctx, tx, &b, ActionRefunded, reason)
+		} else {
+			if err = saveBooking(ctx, tx, b); err == nil {
+				err = recordHistory(ctx, tx, b, b.Status, reason, now)
+			}
 		}
-		if err := saveBooking(ctx, tx, b); err != nil {
+		if err != nil {
 			return err
 		}
-		return recordHistory(ctx, tx, b, from, fmt.Sprintf("refund %d of %d %s made (%s)", job.ID, job.AmountCents, job.Currency, refund.ID), now)
+		return s.tellRefund(ctx, tx, job, NoticeRefunded)
 	})
+}
+
+// tellRefund sends the payer a receipt for a refund made, or word that it
+// failed for good.
+func (s *Service) tellRefund(ctx context.Context, tx *sqlx.Tx, job RefundJob, kind NoticeKind) error {
+	b, err := bookingByID(ctx, tx, job.BookingID, "")
+	if err != nil {
+		return err
+	}
+	d, err := s.details(ctx, tx, b)
+	if err != nil {
+		return err
+	}
+	n := Notice{Kind: kind, Booking: b, Event: d.Event, Session: d.Session, RefundCents: job.AmountCents, RefundID: job.ID}
+	if err := s.notifier.Notify(ctx, tx, n); err != nil {
+		return fmt.Errorf("notify %s: %w", kind, err)
+	}
+	return nil
 }
 
 // refundBackoff is the wait before retry number attempts: doubling from
@@ -287,6 +324,40 @@ func (s *Service) Refunds(ctx context.Context, bookingID int64) ([]RefundJob, er
 	var out []RefundJob
 	if err := s.db.SelectContext(ctx, &out, s.db.Rebind(`SELECT * FROM refunds WHERE booking_id = ? ORDER BY id DESC`), bookingID); err != nil {
 		return nil, fmt.Errorf("list refunds: %w", err)
+	}
+	return out, nil
+}
+
+// RefundLine is one refund as the attendee's booking page shows it.
+type RefundLine struct {
+	AmountCents int64  // minor units of Currency
+	Currency    string // ISO 4217
+	// Status is "pending" (queued or being retried), "succeeded" or
+	// "failed" (given up; the coach is asked to refund by hand).
+	Status      string
+	RequestedAt time.Time  // UTC
+	RefundedAt  *time.Time // UTC; set once succeeded
+}
+
+// BookingRefunds returns the refunds of a booking the actor may see, oldest
+// first, with their amounts and dates; ErrNotFound otherwise.
+func (s *Service) BookingRefunds(ctx context.Context, ref string, actor Actor) ([]RefundLine, error) {
+	b, err := s.authorize(ctx, s.db, ref, actor, "")
+	if err != nil {
+		return nil, err
+	}
+	var jobs []RefundJob
+	if err := s.db.SelectContext(ctx, &jobs, s.db.Rebind(`SELECT * FROM refunds WHERE booking_id = ? ORDER BY id`), b.ID); err != nil {
+		return nil, fmt.Errorf("refunds of %s: %w", b.Ref, err)
+	}
+	out := make([]RefundLine, 0, len(jobs))
+	for _, j := range jobs {
+		line := RefundLine{AmountCents: j.AmountCents, Currency: j.Currency, Status: j.Status, RequestedAt: j.CreatedAt.UTC()}
+		if j.Status == "succeeded" {
+			at := j.UpdatedAt.UTC()
+			line.RefundedAt = &at
+		}
+		out = append(out, line)
 	}
 	return out, nil
 }

@@ -9,13 +9,49 @@ import (
 	"github.com/roster-app/roster/events"
 )
 
+// UpdateEvent applies patch to an event the coach hosts and, in the same
+// transaction, carries what attendees' calendars show to every live
+// booking on its dates that have not begun: a change of title, location or
+// join link raises each booking's SEQUENCE and sends the confirmed
+// attendee the updated invite (METHOD:REQUEST, same UID) with a short
+// what-changed email. Other changes send nothing. A patch that cancels the
+// event is CancelEvent with full refunds (the coach cancelled; attendees
+// are not at fault). Errors: those of events.UpdateEventIn and CancelEvent.
+func (s *Service) UpdateEvent(ctx context.Context, coachID int64, slug string, patch events.EventPatch) (events.Event, error) {
+	if patch.Status != nil && *patch.Status == events.Cancelled {
+		e, _, err := s.CancelEvent(ctx, coachID, slug, RefundFull)
+		return e, err
+	}
+	var out events.Event
+	err := s.db.InTx(ctx, func(tx *sqlx.Tx) error {
+		after, before, err := events.UpdateEventIn(ctx, tx, coachID, slug, patch, s.now().UTC())
+		if err != nil {
+			return err
+		}
+		out = after
+		changes := events.CalendarChanges(before, after)
+		if len(changes) == 0 {
+			return nil
+		}
+		for _, sess := range after.Sessions {
+			if err := s.tellChanged(ctx, tx, after, sess, nil, changes); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	return out, err
+}
+
 // RescheduleSession changes a date of an event the coach hosts (its times
-// or capacity) and, when the times change, tells every attendee in the
-// same transaction: each live booking's sequence rises and confirmed
-// attendees get a moved notice with the updated invite, which also
-// withdraws reminders stored for the old time. Returns events.ErrNotFound
-// for a date the coach does not host, and ErrSlotUnavailable if a host has
-// a live appointment at the new time.
+// or capacity) in one transaction with what that sets off: new times raise
+// every live booking's SEQUENCE and send confirmed attendees the updated
+// invite with a what-changed email (which withdraws reminders stored for
+// the old time); added capacity is offered to the waitlist first. Returns
+// events.ErrNotFound for a date the coach does not host, ErrSlotUnavailable
+// if a host has a live appointment at the new time, the date's
+// refusal (fault.SessionStarted, SessionCancelled, EventCancelled), and a
+// fault.Invalid error for bad times or a capacity below the seats taken.
 func (s *Service) RescheduleSession(ctx context.Context, coachID, sessionID int64, patch events.SessionPatch) (events.Session, error) {
 	var out events.Session
 	err := s.db.InTx(ctx, func(tx *sqlx.Tx) error {
@@ -24,35 +60,47 @@ func (s *Service) RescheduleSession(ctx context.Context, coachID, sessionID int6
 			return err
 		}
 		out = updated
-		if !updated.Moved(before) {
-			return nil
+		if updated.Moved(before) {
+			if err := s.checkSessionHostsFree(ctx, tx, updated); err != nil {
+				return err
+			}
+			e, err := events.LoadEvent(ctx, tx, updated.EventID)
+			if err != nil {
+				return err
+			}
+			change := events.Change{Field: "time", Before: timeRange(before, e), After: timeRange(updated, e)}
+			if err := s.tellChanged(ctx, tx, e, updated, &before, []events.Change{change}); err != nil {
+				return err
+			}
 		}
-		if err := s.checkSessionHostsFree(ctx, tx, updated); err != nil {
-			return err
+		if updated.Capacity > before.Capacity {
+			return s.offerFreedSeats(ctx, tx, updated.ID)
 		}
-		return s.tellMoved(ctx, tx, updated, before)
+		return nil
 	})
 	return out, err
 }
 
-func (s *Service) tellMoved(ctx context.Context, tx *sqlx.Tx, updated, before events.Session) error {
+func timeRange(sess events.Session, e events.Event) string {
+	loc := e.Zone()
+	return sess.StartsAt.In(loc).Format("Mon 2 Jan 2006 15:04") + "–" + sess.EndsAt.In(loc).Format("15:04 MST")
+}
+
+// tellChanged is the one way a change attendees' calendars show reaches
+// them: every live booking on sess (if sess is still to come) is reissued
+// (SEQUENCE+1) and each confirmed attendee gets a changed notice with the
+// updated invite. previous is the date's old times when they changed.
+func (s *Service) tellChanged(ctx context.Context, tx *sqlx.Tx, e events.Event, sess events.Session, previous *events.Session, changes []events.Change) error {
+	if sess.Status != events.Scheduled || !s.now().Before(sess.StartsAt) {
+		return nil // nothing left to update in anyone's calendar
+	}
 	var live []Booking
 	if err := tx.SelectContext(ctx, &live, tx.Rebind(`SELECT `+bookingColumns+` FROM bookings
-		WHERE session_id = ? AND status IN ('pending_payment', 'confirmed') ORDER BY id`+s.db.ForUpdate()), updated.ID); err != nil {
-		return fmt.Errorf("bookings of a moved date: %w", err)
+		WHERE session_id = ? AND status IN ('pending_payment', 'confirmed') ORDER BY id`+s.db.ForUpdate()), sess.ID); err != nil {
+		return fmt.Errorf("bookings of a changed date: %w", err)
 	}
-	e, err := events.LoadEvent(ctx, tx, updated.EventID)
-	if err != nil {
-		return err
-	}
-	now := s.now().UTC()
 	for _, b := range live {
-		b.Sequence++
-		b.UpdatedAt = now
-		if err := saveBooking(ctx, tx, b); err != nil {
-			return err
-		}
-		if err := recordHistory(ctx, tx, b, b.Status, "date moved by the coach", now); err != nil {
+		if err := s.transition(ctx, tx, &b, ActionReissue, "changed by the coach: "+changedFields(changes)); err != nil {
 			return err
 		}
 		if b.Status != Confirmed {
@@ -62,10 +110,22 @@ func (s *Service) tellMoved(ctx context.Context, tx *sqlx.Tx, updated, before ev
 		if err != nil {
 			return err
 		}
-		n := Notice{Kind: NoticeMoved, Booking: b, Event: e, Session: updated, Previous: &before, ManageURL: s.ManageURL(b.Ref, token)}
+		n := Notice{Kind: NoticeChanged, Booking: b, Event: e, Session: sess, Previous: previous, Changes: changes,
+			ManageURL: s.ManageURL(b.Ref, token)}
 		if err := s.notifier.Notify(ctx, tx, n); err != nil {
-			return fmt.Errorf("notify moved: %w", err)
+			return fmt.Errorf("notify changed: %w", err)
 		}
 	}
 	return nil
+}
+
+func changedFields(changes []events.Change) string {
+	out := ""
+	for i, c := range changes {
+		if i > 0 {
+			out += ", "
+		}
+		out += c.Field
+	}
+	return out
 }

@@ -204,6 +204,13 @@ func (s *Service) reserve(ctx context.Context, tx *sqlx.Tx, req Request) (Result
 	if sess.SeatsLeft() < req.Seats {
 		return Result{}, ErrSoldOut // a fast answer; the guarded update below is the real check
 	}
+	// People in line are served first: free seats are theirs to be offered
+	// (see offerFreedSeats), so a newcomer joins the line instead.
+	if waiting, err := someoneWaits(ctx, ext, sess.ID); err != nil {
+		return Result{}, err
+	} else if waiting {
+		return Result{}, ErrSoldOut
+	}
 	now := s.now().UTC()
 	b := Booking{
 		SessionID: sess.ID, EventID: event.ID, Name: req.Name, Email: req.Email, Seats: req.Seats,
@@ -211,8 +218,7 @@ func (s *Service) reserve(ctx context.Context, tx *sqlx.Tx, req Request) (Result
 		Answers: answers, CreatedAt: now, UpdatedAt: now,
 	}
 	if !event.Free() {
-		expires := now.Add(s.cfg.HoldDuration)
-		b.Status, b.HoldExpiresAt = PendingPayment, &expires
+		b.Status, b.HoldExpiresAt = PendingPayment, s.holdExpiry(event, sess)
 	}
 	if err := insertBooking(ctx, ext, &b, event.Title, req.FormNonce); err != nil {
 		return Result{}, err
@@ -238,7 +244,7 @@ func (s *Service) reserve(ctx context.Context, tx *sqlx.Tx, req Request) (Result
 	// Take the seats last: on PostgreSQL the guarded update locks the
 	// session's row until commit, so every statement after it would make
 	// all other bookings of the date wait longer.
-	if ok, err := events.TakeSeats(ctx, ext, sess.ID, req.Seats); err != nil {
+	if ok, err := takeSeats(ctx, ext, sess.ID, req.Seats); err != nil {
 		return Result{}, err
 	} else if !ok {
 		return Result{}, ErrSoldOut
@@ -297,21 +303,29 @@ func (s *Service) replay(ctx context.Context, tx *sqlx.Tx, req Request) (Result,
 }
 
 // openSession returns a session and its event if the session can be booked
-// now, else ErrRegistrationClosed (or ErrNotFound for an unknown session).
+// now, else its phase's refusal: ErrRegistrationClosed (also for a draft
+// event), fault.SessionStarted, fault.SessionCancelled,
+// fault.EventCancelled; or ErrNotFound for an unknown session.
 func (s *Service) openSession(ctx context.Context, ext sqlx.ExtContext, sessionID int64) (events.Session, events.Event, error) {
-	sess, err := events.SessionByID(ctx, ext, sessionID)
+	sess, event, err := sessionAndEvent(ctx, ext, sessionID)
 	if err != nil {
 		return events.Session{}, events.Event{}, notFoundAs(err, fault.New(fault.NotFound, "no such date"))
 	}
-	event, err := events.LoadEvent(ctx, ext, sess.EventID)
-	if err != nil {
+	if err := events.Allows(event, sess, events.ActBook, s.now()); err != nil {
 		return events.Session{}, events.Event{}, err
 	}
-	closesAt := sess.StartsAt.Add(-time.Duration(event.RegistrationCutoffMinutes) * time.Minute)
-	if event.Status != events.Published || sess.Status != events.Scheduled || !s.now().Before(closesAt) {
-		return events.Session{}, events.Event{}, ErrRegistrationClosed
-	}
 	return sess, event, nil
+}
+
+// holdExpiry is when a new hold on sess ends: after the hold duration, or
+// when registration closes if that is sooner, so no hold outlives the
+// time a payment may confirm it.
+func (s *Service) holdExpiry(e events.Event, sess events.Session) *time.Time {
+	expires := s.now().UTC().Add(s.cfg.HoldDuration)
+	if closes := sess.ClosesAt(e); closes.Before(expires) {
+		expires = closes
+	}
+	return &expires
 }
 
 func (s *Service) notifyConfirmed(ctx context.Context, tx *sqlx.Tx, b Booking, e events.Event, sess events.Session, token string) error {

@@ -60,7 +60,7 @@ func TestCancelSessionBookings(t *testing.T) {
 		if refunds, _ := fx.svc.Refunds(ctx, held.Booking.ID); len(refunds) != 0 {
 			t.Errorf("an unpaid hold got a refund: %+v", refunds)
 		}
-		if got := fx.notices.kinds(paid.Booking.Ref); !contains(got, booking.NoticeCancelled) {
+		if got := fx.notices.kinds(paid.Booking.Ref); !contains(got, booking.NoticeSessionCancelled) {
 			t.Errorf("the paid attendee was not told: %v", got)
 		}
 		wl, _ := fx.svc.Waitlist(ctx, fx.coach.ID, date.ID)

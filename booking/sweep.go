@@ -5,8 +5,6 @@ import (
 	"fmt"
 
 	"github.com/jmoiron/sqlx"
-
-	"github.com/roster-app/roster/events"
 )
 
 // sweepBatch bounds the work of one sweep.
@@ -52,24 +50,15 @@ func (s *Service) expireHold(ctx context.Context, tx *sqlx.Tx, b Booking) error 
 	return err
 }
 
-// expireHoldWithReason ends a hold (locked by the caller), returns its seats
-// and offers them to the waitlist.
+// expireHoldWithReason ends a hold (locked by the caller); its seats go
+// back, to the waitlist first.
 func (s *Service) expireHoldWithReason(ctx context.Context, tx *sqlx.Tx, b Booking, reason string) (Booking, error) {
-	now := s.now().UTC()
-	b.Status, b.UpdatedAt = Expired, now
-	if err := saveBooking(ctx, tx, b); err != nil {
-		return Booking{}, err
-	}
-	if err := s.releaseHeld(ctx, tx, b); err != nil {
-		return Booking{}, err
-	}
-	if err := recordHistory(ctx, tx, b, PendingPayment, reason, now); err != nil {
-		return Booking{}, err
-	}
-	return b, s.offerFreedSeats(ctx, tx, b.SessionID)
+	err := s.transition(ctx, tx, &b, ActionExpire, reason)
+	return b, err
 }
 
-// ExpireOffers ends waitlist offers nobody claimed in time, releasing their
+// ExpireOffers ends waitlist offers nobody claimed in time (an offer ends
+// at the latest when its date's registration closes), releasing their
 // seats to the next in line. Safe to run in several processes at once.
 func (s *Service) ExpireOffers(ctx context.Context) (int, error) {
 	var ids []int64
@@ -88,15 +77,8 @@ func (s *Service) ExpireOffers(ctx context.Context) (int, error) {
 			if entry.Status != Offered || entry.OfferExpiresAt == nil || entry.OfferExpiresAt.After(s.now()) {
 				return nil
 			}
-			now := s.now().UTC()
-			if _, err := tx.ExecContext(ctx, tx.Rebind(`UPDATE waitlist SET status = 'offer_expired', live_key = NULL, updated_at = ? WHERE id = ?`), now, id); err != nil {
-				return fmt.Errorf("expire offer: %w", err)
-			}
-			if err := events.ReleaseSeats(ctx, tx, entry.SessionID, entry.Seats); err != nil {
-				return err
-			}
 			expired++
-			return s.offerFreedSeats(ctx, tx, entry.SessionID)
+			return s.setEntryStatus(ctx, tx, &entry, EntryExpire, nil)
 		})
 		if err != nil {
 			return expired, fmt.Errorf("expire offer %d: %w", id, err)

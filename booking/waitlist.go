@@ -44,9 +44,12 @@ type WaitlistEntry struct {
 // expired or never existed.
 var ErrOfferGone = fault.New(fault.Conflict, "this waitlist offer is no longer open")
 
-// JoinWaitlist puts a person in line for seats on a session that cannot
-// take their booking now. Returns ErrAlreadyBooked if they are already in
-// line or booked for the date.
+// JoinWaitlist puts a person in line for seats on a session and emails
+// them their place in the queue. If seats are free that nobody before them
+// can use, they are offered at once (see offerFreedSeats for the rule).
+// Returns ErrAlreadyBooked if they are already in line or booked for the
+// date, and the session's refusal (registration_closed, session_started,
+// session_cancelled, event_cancelled) when it takes no one.
 func (s *Service) JoinWaitlist(ctx context.Context, sessionID int64, name, email string, seats int) (WaitlistEntry, error) {
 	req := Request{SessionID: sessionID, Name: name, Email: email, Seats: seats}
 	req.normalize()
@@ -55,8 +58,11 @@ func (s *Service) JoinWaitlist(ctx context.Context, sessionID int64, name, email
 	}
 	var entry WaitlistEntry
 	err := s.db.InTx(ctx, func(tx *sqlx.Tx) error {
-		sess, _, err := s.openSession(ctx, tx, sessionID)
+		sess, e, err := sessionAndEvent(ctx, tx, sessionID)
 		if err != nil {
+			return notFoundAs(err, fault.New(fault.NotFound, "no such date"))
+		}
+		if err := events.Allows(e, sess, events.ActJoinWaitlist, s.now()); err != nil {
 			return err
 		}
 		if ref, err := liveRef(ctx, tx, liveKey(sess.ID, req.Email)); err != nil {
@@ -79,59 +85,50 @@ func (s *Service) JoinWaitlist(ctx context.Context, sessionID int64, name, email
 		if err := tx.GetContext(ctx, &entry.ID, tx.Rebind(stmt), args...); err != nil {
 			return fmt.Errorf("join waitlist: %w", err)
 		}
-		// Seats may have freed up between the page and the request.
+		var position int
+		if err := tx.GetContext(ctx, &position, tx.Rebind(`SELECT COUNT(*) FROM waitlist
+			WHERE session_id = ? AND status IN ('waiting', 'offered') AND id <= ?`), sess.ID, entry.ID); err != nil {
+			return fmt.Errorf("place in line: %w", err)
+		}
+		n := Notice{Kind: NoticeWaitlistJoined, Event: e, Session: sess, Offer: &entry, Position: position,
+			Booking: entryBooking(entry, e)}
+		if err := s.notifier.Notify(ctx, tx, n); err != nil {
+			return fmt.Errorf("notify waitlist joined: %w", err)
+		}
+		// Seats may be free that nobody before them can use.
 		return s.offerFreedSeats(ctx, tx, sess.ID)
 	})
 	if sqldb.IsUniqueViolation(err) {
 		return WaitlistEntry{}, ErrAlreadyBooked
 	}
+	if err == nil {
+		err = s.db.GetContext(ctx, &entry, s.db.Rebind(`SELECT `+waitlistColumns+` FROM waitlist WHERE id = ?`), entry.ID)
+	}
 	return entry, err
 }
 
-// offerFreedSeats offers a session's free seats to the people waiting, first
-// come first served: the first in line gets an offer that holds their seats
-// until it is claimed or expires. It stops at the first person whose seats
-// do not fit, so nobody is overtaken.
-func (s *Service) offerFreedSeats(ctx context.Context, tx *sqlx.Tx, sessionID int64) error {
-	for {
-		var next WaitlistEntry
-		err := tx.GetContext(ctx, &next, tx.Rebind(`SELECT `+waitlistColumns+` FROM waitlist
-			WHERE session_id = ? AND status = 'waiting' ORDER BY id LIMIT 1`+s.db.ForUpdate()), sessionID)
-		if isNoRows(err) {
-			return nil
-		}
-		if err != nil {
-			return fmt.Errorf("next in line: %w", err)
-		}
-		ok, err := events.TakeSeats(ctx, tx, sessionID, next.Seats)
-		if err != nil || !ok {
-			return err
-		}
-		if err := s.offer(ctx, tx, next); err != nil {
-			return err
-		}
-	}
+// entryBooking is the booking-shaped part of a notice about a waitlist
+// entry: who and for how many seats.
+func entryBooking(entry WaitlistEntry, e events.Event) Booking {
+	return Booking{Name: entry.Name, Email: entry.Email, Seats: entry.Seats, SessionID: entry.SessionID, EventID: e.ID, Currency: e.Currency}
 }
 
-func (s *Service) offer(ctx context.Context, tx *sqlx.Tx, entry WaitlistEntry) error {
+// offer holds seats (already taken by the caller) for a waiting entry and
+// emails a claim link. The offer expires after the offer duration or when
+// the date's registration closes, whichever is first.
+func (s *Service) offer(ctx context.Context, tx *sqlx.Tx, entry WaitlistEntry, e events.Event, sess events.Session) error {
 	now := s.now().UTC()
 	expires := now.Add(s.cfg.OfferDuration)
+	if closes := sess.ClosesAt(e); closes.Before(expires) {
+		expires = closes
+	}
 	token := events.RandomString(24)
-	entry.Status, entry.OfferExpiresAt, entry.UpdatedAt = Offered, &expires, now
-	if _, err := tx.ExecContext(ctx, tx.Rebind(`UPDATE waitlist SET status = ?, offer_expires_at = ?, claim_token_hash = ?, updated_at = ? WHERE id = ?`),
-		entry.Status, expires, events.HashToken(token), now, entry.ID); err != nil {
-		return fmt.Errorf("offer seats: %w", err)
-	}
-	e, err := events.LoadEvent(ctx, tx, entry.EventID)
-	if err != nil {
+	hash := events.HashToken(token)
+	entry.OfferExpiresAt = &expires
+	if err := s.setEntryStatus(ctx, tx, &entry, EntryOffer, &hash); err != nil {
 		return err
 	}
-	sess, err := events.SessionByID(ctx, tx, entry.SessionID)
-	if err != nil {
-		return err
-	}
-	n := Notice{Kind: NoticeWaitlistOffer, Event: e, Session: sess, Offer: &entry,
-		Booking:  Booking{Name: entry.Name, Email: entry.Email, Seats: entry.Seats, SessionID: sess.ID, EventID: e.ID, Currency: e.Currency},
+	n := Notice{Kind: NoticeWaitlistOffer, Event: e, Session: sess, Offer: &entry, Booking: entryBooking(entry, e),
 		ClaimURL: fmt.Sprintf("%s/waitlist/%d/claim?t=%s", s.cfg.BaseURL, entry.ID, token)}
 	if err := s.notifier.Notify(ctx, tx, n); err != nil {
 		return fmt.Errorf("notify waitlist offer: %w", err)
@@ -168,7 +165,11 @@ func (s *Service) openOffer(ctx context.Context, ext sqlx.ExtContext, entryID in
 }
 
 // ClaimOffer turns an open offer into a booking on the seats it holds: a
-// free event's booking is confirmed, a paid one's is a hold awaiting payment.
+// free event's booking is confirmed, a paid one's is a hold awaiting
+// payment. Returns ErrOfferGone for an offer claimed, expired, declined or
+// unknown, and the session's refusal (registration_closed,
+// session_started, session_cancelled, event_cancelled) when it is no
+// longer open.
 func (s *Service) ClaimOffer(ctx context.Context, entryID int64, token string) (Result, error) {
 	var res Result
 	err := s.db.InTx(ctx, func(tx *sqlx.Tx) error {
@@ -176,24 +177,22 @@ func (s *Service) ClaimOffer(ctx context.Context, entryID int64, token string) (
 		if err != nil {
 			return err
 		}
-		e, err := events.LoadEvent(ctx, tx, entry.EventID)
+		sess, e, err := sessionAndEvent(ctx, tx, entry.SessionID)
 		if err != nil {
 			return err
 		}
-		sess, err := events.SessionByID(ctx, tx, entry.SessionID)
-		if err != nil {
+		if err := events.Allows(e, sess, events.ActClaim, s.now()); err != nil {
+			return err
+		}
+		if err := s.setEntryStatus(ctx, tx, &entry, EntryClaim, nil); err != nil {
 			return err
 		}
 		now := s.now().UTC()
-		if _, err := tx.ExecContext(ctx, tx.Rebind(`UPDATE waitlist SET status = 'claimed', live_key = NULL, updated_at = ? WHERE id = ?`), now, entry.ID); err != nil {
-			return fmt.Errorf("claim offer: %w", err)
-		}
 		b := Booking{SessionID: sess.ID, EventID: e.ID, Name: entry.Name, Email: entry.Email, Seats: entry.Seats,
 			Status: Confirmed, AmountCents: e.PriceCents * int64(entry.Seats), Currency: e.Currency, Answers: Answers{},
 			CreatedAt: now, UpdatedAt: now}
 		if !e.Free() {
-			expires := now.Add(s.cfg.HoldDuration)
-			b.Status, b.HoldExpiresAt = PendingPayment, &expires
+			b.Status, b.HoldExpiresAt = PendingPayment, s.holdExpiry(e, sess)
 		}
 		if err := insertBooking(ctx, tx, &b, e.Title, ""); err != nil {
 			return err
@@ -216,16 +215,22 @@ func (s *Service) ClaimOffer(ctx context.Context, entryID int64, token string) (
 	return res, err
 }
 
+// DeclineOffer gives an open offer up: its seats go to the next in line.
+// Returns ErrOfferGone if token does not claim an open offer.
+func (s *Service) DeclineOffer(ctx context.Context, entryID int64, token string) error {
+	return s.db.InTx(ctx, func(tx *sqlx.Tx) error {
+		entry, err := s.openOffer(ctx, tx, entryID, token, s.db.ForUpdate())
+		if err != nil {
+			return err
+		}
+		return s.setEntryStatus(ctx, tx, &entry, EntryDecline, nil)
+	})
+}
+
 // Waitlist returns a session's waitlist in order, for a coach who hosts it.
 func (s *Service) Waitlist(ctx context.Context, coachID, sessionID int64) ([]WaitlistEntry, error) {
-	sess, err := events.SessionByID(ctx, s.db, sessionID)
-	if err != nil {
+	if _, _, err := hostedSession(ctx, s.db, coachID, sessionID); err != nil {
 		return nil, err
-	}
-	if ok, err := events.IsHost(ctx, s.db, coachID, sess.EventID); err != nil {
-		return nil, err
-	} else if !ok {
-		return nil, events.ErrNotFound
 	}
 	var list []WaitlistEntry
 	if err := s.db.SelectContext(ctx, &list, s.db.Rebind(`SELECT `+waitlistColumns+` FROM waitlist WHERE session_id = ? ORDER BY id`), sessionID); err != nil {

@@ -7,21 +7,26 @@ import (
 	"testing"
 	"time"
 
+	"github.com/jmoiron/sqlx"
+
 	"github.com/roster-app/roster/events"
 	"github.com/roster-app/roster/fault"
+	"github.com/roster-app/roster/sqldb"
 	"github.com/roster-app/roster/sqldb/sqldbtest"
 )
 
 var now = time.Date(2026, 11, 26, 12, 0, 0, 0, time.UTC)
 
 type fixture struct {
+	db             *sqldb.DB
 	svc            *events.Service
 	james, parveen events.Coach
 }
 
 func newFixture(t *testing.T) fixture {
 	t.Helper()
-	svc := events.NewService(sqldbtest.MustOpenDB(t), func() time.Time { return now })
+	db := sqldbtest.MustOpenDB(t)
+	svc := events.NewService(db, func() time.Time { return now })
 	ctx := context.Background()
 	james, err := svc.AddCoach(ctx, "james@example.com", "James Downer", "")
 	if err != nil {
@@ -31,7 +36,7 @@ func newFixture(t *testing.T) fixture {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return fixture{svc: svc, james: james, parveen: parveen}
+	return fixture{db: db, svc: svc, james: james, parveen: parveen}
 }
 
 func labInput() events.EventInput {
@@ -281,7 +286,14 @@ func TestPublicVisibility(t *testing.T) {
 		}
 	})
 	t.Run("cancelled is not public", func(t *testing.T) {
-		if _, err := fx.svc.UpdateEvent(ctx, fx.james.ID, published.Slug, events.EventPatch{Status: &cancelled}); err != nil {
+		if _, err := fx.svc.UpdateEvent(ctx, fx.james.ID, published.Slug, events.EventPatch{Status: &cancelled}); !errors.Is(err, events.ErrCancelThroughBooking) {
+			t.Fatalf("cancel by an edit: %v, want ErrCancelThroughBooking", err)
+		}
+		err := fx.db.InTx(ctx, func(tx *sqlx.Tx) error {
+			_, _, err := events.CancelEventIn(ctx, tx, fx.james.ID, published.Slug, now)
+			return err
+		})
+		if err != nil {
 			t.Fatal(err)
 		}
 		if _, err := fx.svc.PublicEvent(ctx, published.Slug); !errors.Is(err, events.ErrNotFound) {

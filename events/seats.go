@@ -9,38 +9,6 @@ import (
 	"github.com/jmoiron/sqlx"
 )
 
-// TakeSeats adds n seats to a scheduled session's count if they fit, in one
-// guarded statement: on PostgreSQL the row lock makes concurrent updates
-// re-check the guard against the committed count (READ COMMITTED), and on
-// SQLite the single writer serialises them, so the count can never pass
-// capacity. It reports whether the seats were taken.
-func TakeSeats(ctx context.Context, ext sqlx.ExtContext, sessionID int64, n int) (bool, error) {
-	res, err := ext.ExecContext(ctx, ext.Rebind(`
-		UPDATE sessions SET seats_taken = seats_taken + ?
-		WHERE id = ? AND status = 'scheduled' AND seats_taken + ? <= capacity`), n, sessionID, n)
-	if err != nil {
-		return false, fmt.Errorf("take %d seats on session %d: %w", n, sessionID, err)
-	}
-	affected, err := res.RowsAffected()
-	if err != nil {
-		return false, fmt.Errorf("take seats: %w", err)
-	}
-	return affected == 1, nil
-}
-
-// ReleaseSeats gives n seats back to a session.
-func ReleaseSeats(ctx context.Context, ext sqlx.ExtContext, sessionID int64, n int) error {
-	res, err := ext.ExecContext(ctx, ext.Rebind(`
-		UPDATE sessions SET seats_taken = seats_taken - ? WHERE id = ? AND seats_taken >= ?`), n, sessionID, n)
-	if err != nil {
-		return fmt.Errorf("release %d seats on session %d: %w", n, sessionID, err)
-	}
-	if affected, _ := res.RowsAffected(); affected != 1 {
-		return fmt.Errorf("release %d seats on session %d: fewer seats taken than released", n, sessionID)
-	}
-	return nil
-}
-
 // LoadEvent returns an event with its hosts and sessions, read through ext
 // (so inside a transaction it sees that transaction's writes).
 func LoadEvent(ctx context.Context, ext sqlx.ExtContext, id int64) (Event, error) {

@@ -87,42 +87,18 @@ type EventPatch struct {
 }
 
 // UpdateEvent applies patch to the event with slug, which the coach must
-// host (else ErrNotFound). Returns a fault.Invalid error naming bad fields.
+// host (else ErrNotFound). It does not tell attendees: booking's UpdateEvent
+// makes the same change and updates their invites in one transaction, and
+// is what the web handlers call. Cancelling is refused here
+// (fault.Conflict): only booking's CancelEvent, which cancels the children
+// too, may do it. Returns a fault.Invalid error naming bad fields and
+// fault.EventCancelled for a cancelled event.
 func (s *Service) UpdateEvent(ctx context.Context, coachID int64, slug string, patch EventPatch) (Event, error) {
-	now := s.now().UTC()
 	var id int64
 	err := s.db.InTx(ctx, func(tx *sqlx.Tx) error {
-		e, err := hostedEvent(ctx, tx, coachID, slug)
-		if err != nil {
-			return err
-		}
-		id = e.ID
-		in := inputFromEvent(e)
-		patch.apply(&in)
-		in.Normalize()
-		in.Sessions = nil // dates are validated by their own endpoints
-		if err := in.Validate(now); err != nil {
-			return err
-		}
-		updated := eventFromInput(in)
-		updated.ID, updated.Slug, updated.UpdatedAt = e.ID, e.Slug, now
-		if _, err := tx.NamedExecContext(ctx, `
-			UPDATE events SET title = :title, summary = :summary, description = :description, timezone = :timezone,
-				location = :location, online_url = :online_url, price_cents = :price_cents, currency = :currency,
-				status = :status, reminder_offsets_minutes = :reminder_offsets_minutes,
-				registration_cutoff_minutes = :registration_cutoff_minutes, refund_cutoff_hours = :refund_cutoff_hours,
-				updated_at = :updated_at
-			WHERE id = :id`, updated); err != nil {
-			return fmt.Errorf("update event: %w", err)
-		}
-		if patch.HostEmails == nil {
-			return nil
-		}
-		hosts, err := resolveHosts(ctx, tx, coachID, in.HostEmails)
-		if err != nil {
-			return err
-		}
-		return replaceHosts(ctx, tx, e.ID, hosts)
+		updated, _, err := UpdateEventIn(ctx, tx, coachID, slug, patch, s.now().UTC())
+		id = updated.ID
+		return err
 	})
 	if err != nil {
 		return Event{}, err
@@ -163,7 +139,9 @@ func (p EventPatch) apply(in *EventInput) {
 	}
 }
 
-// AddSession adds a date to an event the coach hosts.
+// AddSession adds a date to an event the coach hosts. Returns
+// ErrNotFound, fault.EventCancelled for a cancelled event, and a
+// fault.Invalid error for bad times or capacity.
 func (s *Service) AddSession(ctx context.Context, coachID int64, slug string, in SessionInput) (Session, error) {
 	now := s.now().UTC()
 	var f fault.Fields
@@ -176,6 +154,9 @@ func (s *Service) AddSession(ctx context.Context, coachID int64, slug string, in
 		e, err := hostedEvent(ctx, tx, coachID, slug)
 		if err != nil {
 			return err
+		}
+		if _, err := NextEventStatus(e.Status, EventEdit); err != nil {
+			return err // a cancelled event takes no new dates
 		}
 		if count, err := countSessions(ctx, tx, e.ID); err != nil {
 			return err
@@ -215,6 +196,13 @@ func UpdateSessionIn(ctx context.Context, tx *sqlx.Tx, coachID, sessionID int64,
 	if err != nil {
 		return Session{}, Session{}, err
 	}
+	e, err := LoadEvent(ctx, tx, current.EventID)
+	if err != nil {
+		return Session{}, Session{}, err
+	}
+	if err := Allows(e, current, ActReschedule, now); err != nil {
+		return Session{}, Session{}, err
+	}
 	in := SessionInput{StartsAt: current.StartsAt, EndsAt: current.EndsAt, Capacity: current.Capacity}
 	if patch.StartsAt != nil {
 		in.StartsAt = patch.StartsAt.UTC()
@@ -251,22 +239,16 @@ func UpdateSessionIn(ctx context.Context, tx *sqlx.Tx, coachID, sessionID int64,
 	return sess, current, nil
 }
 
-// CancelSession marks a date cancelled; it can no longer be booked.
+// CancelSession marks a date cancelled; it can no longer be booked. It
+// leaves the date's bookings as they are: booking's CancelSession cancels
+// the date and everything on it in one transaction, and is what the web
+// handlers call. Returns ErrNotFound for a date the coach does not host and
+// a fault.SessionStarted error for one that has begun.
 func (s *Service) CancelSession(ctx context.Context, coachID, sessionID int64) (Session, error) {
-	now := s.now().UTC()
 	var sess Session
 	err := s.db.InTx(ctx, func(tx *sqlx.Tx) error {
 		var err error
-		if sess, err = hostedSession(ctx, tx, coachID, sessionID); err != nil {
-			return err
-		}
-		if sess.Status == SessionCancelled {
-			return nil
-		}
-		sess.Status, sess.UpdatedAt = SessionCancelled, now
-		sess.Sequence++
-		_, err = tx.NamedExecContext(ctx,
-			`UPDATE sessions SET status = :status, sequence = :sequence, updated_at = :updated_at WHERE id = :id`, sess)
+		sess, _, _, err = CancelSessionIn(ctx, tx, coachID, sessionID, s.now().UTC())
 		return err
 	})
 	return sess, err

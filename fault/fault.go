@@ -13,7 +13,9 @@ import (
 // Code names a kind of failure a caller can act on.
 type Code string
 
-// The codes of DESIGN.md's contract. Anything that is not a *fault.Error is an
+// The codes of DESIGN.md's contract; every refusal of a lifecycle
+// transition is one of Conflict, RegistrationClosed, SessionStarted,
+// SessionCancelled, EventCancelled or HoldExpired (HTTP 409). Anything that is not a *fault.Error is an
 // internal error.
 const (
 	Invalid             Code = "validation_failed"
@@ -21,6 +23,9 @@ const (
 	Conflict            Code = "conflict"
 	SoldOut             Code = "sold_out"
 	RegistrationClosed  Code = "registration_closed"
+	SessionStarted      Code = "session_started"   // the date has begun: nothing more happens to it
+	SessionCancelled    Code = "session_cancelled" // the date was cancelled
+	EventCancelled      Code = "event_cancelled"   // the whole event was cancelled
 	HoldExpired         Code = "hold_expired"
 	SlotUnavailable     Code = "slot_unavailable" // an appointment start taken meanwhile, or never offered
 	AlreadyBooked       Code = "already_booked"

@@ -31,6 +31,13 @@ const (
 	KindHoldExpired       = Kind(booking.NoticeHoldExpired)
 	KindCoachNewBooking   = Kind(booking.NoticeCoachNewBooking)
 	KindCoachCancellation = Kind(booking.NoticeCoachCancellation)
+	KindChanged           = Kind(booking.NoticeChanged)
+	KindSessionCancelled  = Kind(booking.NoticeSessionCancelled)
+	KindWaitlistClosed    = Kind(booking.NoticeWaitlistClosed)
+	KindWaitlistJoined    = Kind(booking.NoticeWaitlistJoined)
+	KindPaymentFailed     = Kind(booking.NoticePaymentFailed)
+	KindRefundReceipt     = Kind(booking.NoticeRefunded)
+	KindRefundFailed      = Kind(booking.NoticeRefundFailed)
 	KindReminder          = Kind("reminder")
 	KindCoachMessage      = Kind("coach_message")
 )
@@ -38,7 +45,9 @@ const (
 // allKinds lists every kind, in the order above.
 var allKinds = []Kind{
 	KindConfirmation, KindCancellation, KindMoved, KindWaitlistOffer, KindLatePaymentRefund,
-	KindHoldExpired, KindCoachNewBooking, KindCoachCancellation, KindReminder, KindCoachMessage,
+	KindHoldExpired, KindCoachNewBooking, KindCoachCancellation, KindChanged, KindSessionCancelled,
+	KindWaitlistClosed, KindWaitlistJoined, KindPaymentFailed, KindRefundReceipt, KindRefundFailed,
+	KindReminder, KindCoachMessage,
 }
 
 // Calendar methods an invite attached to a message may carry (RFC 5546).

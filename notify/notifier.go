@@ -45,17 +45,28 @@ func NewBookingNotifier(cfg Config, now func() time.Time, logger *slog.Logger) (
 //     its cancellation (METHOD:CANCEL, the same UID, SEQUENCE one more than
 //     the booking's, so it supersedes the last invite whether or not the
 //     booking raised its sequence for the cancellation).
+//   - changed (a coach changed what the invite shows): keyed
+//     booking:<ref>:changed:<sequence>, with the updated invite
+//     (METHOD:REQUEST, the booking's raised SEQUENCE) and what changed.
+//   - session_cancelled (the coach cancelled the date or event): keyed
+//     booking:<ref>:session_cancelled, with METHOD:CANCEL at the booking's
+//     (already raised) SEQUENCE, the refund queued and the other dates.
+//   - payment_failed, refund_receipt, refund_failed: to the attendee;
+//     the refund ones keyed booking:<ref>:<kind>:<refund id>.
 //   - waitlist_offer: one to the person waiting, keyed
-//     waitlist:<entry id>:offer:<offer expiry, unix seconds>.
+//     waitlist:<entry id>:offer:<offer expiry, unix seconds>;
+//     waitlist_joined and waitlist_closed keyed waitlist:<entry id>:<kind>.
 //   - coach_new_booking, coach_cancellation: one to each host, keyed
 //     booking:<ref>:<kind>:<host email>.
 //
-// A notice that was already enqueued (same key) adds nothing. It returns
+// Cancellations, moves and changes withdraw the booking's stored
+// reminders. A notice that was already enqueued (same key) adds nothing. It returns
 // an error for an unknown kind, a waitlist offer without its entry or
 // expiry, or a message that fails Message.Validate; the caller's
 // transaction should then roll back.
 func (n *BookingNotifier) Notify(ctx context.Context, tx *sqlx.Tx, notice booking.Notice) error {
-	if notice.Kind == booking.NoticeCancelled || notice.Kind == booking.NoticeMoved {
+	switch notice.Kind {
+	case booking.NoticeCancelled, booking.NoticeMoved, booking.NoticeChanged, booking.NoticeSessionCancelled:
 		if err := withdrawReminders(ctx, tx, notice.Booking.Ref); err != nil {
 			return fmt.Errorf("notify %s %s: %w", notice.Kind, notice.Booking.Ref, err)
 		}
@@ -108,7 +119,46 @@ func (n *BookingNotifier) messages(notice booking.Notice) ([]Message, error) {
 		if v.Refund == "" {
 			v.Refund = formatMoney(b.AmountCents, b.Currency)
 		}
+		v.Reason = refundReason(notice.Reason)
 		return one(a.message(KindLatePaymentRefund, key, attendee, b.Ref, v, nil, ""))
+
+	case booking.NoticeChanged:
+		for _, c := range notice.Changes {
+			v.Changes = append(v.Changes, viewChange{Label: changeLabel(c.Field), Before: c.Before, After: c.After})
+		}
+		ics := a.invite(a.entry(e, s, b, notice.ManageURL, b.Sequence), MethodRequest)
+		return one(a.message(KindChanged, fmt.Sprintf("%s:%d", key, b.Sequence), attendee, b.Ref, v, ics, MethodRequest))
+
+	case booking.NoticeSessionCancelled:
+		v.Refund = ""
+		if notice.RefundCents > 0 {
+			v.Refund = formatMoney(notice.RefundCents, b.Currency)
+		}
+		v.EventCancelled = e.Status == events.Cancelled
+		v.OtherDates = a.dates(e, notice.OtherDates)
+		// The booking's sequence already rose for the cancellation.
+		ics := a.invite(a.entry(e, s, b, "", b.Sequence), MethodCancel)
+		return one(a.message(KindSessionCancelled, key, attendee, b.Ref, v, ics, MethodCancel))
+
+	case booking.NoticeWaitlistClosed, booking.NoticeWaitlistJoined:
+		entry := notice.Offer
+		if entry == nil {
+			return nil, fmt.Errorf("%s notice without its waitlist entry", notice.Kind)
+		}
+		v := a.sessionView(e, s)
+		v.Seats, v.Position = entry.Seats, notice.Position
+		v.OtherDates = a.dates(e, notice.OtherDates)
+		key := fmt.Sprintf("waitlist:%d:%s", entry.ID, notice.Kind)
+		return one(a.message(Kind(notice.Kind), key, person{Name: entry.Name, Email: entry.Email}, "", v, nil, ""))
+
+	case booking.NoticePaymentFailed:
+		v.RetryURL = notice.RetryURL
+		return one(a.message(KindPaymentFailed, key, attendee, b.Ref, v, nil, ""))
+
+	case booking.NoticeRefunded, booking.NoticeRefundFailed:
+		v.Refund = formatMoney(notice.RefundCents, b.Currency)
+		v.RefundedOn = a.now().In(e.Zone()).Format("Monday 2 January 2006")
+		return one(a.message(Kind(notice.Kind), fmt.Sprintf("%s:%d", key, notice.RefundID), attendee, b.Ref, v, nil, ""))
 
 	case booking.NoticeHoldExpired:
 		return one(a.message(KindHoldExpired, key, attendee, b.Ref, v, nil, ""))
@@ -144,6 +194,53 @@ func (n *BookingNotifier) messages(notice booking.Notice) ([]Message, error) {
 		return msgs, nil
 	}
 	return nil, fmt.Errorf("unknown notice kind %q", notice.Kind)
+}
+
+// dates formats the event's other dates for a message.
+func (a *author) dates(e events.Event, list []events.Session) []string {
+	out := make([]string, 0, len(list))
+	for _, s := range list {
+		out = append(out, formatWhen(s.StartsAt, s.EndsAt, e.Zone()))
+	}
+	return out
+}
+
+// changeLabel names a changed field for people.
+func changeLabel(field string) string {
+	switch field {
+	case "title":
+		return "Title"
+	case "location":
+		return "Place"
+	case "online_url":
+		return "Join link"
+	case "time":
+		return "Time"
+	}
+	return field
+}
+
+// refundReason turns booking's reason for refunding a payment into words
+// for the attendee; "" keeps the message's usual wording (the date filled
+// up after the hold ran out).
+func refundReason(reason string) string {
+	switch reason {
+	case "date full", "":
+		return ""
+	case "already booked again":
+		return "you already have another booking for this date"
+	case "booking cancelled":
+		return "the booking had been cancelled"
+	case "date cancelled":
+		return "the coach cancelled this date"
+	case "event cancelled":
+		return "the coach cancelled this event"
+	case "date already started":
+		return "the date had already started"
+	case "registration closed":
+		return "registration for this date had closed"
+	}
+	return reason
 }
 
 // Limits of a coach's message.

@@ -84,17 +84,7 @@ func TestBookingNotifier(t *testing.T) {
 	moved := adaBooking()
 	moved.SessionID, moved.Sequence = later.ID, 1
 
-	tests := []struct {
-		name     string
-		notice   booking.Notice
-		rows     []storedRow
-		subject  string
-		text     []string // in the text body and, escaped, in the HTML body
-		textOnly []string // in the text body
-		notText  []string
-		ics      []string // in the invite
-		noInvite bool
-	}{
+	tests := []notifierCase{
 		{
 			name:    "confirmation to the attendee with an invite",
 			notice:  booking.Notice{Kind: booking.NoticeConfirmed, Booking: adaBooking(), Event: e, Session: s, ManageURL: manageURL},
@@ -187,6 +177,25 @@ func TestBookingNotifier(t *testing.T) {
 			noInvite: true,
 		},
 	}
+	runNotifierCases(t, tests)
+}
+
+// notifierCase is a notice and what the notifier must make of it.
+type notifierCase struct {
+	name     string
+	notice   booking.Notice
+	rows     []storedRow
+	subject  string
+	text     []string // in the text body and, escaped, in the HTML body
+	textOnly []string // in the text body
+	notText  []string
+	ics      []string // in the invite
+	noInvite bool
+}
+
+// runNotifierCases notifies each case's notice twice (a retried request
+// adds nothing) and checks what is stored and delivered.
+func runNotifierCases(t *testing.T, tests []notifierCase) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			db := sqldbtest.MustOpenDB(t)

@@ -47,6 +47,14 @@ type view struct {
 	Attendee     person // for coach notices
 	Lead         string // how long before the start a reminder goes: "1 day"
 
+	Changes        []viewChange // what a changed notice changed
+	OtherDates     []string     // the event's other open dates, formatted
+	EventCancelled bool         // the whole event, not one date, was cancelled
+	Position       int          // place in the waitlist, from 1
+	RetryURL       string       // where to book again after a failed payment
+	Reason         string       // why a payment was refunded, in the attendee's words
+	RefundedOn     string       // the day a refund was made
+
 	Sender         string // a coach message's author
 	MessageSubject string
 	Body           string     // a coach message, as text
@@ -54,6 +62,9 @@ type view struct {
 }
 
 type person struct{ Name, Email string }
+
+// viewChange is one changed line of a changed notice.
+type viewChange struct{ Label, Before, After string }
 
 // button is what the "button" template draws: a link styled as a button.
 type button struct{ URL, Label string }

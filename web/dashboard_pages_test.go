@@ -306,7 +306,7 @@ func TestDashboardDateCancellation(t *testing.T) {
 		t.Errorf("Bo's hold is %s", b.Status)
 	}
 	mail, _ := fx.outbox.List(ctx, notify.Filter{BookingRef: fx.ada.Ref})
-	if !hasKind(mail, notify.KindCancellation) {
+	if !hasKind(mail, notify.KindSessionCancelled) {
 		t.Errorf("Ada was not emailed: %+v", mail)
 	}
 	page := james.get("/dashboard/sessions/1")

@@ -32,7 +32,8 @@ func statusOf(code fault.Code) int {
 		return http.StatusUnprocessableEntity
 	case fault.NotFound:
 		return http.StatusNotFound
-	case fault.Conflict, fault.SoldOut, fault.RegistrationClosed, fault.HoldExpired, fault.AlreadyBooked:
+	case fault.Conflict, fault.SoldOut, fault.RegistrationClosed, fault.HoldExpired, fault.AlreadyBooked,
+		fault.SessionStarted, fault.SessionCancelled, fault.EventCancelled:
 		return http.StatusConflict
 	case fault.Unauthorized:
 		return http.StatusUnauthorized
