@@ -27,7 +27,7 @@ func (s *Service) Check(ctx context.Context) ([]string, error) {
 	}
 	err = s.db.SelectContext(ctx, &held, `
 		SELECT session_id, SUM(seats) AS seats FROM (
-			SELECT session_id, seats FROM bookings WHERE status IN ('pending_payment', 'confirmed')
+			SELECT session_id, seats FROM bookings WHERE status IN ('pending_payment', 'confirmed') AND session_id IS NOT NULL
 			UNION ALL
 			SELECT session_id, seats FROM waitlist WHERE status = 'offered'
 		) live GROUP BY session_id`)
@@ -53,7 +53,12 @@ func (s *Service) Check(ctx context.Context) ([]string, error) {
 	}
 	out = append(out, states...)
 	offers, err := s.offersPastClose(ctx)
-	return append(out, offers...), err
+	if err != nil {
+		return nil, err
+	}
+	out = append(out, offers...)
+	overlaps, err := s.checkCoachesInOnePlace(ctx)
+	return append(out, overlaps...), err
 }
 
 // offersPastClose finds open offers that stand (or would stand) after
@@ -108,6 +113,46 @@ func (s *Service) impossibleStates(ctx context.Context) ([]string, error) {
 		}
 		for _, ref := range refs {
 			out = append(out, fmt.Sprintf("booking %s: %s", ref, c.what))
+		}
+	}
+	return out, nil
+}
+
+// checkCoachesInOnePlace verifies invariant 8: no two live appointments of
+// a coach overlap (each with its buffers), no live appointment overlaps a
+// workshop session the coach hosts, and an appointment's hosts are busy
+// exactly while its booking is live.
+func (s *Service) checkCoachesInOnePlace(ctx context.Context) ([]string, error) {
+	checks := []struct{ what, query string }{
+		{"overlaps another live appointment of the same coach", `
+			SELECT b1.ref || ' and ' || b2.ref || ' (coach ' || CAST(h1.coach_id AS TEXT) || ')'
+			FROM appointment_hosts h1 JOIN appointment_hosts h2
+				ON h1.coach_id = h2.coach_id AND h1.booking_id < h2.booking_id
+				AND h1.busy_from < h2.busy_to AND h2.busy_from < h1.busy_to
+			JOIN bookings b1 ON b1.id = h1.booking_id JOIN bookings b2 ON b2.id = h2.booking_id
+			WHERE h1.live AND h2.live`},
+		{"overlaps a workshop session its coach hosts", `
+			SELECT b.ref || ' and session ' || CAST(s.id AS TEXT) || ' (coach ' || CAST(h.coach_id AS TEXT) || ')'
+			FROM appointment_hosts h JOIN bookings b ON b.id = h.booking_id
+			JOIN event_hosts eh ON eh.coach_id = h.coach_id
+			JOIN sessions s ON s.event_id = eh.event_id JOIN events e ON e.id = s.event_id
+			WHERE h.live AND s.status = 'scheduled' AND e.status <> 'cancelled'
+				AND h.busy_from < s.ends_at AND s.starts_at < h.busy_to`},
+		{"appointment hosts busy while the booking is not live, or free while it is", `
+			SELECT b.ref FROM appointment_hosts h JOIN bookings b ON b.id = h.booking_id
+			WHERE h.live <> (b.status IN ('pending_payment', 'confirmed'))`},
+		{"live appointment booking without a time or a host", `
+			SELECT b.ref FROM bookings b WHERE b.session_id IS NULL AND b.status IN ('pending_payment', 'confirmed')
+				AND NOT EXISTS (SELECT 1 FROM appointment_hosts h WHERE h.booking_id = b.id AND h.live)`},
+	}
+	var out []string
+	for _, c := range checks {
+		var found []string
+		if err := s.db.SelectContext(ctx, &found, c.query); err != nil {
+			return nil, fmt.Errorf("check %s: %w", c.what, err)
+		}
+		for _, f := range found {
+			out = append(out, fmt.Sprintf("appointment %s: %s", f, c.what))
 		}
 	}
 	return out, nil

@@ -38,11 +38,11 @@ func (s *Service) SetCheckedIn(ctx context.Context, ref string, coachID int64, c
 			if _, err := NextStatus(b.Status, ActionCheckIn); err != nil {
 				return ErrNotConfirmed
 			}
-			sess, e, err := sessionAndEvent(ctx, tx, b.SessionID)
+			d, err := s.details(ctx, tx, b)
 			if err != nil {
 				return err
 			}
-			if err := guard(e, sess, ActionCheckIn, s.now()); err != nil {
+			if err := guard(d.Event, d.Session, ActionCheckIn, s.now()); err != nil {
 				return err
 			}
 		}

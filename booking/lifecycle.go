@@ -155,7 +155,7 @@ func (s *Service) transition(ctx context.Context, tx *sqlx.Tx, b *Booking, actio
 		return err
 	}
 	if from.Live() && !to.Live() {
-		return s.freeSeats(ctx, tx, b.SessionID, b.Seats)
+		return s.releaseHeld(ctx, tx, *b)
 	}
 	return nil
 }

@@ -29,6 +29,10 @@ type Details struct {
 	Booking Booking
 	Event   events.Event
 	Session events.Session
+	// Appointment is set for an appointment's booking, whose Event and
+	// Session are then its type and time in those shapes (see
+	// appointmentDetails).
+	Appointment *AppointmentDetails
 }
 
 // Get returns a booking the actor may see, or ErrNotFound (also for a
@@ -43,6 +47,9 @@ func (s *Service) Get(ctx context.Context, ref string, actor Actor) (Details, er
 }
 
 func (s *Service) details(ctx context.Context, ext sqlx.ExtContext, b Booking) (Details, error) {
+	if b.IsAppointment() {
+		return s.appointmentDetails(ctx, ext, b)
+	}
 	e, err := events.LoadEvent(ctx, ext, b.EventID)
 	if err != nil {
 		return Details{}, err
@@ -65,9 +72,12 @@ func (s *Service) authorize(ctx context.Context, ext sqlx.ExtContext, ref string
 		return Booking{}, err
 	}
 	var ok bool
-	if actor.CoachID != 0 {
+	switch {
+	case actor.CoachID != 0 && b.IsAppointment():
+		ok, err = hostsAppointment(ctx, ext, actor.CoachID, b.ID)
+	case actor.CoachID != 0:
 		ok, err = events.IsHost(ctx, ext, actor.CoachID, b.EventID)
-	} else {
+	default:
 		ok, err = tokenMatches(ctx, ext, b.ID, actor.Token)
 	}
 	if err != nil {
@@ -136,6 +146,9 @@ func (s *Service) Move(ctx context.Context, ref string, actor Actor, toSessionID
 }
 
 func (s *Service) move(ctx context.Context, tx *sqlx.Tx, b Booking, toSessionID int64, reason string) (Booking, error) {
+	if b.IsAppointment() {
+		return Booking{}, ErrMoveAppointment
+	}
 	if _, err := NextStatus(b.Status, ActionMove); err != nil {
 		return Booking{}, err
 	}

@@ -200,10 +200,11 @@ func (s *Service) applyPaid(ctx context.Context, tx *sqlx.Tx, b Booking, e payme
 	case Refunded:
 		return "ignored: already refunded", nil
 	}
-	sess, event, err := sessionAndEvent(ctx, tx, b.SessionID)
+	d, err := s.details(ctx, tx, b)
 	if err != nil {
 		return "", err
 	}
+	sess, event := d.Session, d.Event
 	if refused := guard(event, sess, ActionPay, s.now()); refused != nil {
 		// The date was cancelled, closed or began while the attendee paid:
 		// the payment is returned, never confirmed.
@@ -229,9 +230,12 @@ func (s *Service) applyPaid(ctx context.Context, tx *sqlx.Tx, b Booking, e payme
 	} else if waiting {
 		return s.refundLate(ctx, tx, b, e, "date full")
 	}
-	ok, err := takeSeats(ctx, tx, b.SessionID, b.Seats)
+	ok, err := s.retakeHeld(ctx, tx, b)
 	if err != nil {
 		return "", err
+	}
+	if !ok && b.IsAppointment() {
+		return s.refundLate(ctx, tx, b, e, "slot taken")
 	}
 	if !ok {
 		return s.refundLate(ctx, tx, b, e, "date full")

@@ -64,11 +64,11 @@ func (s *Service) CancelWithRefund(ctx context.Context, ref string, actor Actor,
 			return err
 		}
 		if actor.CoachID == 0 {
-			sess, e, err := sessionAndEvent(ctx, tx, b.SessionID)
+			d, err := s.details(ctx, tx, b)
 			if err != nil {
 				return err
 			}
-			if err := events.Allows(e, sess, events.ActCancelBooking, s.now()); err != nil {
+			if err := events.Allows(d.Event, d.Session, events.ActCancelBooking, s.now()); err != nil {
 				return err
 			}
 		}

@@ -48,7 +48,8 @@ func (s *Service) UpdateEvent(ctx context.Context, coachID int64, slug string, p
 // every live booking's SEQUENCE and send confirmed attendees the updated
 // invite with a what-changed email (which withdraws reminders stored for
 // the old time); added capacity is offered to the waitlist first. Returns
-// events.ErrNotFound for a date the coach does not host, the date's
+// events.ErrNotFound for a date the coach does not host, ErrSlotUnavailable
+// if a host has a live appointment at the new time, the date's
 // refusal (fault.SessionStarted, SessionCancelled, EventCancelled), and a
 // fault.Invalid error for bad times or a capacity below the seats taken.
 func (s *Service) RescheduleSession(ctx context.Context, coachID, sessionID int64, patch events.SessionPatch) (events.Session, error) {
@@ -60,6 +61,9 @@ func (s *Service) RescheduleSession(ctx context.Context, coachID, sessionID int6
 		}
 		out = updated
 		if updated.Moved(before) {
+			if err := s.checkSessionHostsFree(ctx, tx, updated); err != nil {
+				return err
+			}
 			e, err := events.LoadEvent(ctx, tx, updated.EventID)
 			if err != nil {
 				return err

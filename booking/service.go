@@ -48,6 +48,9 @@ type Config struct {
 	// Payments takes payment for paid events; nil refuses paid bookings'
 	// checkouts with ErrNoPayments.
 	Payments payments.Provider
+	// AllowPrivateFeeds accepts busy feeds on loopback and private
+	// addresses (tests, self-hosters on one network).
+	AllowPrivateFeeds bool
 }
 
 func (c Config) withDefaults() Config {

@@ -37,6 +37,21 @@ func liveRef(ctx context.Context, ext sqlx.ExtContext, key string) (string, erro
 	return ref, nil
 }
 
+// liveKey is the value of the live_key column for b: NULL once b has
+// ended; while live, "<session id>:<email>" for seats (one live booking
+// per person and date) and "appointment:<ref>" for an appointment, whose
+// double-booking is prevented per coach instead (see appointment_hosts).
+func (b Booking) liveKey() *string {
+	if !b.Status.Live() {
+		return nil
+	}
+	key := liveKey(b.SessionID, b.Email)
+	if b.IsAppointment() {
+		key = "appointment:" + b.Ref
+	}
+	return &key
+}
+
 type bookingRow struct {
 	Booking
 	LiveKey   *string `db:"live_key"`
@@ -46,10 +61,7 @@ type bookingRow struct {
 func insertBooking(ctx context.Context, ext sqlx.ExtContext, b *Booking, title, formNonce string) error {
 	b.Ref = newRef(title)
 	row := bookingRow{Booking: *b}
-	if b.Status.Live() {
-		key := liveKey(b.SessionID, b.Email)
-		row.LiveKey = &key
-	}
+	row.LiveKey = b.liveKey()
 	if formNonce != "" {
 		row.FormNonce = &formNonce
 	}
@@ -57,7 +69,7 @@ func insertBooking(ctx context.Context, ext sqlx.ExtContext, b *Booking, title, 
 		INSERT INTO bookings (ref, session_id, event_id, name, email, seats, status, live_key, form_nonce,
 			amount_cents, currency, hold_expires_at, payment_ref, payment_intent, refunded_cents, answers, sequence,
 			created_at, updated_at)
-		VALUES (:ref, :session_id, :event_id, :name, :email, :seats, :status, :live_key, :form_nonce,
+		VALUES (:ref, NULLIF(:session_id, 0), NULLIF(:event_id, 0), :name, :email, :seats, :status, :live_key, :form_nonce,
 			:amount_cents, :currency, :hold_expires_at, :payment_ref, :payment_intent, :refunded_cents, :answers, :sequence,
 			:created_at, :updated_at)
 		RETURNING id`, row)
@@ -74,12 +86,9 @@ func insertBooking(ctx context.Context, ext sqlx.ExtContext, b *Booking, title, 
 // with its status.
 func saveBooking(ctx context.Context, ext sqlx.ExtContext, b Booking) error {
 	row := bookingRow{Booking: b}
-	if b.Status.Live() {
-		key := liveKey(b.SessionID, b.Email)
-		row.LiveKey = &key
-	}
+	row.LiveKey = b.liveKey()
 	q, args, err := sqlx.Named(`
-		UPDATE bookings SET session_id = :session_id, status = :status, live_key = :live_key,
+		UPDATE bookings SET session_id = NULLIF(:session_id, 0), status = :status, live_key = :live_key,
 			hold_expires_at = :hold_expires_at, payment_ref = :payment_ref, payment_intent = :payment_intent,
 			refunded_cents = :refunded_cents, sequence = :sequence, updated_at = :updated_at
 		WHERE id = :id`, row)
@@ -123,7 +132,8 @@ func bookingByRef(ctx context.Context, ext sqlx.ExtContext, ref, lock string) (B
 	return b, nil
 }
 
-const bookingColumns = `id, ref, session_id, event_id, name, email, seats, status, amount_cents, currency,
+// An appointment's booking has no session or event: both read as 0.
+const bookingColumns = `id, ref, COALESCE(session_id, 0) AS session_id, COALESCE(event_id, 0) AS event_id, name, email, seats, status, amount_cents, currency,
 	hold_expires_at, payment_ref, payment_intent, refunded_cents, answers, sequence, created_at, updated_at`
 
 func recordHistory(ctx context.Context, ext sqlx.ExtContext, b Booking, from Status, reason string, at time.Time) error {

@@ -28,6 +28,7 @@ const (
 	SessionCancelled    Code = "session_cancelled" // the date was cancelled
 	EventCancelled      Code = "event_cancelled"   // the whole event was cancelled
 	HoldExpired         Code = "hold_expired"
+	SlotUnavailable     Code = "slot_unavailable" // an appointment start taken meanwhile, or never offered
 	AlreadyBooked       Code = "already_booked"
 	Unauthorized        Code = "unauthorized"
 	Forbidden           Code = "forbidden"

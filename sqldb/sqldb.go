@@ -200,6 +200,13 @@ func IsUniqueViolation(err error) bool {
 	return false
 }
 
+// IsExclusionViolation reports whether err is PostgreSQL refusing a row
+// that overlaps another under an exclusion constraint (SQLite has none).
+func IsExclusionViolation(err error) bool {
+	var pqErr *pq.Error
+	return errors.As(err, &pqErr) && pqErr.Code == "23P01"
+}
+
 // SkipLocked is the clause that lets several workers claim different rows
 // of a queue at once. On SQLite the single writer already serialises
 // claimers, so it is empty there.

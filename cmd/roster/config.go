@@ -25,6 +25,7 @@ type Config struct {
 	BookingsPerMinute   string
 	TrustProxy          string
 	OfflinePayments     string
+	AllowPrivateFeeds   string
 }
 
 // setting describes one configuration value.
@@ -45,6 +46,7 @@ var settings = []setting{
 	{"bookings-per-minute", "ROSTER_BOOKINGS_PER_MINUTE", "30", "bookings and waitlist sign-ups per client address per minute; 0 = no limit", func(c *Config) *string { return &c.BookingsPerMinute }},
 	{"trust-proxy", "ROSTER_TRUST_PROXY", "false", "take client addresses from X-Forwarded-For (behind a reverse proxy)", func(c *Config) *string { return &c.TrustProxy }},
 	{"offline-payments", "ROSTER_OFFLINE_PAYMENTS", "false", "allow offline test payments on a public https URL", func(c *Config) *string { return &c.OfflinePayments }},
+	{"allow-private-feeds", "ROSTER_ALLOW_PRIVATE_FEEDS", "false", "accept coaches' busy feeds on loopback and private addresses", func(c *Config) *string { return &c.AllowPrivateFeeds }},
 }
 
 // registerConfig adds every setting to fs, with its environment variable

@@ -34,7 +34,8 @@ func loadDemo(ctx context.Context, a *app) error {
 	if err != nil {
 		return err
 	}
-	if _, err := demoCoach(ctx, a, "parveen@example.com", "Parveen Downer"); err != nil {
+	parveen, err := demoCoach(ctx, a, "parveen@example.com", "Parveen Downer")
+	if err != nil {
 		return err
 	}
 	london, err := time.LoadLocation("Europe/London")
@@ -59,7 +60,10 @@ func loadDemo(ctx context.Context, a *app) error {
 	if err != nil {
 		return fmt.Errorf("demo: %w", err)
 	}
-	a.log.Info("demo loaded", "event", in.Slug, "url", a.cfg.BaseURL+"/events/"+in.Slug)
+	if err := loadCoachingDemo(ctx, a, james, parveen); err != nil {
+		return err
+	}
+	a.log.Info("demo loaded", "event", in.Slug, "url", a.cfg.BaseURL+"/events/"+in.Slug, "coaching", a.cfg.BaseURL+"/coaching/career-chat")
 	return nil
 }
 

@@ -31,6 +31,7 @@ func newWorkers(a *app) workers {
 				}
 			})
 		}},
+		{"busy feeds", newFeedReader(a).run},
 		{"hold sweeper", func(ctx context.Context) {
 			every(ctx, sweepInterval, func() {
 				if err := a.booking.Sweep(ctx); err != nil && ctx.Err() == nil {

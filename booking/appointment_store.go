@@ -1,0 +1,238 @@
+package booking
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"time"
+
+	"github.com/jmoiron/sqlx"
+
+	"github.com/roster-app/roster/availability"
+	"github.com/roster-app/roster/events"
+	"github.com/roster-app/roster/sqldb"
+)
+
+// The SQL of appointments and appointment_hosts, and of the busy time
+// availability is asked about. Helpers take the caller's transaction.
+
+// lockCoaches serialises, per coach, everything that decides whether the
+// coach is free: booking, rescheduling or re-taking an appointment, and
+// (through LockCoachSchedule) creating or moving a workshop session the
+// coach hosts. On PostgreSQL it takes each coach's row lock in id order (so
+// two transactions locking the same coaches cannot deadlock) with FOR NO
+// KEY UPDATE, which does not block rows that merely reference the coach
+// (sign-ins, tokens). On SQLite the single writer already serialises every
+// write transaction, so there is nothing to take.
+func (s *Service) lockCoaches(ctx context.Context, ext sqlx.ExtContext, coachIDs []int64) error {
+	if s.db.Dialect != sqldb.Postgres {
+		return nil
+	}
+	ids := slices.Clone(coachIDs)
+	slices.Sort(ids)
+	for _, id := range slices.Compact(ids) {
+		var got int64
+		if err := sqlx.GetContext(ctx, ext, &got, `SELECT id FROM coaches WHERE id = $1 FOR NO KEY UPDATE`, id); err != nil {
+			return fmt.Errorf("lock coach %d: %w", id, err)
+		}
+	}
+	return nil
+}
+
+// LockCoachSchedule takes the coaches' schedule locks in tx. Whatever
+// creates or moves a workshop session must call it for the session's hosts
+// before it checks them free (see CheckHostsFree), so that a session and an
+// appointment of the same coach are decided one after the other.
+func (s *Service) LockCoachSchedule(ctx context.Context, tx *sqlx.Tx, coachIDs []int64) error {
+	return s.lockCoaches(ctx, tx, coachIDs)
+}
+
+// CheckHostsFree reports, inside tx after LockCoachSchedule, whether any of
+// the coaches has a live appointment (with its buffers) overlapping
+// [from, to): a workshop session there would put the coach in two places.
+// It returns ErrSlotUnavailable naming the first such appointment's ref.
+func CheckHostsFree(ctx context.Context, tx sqlx.ExtContext, coachIDs []int64, from, to time.Time) error {
+	if len(coachIDs) == 0 {
+		return nil
+	}
+	q, args, err := sqlx.In(`SELECT b.ref FROM appointment_hosts h JOIN bookings b ON b.id = h.booking_id
+		WHERE h.live AND h.coach_id IN (?) AND h.busy_from < ? AND h.busy_to > ? ORDER BY h.busy_from LIMIT 1`,
+		coachIDs, to.UTC(), from.UTC())
+	if err != nil {
+		return err
+	}
+	var refs []string
+	if err := sqlx.SelectContext(ctx, tx, &refs, tx.Rebind(q), args...); err != nil {
+		return fmt.Errorf("check hosts free: %w", err)
+	}
+	if len(refs) > 0 {
+		return fmt.Errorf("%w: a host has appointment %s then", ErrSlotUnavailable, refs[0])
+	}
+	return nil
+}
+
+// slotQuery gathers, through ext, everything availability needs to decide
+// the type's slots with a start in [from, to): each host's rules, busy time
+// (live appointments of any type with their buffers, workshop sessions the
+// host hosts that are not cancelled, busy-feed times), the starts of the
+// host's live appointments of this type (for the daily limit), and when the
+// host was last given one (for round robin).
+func (s *Service) slotQuery(ctx context.Context, ext sqlx.ExtContext, t events.AppointmentType, from, to time.Time) (availability.Query, error) {
+	// Busy time and appointments that can touch a start in [from, to):
+	// calls and buffers are at most a day each, and a host-local date is
+	// at most 26 hours wide.
+	windowFrom, windowTo := from.Add(-72*time.Hour).UTC(), to.Add(72*time.Hour).UTC()
+	q := availability.Query{Now: s.now().UTC(), From: from.UTC(), To: to.UTC(), Type: t.Rules()}
+	for _, id := range t.HostIDs() {
+		h := availability.Host{ID: availability.HostID(id)}
+		a, err := loadAvailability(ctx, ext, id)
+		switch {
+		case errors.Is(err, errNoAvailability):
+			h.Rules = availability.Rules{Zone: "UTC"} // no hours: never free
+		case err != nil:
+			return availability.Query{}, err
+		default:
+			h.Rules = a.Rules
+		}
+		if h.Busy, err = hostBusy(ctx, ext, id, windowFrom, windowTo); err != nil {
+			return availability.Query{}, err
+		}
+		if err := sqlx.SelectContext(ctx, ext, &h.Booked, ext.Rebind(`SELECT a.starts_at FROM appointments a
+			JOIN appointment_hosts h ON h.booking_id = a.booking_id
+			WHERE h.coach_id = ? AND h.live AND a.appointment_type_id = ? AND a.starts_at >= ? AND a.starts_at < ?`),
+			id, t.ID, windowFrom, windowTo); err != nil {
+			return availability.Query{}, fmt.Errorf("appointments of coach %d: %w", id, err)
+		}
+		var last []time.Time
+		if err := sqlx.SelectContext(ctx, ext, &last, ext.Rebind(`SELECT a.created_at FROM appointments a
+			JOIN appointment_hosts h ON h.booking_id = a.booking_id JOIN bookings b ON b.id = a.booking_id
+			WHERE h.coach_id = ? AND a.appointment_type_id = ? AND b.status <> 'expired'
+			ORDER BY a.created_at DESC LIMIT 1`), id, t.ID); err != nil {
+			return availability.Query{}, fmt.Errorf("last appointment of coach %d: %w", id, err)
+		}
+		if len(last) == 1 {
+			h.LastBookedAt = last[0]
+		}
+		q.Hosts = append(q.Hosts, h)
+	}
+	return q, nil
+}
+
+// hostBusy returns the coach's busy spans overlapping [from, to).
+func hostBusy(ctx context.Context, ext sqlx.ExtContext, coachID int64, from, to time.Time) ([]availability.Busy, error) {
+	var spans []struct {
+		From time.Time `db:"busy_from"`
+		To   time.Time `db:"busy_to"`
+	}
+	err := sqlx.SelectContext(ctx, ext, &spans, ext.Rebind(`
+		SELECT busy_from, busy_to FROM appointment_hosts WHERE coach_id = ? AND live AND busy_to > ? AND busy_from < ?
+		UNION ALL
+		SELECT s.starts_at AS busy_from, s.ends_at AS busy_to FROM sessions s
+			JOIN event_hosts eh ON eh.event_id = s.event_id JOIN events e ON e.id = s.event_id
+			WHERE eh.coach_id = ? AND s.status = 'scheduled' AND e.status <> 'cancelled' AND s.ends_at > ? AND s.starts_at < ?
+		UNION ALL
+		SELECT busy_from, busy_to FROM coach_feed_busy WHERE coach_id = ? AND busy_to > ? AND busy_from < ?`),
+		coachID, from, to, coachID, from, to, coachID, from, to)
+	if err != nil {
+		return nil, fmt.Errorf("busy time of coach %d: %w", coachID, err)
+	}
+	out := make([]availability.Busy, len(spans))
+	for i, sp := range spans {
+		out[i] = availability.Busy{From: sp.From, To: sp.To}
+	}
+	return out, nil
+}
+
+func insertAppointment(ctx context.Context, ext sqlx.ExtContext, a Appointment) error {
+	_, err := ext.ExecContext(ctx, ext.Rebind(`INSERT INTO appointments (booking_id, appointment_type_id, starts_at, ends_at, timezone, created_at)
+		VALUES (?, ?, ?, ?, ?, ?)`), a.BookingID, a.TypeID, a.StartsAt.UTC(), a.EndsAt.UTC(), a.Timezone, a.CreatedAt.UTC())
+	if err != nil {
+		return fmt.Errorf("insert appointment: %w", err)
+	}
+	return nil
+}
+
+// occupy makes the appointment's hosts busy for the call and its buffers:
+// it replaces the appointment's host rows with live ones. On PostgreSQL an
+// overlap with another live appointment of a host violates the exclusion
+// constraint, reported as ErrSlotUnavailable (the caller's transaction is
+// then aborted and must roll back).
+func (s *Service) occupy(ctx context.Context, ext sqlx.ExtContext, a Appointment, t events.AppointmentType, coachIDs []int64) error {
+	if _, err := ext.ExecContext(ctx, ext.Rebind(`DELETE FROM appointment_hosts WHERE booking_id = ?`), a.BookingID); err != nil {
+		return fmt.Errorf("clear appointment hosts: %w", err)
+	}
+	span := availability.Buffered(a.StartsAt, a.EndsAt, t.BufferBeforeMinutes, t.BufferAfterMinutes)
+	for _, id := range coachIDs {
+		_, err := ext.ExecContext(ctx, ext.Rebind(`INSERT INTO appointment_hosts (booking_id, coach_id, busy_from, busy_to, live)
+			VALUES (?, ?, ?, ?, ?)`), a.BookingID, id, span.From.UTC(), span.To.UTC(), true)
+		if sqldb.IsExclusionViolation(err) {
+			return fmt.Errorf("%w: coach %d is busy then", ErrSlotUnavailable, id)
+		}
+		if err != nil {
+			return fmt.Errorf("add appointment host: %w", err)
+		}
+	}
+	return nil
+}
+
+// setHostsLive marks the appointment's hosts busy (live) or free again.
+func setHostsLive(ctx context.Context, ext sqlx.ExtContext, bookingID int64, live bool) error {
+	_, err := ext.ExecContext(ctx, ext.Rebind(`UPDATE appointment_hosts SET live = ? WHERE booking_id = ?`), live, bookingID)
+	if sqldb.IsExclusionViolation(err) {
+		return ErrSlotUnavailable
+	}
+	if err != nil {
+		return fmt.Errorf("appointment hosts of booking %d: %w", bookingID, err)
+	}
+	return nil
+}
+
+func loadAppointment(ctx context.Context, ext sqlx.ExtContext, bookingID int64) (Appointment, []int64, error) {
+	var a Appointment
+	err := sqlx.GetContext(ctx, ext, &a, ext.Rebind(`SELECT booking_id, appointment_type_id, starts_at, ends_at, timezone, created_at
+		FROM appointments WHERE booking_id = ?`), bookingID)
+	if isNoRows(err) {
+		return Appointment{}, nil, fmt.Errorf("booking %d has no appointment", bookingID)
+	}
+	if err != nil {
+		return Appointment{}, nil, fmt.Errorf("load appointment %d: %w", bookingID, err)
+	}
+	var hosts []int64
+	if err := sqlx.SelectContext(ctx, ext, &hosts, ext.Rebind(`SELECT coach_id FROM appointment_hosts WHERE booking_id = ? ORDER BY coach_id`), bookingID); err != nil {
+		return Appointment{}, nil, fmt.Errorf("hosts of appointment %d: %w", bookingID, err)
+	}
+	return a, hosts, nil
+}
+
+// hostsAppointment reports whether the coach attends the appointment or
+// hosts its type (so a round-robin team sees each other's appointments).
+func hostsAppointment(ctx context.Context, ext sqlx.ExtContext, coachID, bookingID int64) (bool, error) {
+	var n int
+	err := sqlx.GetContext(ctx, ext, &n, ext.Rebind(`SELECT COUNT(*) FROM appointments a WHERE a.booking_id = ? AND (
+		EXISTS (SELECT 1 FROM appointment_hosts h WHERE h.booking_id = a.booking_id AND h.coach_id = ?)
+		OR EXISTS (SELECT 1 FROM appointment_type_hosts th WHERE th.appointment_type_id = a.appointment_type_id AND th.coach_id = ?))`),
+		bookingID, coachID, coachID)
+	if err != nil {
+		return false, fmt.Errorf("check appointment host: %w", err)
+	}
+	return n == 1, nil
+}
+
+// checkSessionHostsFree refuses a workshop session's new time if one of its
+// hosts has a live appointment then (invariant 8), under the hosts'
+// schedule locks.
+func (s *Service) checkSessionHostsFree(ctx context.Context, tx *sqlx.Tx, sess events.Session) error {
+	e, err := events.LoadEvent(ctx, tx, sess.EventID)
+	if err != nil {
+		return err
+	}
+	hosts := make([]int64, len(e.Hosts))
+	for i, h := range e.Hosts {
+		hosts[i] = h.CoachID
+	}
+	if err := s.lockCoaches(ctx, tx, hosts); err != nil {
+		return err
+	}
+	return CheckHostsFree(ctx, tx, hosts, sess.StartsAt, sess.EndsAt)
+}
