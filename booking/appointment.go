@@ -13,6 +13,7 @@ import (
 	"github.com/jmoiron/sqlx"
 
 	"github.com/roster-app/roster/availability"
+	"github.com/roster-app/roster/contact"
 	"github.com/roster-app/roster/events"
 	"github.com/roster-app/roster/fault"
 	"github.com/roster-app/roster/sqldb"
@@ -91,7 +92,7 @@ func (r AppointmentRequest) validate() error {
 	var f fault.Fields
 	f.Check(!r.Start.IsZero(), "start", "is required")
 	checkName(&f, "name", r.Name)
-	f.Check(events.ValidEmail(r.Email), "email", "must be an email address")
+	f.Check(contact.ValidEmail(r.Email), "email", "must be an email address")
 	if r.Timezone != "" {
 		f.Check(validZone(r.Timezone), "timezone", "must be an IANA time zone such as Europe/London")
 	}

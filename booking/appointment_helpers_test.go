@@ -8,6 +8,7 @@ import (
 
 	"github.com/roster-app/roster/availability"
 	"github.com/roster-app/roster/booking"
+	"github.com/roster-app/roster/coaches"
 	"github.com/roster-app/roster/events"
 )
 
@@ -22,7 +23,7 @@ func at(hh, mm int) time.Time {
 
 type coachingFixture struct {
 	*fixture
-	parveen events.Coach
+	parveen coaches.Coach
 }
 
 // newCoachingFixture is the booking fixture plus a second coach, Parveen,
@@ -32,7 +33,7 @@ func newCoachingFixture(t testing.TB) *coachingFixture {
 	fx := &coachingFixture{fixture: newFixture(t)}
 	ctx := context.Background()
 	var err error
-	if fx.parveen, err = fx.events.AddCoach(ctx, "parveen@example.com", "Parveen Singh", ""); err != nil {
+	if fx.parveen, err = fx.coaches.Add(ctx, "parveen@example.com", "Parveen Singh", ""); err != nil {
 		t.Fatal(err)
 	}
 	for _, id := range []int64{fx.coach.ID, fx.parveen.ID} {

@@ -4,12 +4,12 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"slices"
 	"time"
 
 	"github.com/jmoiron/sqlx"
 
 	"github.com/roster-app/roster/availability"
+	"github.com/roster-app/roster/coaches"
 	"github.com/roster-app/roster/events"
 	"github.com/roster-app/roster/sqldb"
 )
@@ -29,15 +29,7 @@ func (s *Service) lockCoaches(ctx context.Context, ext sqlx.ExtContext, coachIDs
 	if s.db.Dialect != sqldb.Postgres {
 		return nil
 	}
-	ids := slices.Clone(coachIDs)
-	slices.Sort(ids)
-	for _, id := range slices.Compact(ids) {
-		var got int64
-		if err := sqlx.GetContext(ctx, ext, &got, `SELECT id FROM coaches WHERE id = $1 FOR NO KEY UPDATE`, id); err != nil {
-			return fmt.Errorf("lock coach %d: %w", id, err)
-		}
-	}
-	return nil
+	return coaches.LockSchedules(ctx, ext, coachIDs)
 }
 
 // LockCoachSchedule takes the coaches' schedule locks in tx. Whatever

@@ -8,6 +8,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/roster-app/roster/availability"
+	"github.com/roster-app/roster/contact"
 	"github.com/roster-app/roster/fault"
 	"github.com/roster-app/roster/money"
 )
@@ -157,7 +158,7 @@ func (in AppointmentTypeInput) Validate() error {
 	}
 	f.Check(len(in.HostEmails) <= MaxHosts, "hosts", fmt.Sprintf("at most %d hosts", MaxHosts))
 	for _, email := range in.HostEmails {
-		if !ValidEmail(email) {
+		if !contact.ValidEmail(email) {
 			f.Add("hosts", fmt.Sprintf("%q is not an email address", email))
 		}
 	}

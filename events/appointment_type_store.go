@@ -8,6 +8,7 @@ import (
 
 	"github.com/jmoiron/sqlx"
 
+	"github.com/roster-app/roster/coaches"
 	"github.com/roster-app/roster/sqldb"
 )
 
@@ -186,10 +187,13 @@ func LoadAppointmentType(ctx context.Context, ext sqlx.ExtContext, id int64) (Ap
 	if err != nil {
 		return AppointmentType{}, fmt.Errorf("load appointment type %d: %w", id, err)
 	}
-	err = sqlx.SelectContext(ctx, ext, &t.Hosts, ext.Rebind(`SELECT c.id AS coach_id, c.email, c.name, c.notify_bookings
-		FROM appointment_type_hosts h JOIN coaches c ON c.id = h.coach_id
-		WHERE h.appointment_type_id = ? ORDER BY h.position`), id)
+	var hostIDs []int64
+	err = sqlx.SelectContext(ctx, ext, &hostIDs, ext.Rebind(`SELECT coach_id FROM appointment_type_hosts
+		WHERE appointment_type_id = ? ORDER BY position`), id)
 	if err != nil {
+		return AppointmentType{}, fmt.Errorf("hosts of appointment type %d: %w", id, err)
+	}
+	if t.Hosts, err = CoachHosts(ctx, ext, hostIDs); err != nil {
 		return AppointmentType{}, fmt.Errorf("hosts of appointment type %d: %w", id, err)
 	}
 	return t, nil
@@ -198,17 +202,15 @@ func LoadAppointmentType(ctx context.Context, ext sqlx.ExtContext, id int64) (Ap
 // CoachHosts returns the coaches with the given ids as hosts, in the order
 // given; an unknown id is skipped.
 func CoachHosts(ctx context.Context, ext sqlx.ExtContext, ids []int64) ([]Host, error) {
+	people, err := coaches.ByIDs(ctx, ext, ids)
+	if err != nil {
+		return nil, err
+	}
 	out := make([]Host, 0, len(ids))
 	for _, id := range ids {
-		var h Host
-		err := sqlx.GetContext(ctx, ext, &h, ext.Rebind(`SELECT id AS coach_id, email, name, notify_bookings FROM coaches WHERE id = ?`), id)
-		if errors.Is(err, sql.ErrNoRows) {
-			continue
+		if c, ok := people[id]; ok {
+			out = append(out, Host{CoachID: c.ID, Email: c.Email, Name: c.Name, NotifyBookings: c.NotifyBookings})
 		}
-		if err != nil {
-			return nil, fmt.Errorf("coach %d: %w", id, err)
-		}
-		out = append(out, h)
 	}
 	return out, nil
 }

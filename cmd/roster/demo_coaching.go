@@ -8,6 +8,7 @@ import (
 
 	"github.com/roster-app/roster/availability"
 	"github.com/roster-app/roster/booking"
+	"github.com/roster-app/roster/coaches"
 	"github.com/roster-app/roster/events"
 )
 
@@ -17,12 +18,12 @@ Bring the decision you are weighing; leave with one next step.`
 // loadCoachingDemo gives the demo coaches weekday hours (09:00–17:00,
 // Europe/London) and the "Career chat" appointment type, hosted round
 // robin by both.
-func loadCoachingDemo(ctx context.Context, a *app, james, parveen events.Coach) error {
+func loadCoachingDemo(ctx context.Context, a *app, james, parveen coaches.Coach) error {
 	var week availability.Weekly
 	for day := time.Monday; day <= time.Friday; day++ {
 		week[day] = []availability.Interval{{Start: 9 * 60, End: 17 * 60}}
 	}
-	for _, c := range []events.Coach{james, parveen} {
+	for _, c := range []coaches.Coach{james, parveen} {
 		if _, err := a.booking.PutAvailability(ctx, c.ID, booking.Availability{
 			Rules: availability.Rules{Zone: "Europe/London", Weekly: week}}); err != nil {
 			return fmt.Errorf("demo availability: %w", err)

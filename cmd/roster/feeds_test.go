@@ -38,7 +38,7 @@ func TestFeedReaderStoresBusyTimes(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer a.Close()
-	coach, err := a.events.AddCoach(ctx, "james@example.com", "James", "")
+	coach, err := a.coaches.Add(ctx, "james@example.com", "James", "")
 	if err != nil {
 		t.Fatal(err)
 	}
