@@ -17,6 +17,7 @@ import (
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGTERM, syscall.SIGINT)
 	defer stop()
+	identifyToStripe()
 	m := &Main{Stdin: os.Stdin, Stdout: os.Stdout, Stderr: os.Stderr, Getenv: os.Getenv, Now: time.Now}
 	if err := m.Run(ctx, os.Args[1:]); err != nil {
 		if err != errCheckFailed {
@@ -50,6 +51,7 @@ commands:
   token create --coach E [--feed] print a new API (or calendar feed) token
   demo                            load the Career Clarity Lab demo into an empty database
   check                           verify the invariants; exit 1 on a violation
+  version                         print the version, VCS revision and Go version
 
 every command takes the configuration flags; run "roster serve -h" to list them`
 
@@ -75,6 +77,8 @@ func (m *Main) Run(ctx context.Context, args []string) error {
 		return m.demo(ctx, rest)
 	case "check":
 		return m.check(ctx, rest)
+	case "version":
+		return m.version(ctx, rest)
 	case "help", "-h", "--help":
 		fmt.Fprintln(m.Stdout, usage)
 		return nil
