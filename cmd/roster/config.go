@@ -25,6 +25,8 @@ type Config struct {
 	BookingsPerMinute   string
 	TrustProxy          string
 	OfflinePayments     string
+	MetricsAddr         string // "" = /metrics on the main listener
+	MetricsToken        string // "" = /metrics needs no bearer token
 }
 
 // setting describes one configuration value.
@@ -45,6 +47,8 @@ var settings = []setting{
 	{"bookings-per-minute", "ROSTER_BOOKINGS_PER_MINUTE", "30", "bookings and waitlist sign-ups per client address per minute; 0 = no limit", func(c *Config) *string { return &c.BookingsPerMinute }},
 	{"trust-proxy", "ROSTER_TRUST_PROXY", "false", "take client addresses from X-Forwarded-For (behind a reverse proxy)", func(c *Config) *string { return &c.TrustProxy }},
 	{"offline-payments", "ROSTER_OFFLINE_PAYMENTS", "false", "allow offline test payments on a public https URL", func(c *Config) *string { return &c.OfflinePayments }},
+	{"metrics-addr", "ROSTER_METRICS_ADDR", "", "serve /metrics on this address only (e.g. 127.0.0.1:9090); unset = on the main listener", func(c *Config) *string { return &c.MetricsAddr }},
+	{"metrics-token", "ROSTER_METRICS_TOKEN", "", "bearer token /metrics requires; unset = none", func(c *Config) *string { return &c.MetricsToken }},
 }
 
 // registerConfig adds every setting to fs, with its environment variable
