@@ -8,6 +8,8 @@ import (
 	"net/http"
 	"time"
 
+	"github.com/coreos/go-systemd/v22/daemon"
+
 	"github.com/roster-app/roster/web"
 )
 
@@ -50,7 +52,9 @@ func (m *Main) serve(ctx context.Context, args []string, withHTTP bool) error {
 	workersDone := workers.start(ctx, a.log)
 	if !withHTTP {
 		a.log.Info("workers running", "startup_ms", time.Since(started).Milliseconds())
+		tellSystemd(a.log, daemon.SdNotifyReady)
 		<-ctx.Done()
+		tellSystemd(a.log, daemon.SdNotifyStopping)
 		<-workersDone
 		a.log.Info("workers stopped")
 		return nil
@@ -93,11 +97,13 @@ func (m *Main) runHTTP(ctx context.Context, a *app, started time.Time) error {
 	if m.Ready != nil {
 		m.Ready(addr)
 	}
+	tellSystemd(a.log, daemon.SdNotifyReady)
 	select {
 	case err := <-serveErr:
 		return fmt.Errorf("serve: %w", err)
 	case <-ctx.Done():
 	}
+	tellSystemd(a.log, daemon.SdNotifyStopping)
 	a.log.Info("shutting down: draining requests")
 	shutdownCtx, cancel := context.WithTimeout(context.Background(), shutdownGrace)
 	defer cancel()
