@@ -52,6 +52,8 @@ commands:
   demo                            load the Career Clarity Lab demo into an empty database
   check                           verify the invariants; exit 1 on a violation
   version                         print the version, VCS revision and Go version
+  backup FILE                     copy the running SQLite database to a new file
+  restore FILE                    check a backup and put it in place (server stopped)
 
 every command takes the configuration flags; run "roster serve -h" to list them`
 
@@ -79,6 +81,10 @@ func (m *Main) Run(ctx context.Context, args []string) error {
 		return m.check(ctx, rest)
 	case "version":
 		return m.version(ctx, rest)
+	case "backup":
+		return m.backup(ctx, rest)
+	case "restore":
+		return m.restore(ctx, rest)
 	case "help", "-h", "--help":
 		fmt.Fprintln(m.Stdout, usage)
 		return nil

@@ -36,6 +36,11 @@ func (m *Main) serve(ctx context.Context, args []string, withHTTP bool) error {
 		return err
 	}
 	defer a.Close()
+	release, err := lockForServe(cfg.DatabaseURL)
+	if err != nil {
+		return err
+	}
+	defer release()
 	if *demo {
 		if err := loadDemo(ctx, a); err != nil {
 			return err
