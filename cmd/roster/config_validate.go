@@ -88,7 +88,7 @@ func (c Config) validateAddrs(p *problems) {
 	}
 	if err := checkListenAddr(c.MetricsAddr); err != nil {
 		p.add("metrics-addr", "%q: %v", c.MetricsAddr, err)
-	} else if c.MetricsAddr == c.Addr {
+	} else if c.MetricsAddr == c.Addr && !strings.HasSuffix(c.Addr, ":0") {
 		p.add("metrics-addr", "%q is also the main listen address; pick another port", c.MetricsAddr)
 	}
 }

@@ -38,6 +38,9 @@ type Main struct {
 	// Ready, if set, receives the listen address once serve accepts
 	// connections.
 	Ready func(addr string)
+	// MetricsReady, if set, receives the metrics listener's address when
+	// --metrics-addr is set.
+	MetricsReady func(addr string)
 }
 
 const usage = `usage: roster <command> [flags]

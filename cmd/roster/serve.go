@@ -82,6 +82,11 @@ func (m *Main) runHTTP(ctx context.Context, a *app, started time.Time) error {
 	if err != nil {
 		return err
 	}
+	metricsAddr, stopMetrics, err := startMetricsListener(a)
+	if err != nil {
+		return err
+	}
+	defer stopMetrics()
 	ln, err := net.Listen("tcp", a.cfg.Addr)
 	if err != nil {
 		return fmt.Errorf("listen on %s: %w", a.cfg.Addr, err)
@@ -101,6 +106,9 @@ func (m *Main) runHTTP(ctx context.Context, a *app, started time.Time) error {
 		"startup_ms", float64(time.Since(started).Microseconds())/1000)
 	if m.Ready != nil {
 		m.Ready(addr)
+	}
+	if m.MetricsReady != nil && metricsAddr != "" {
+		m.MetricsReady(metricsAddr)
 	}
 	tellSystemd(a.log, daemon.SdNotifyReady)
 	select {
