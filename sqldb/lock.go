@@ -15,7 +15,7 @@ import (
 // (restore). It never waits: a conflicting lock returns ErrInUse. The
 // operating system drops the lock when the process exits, even on a crash.
 // The returned function releases it.
-func LockSQLite(dbPath string, exclusive bool) (release func() error, err error) {
+func LockSQLite(dbPath string, exclusive bool) (release func(), err error) {
 	name := dbPath + ".lock"
 	f, err := os.OpenFile(name, os.O_RDWR|os.O_CREATE, 0o600)
 	if err != nil {
@@ -32,5 +32,6 @@ func LockSQLite(dbPath string, exclusive bool) (release func() error, err error)
 		}
 		return nil, fmt.Errorf("lock %s: %w", name, err)
 	}
-	return f.Close, nil
+	// Closing the file releases the lock; a close error leaves nothing held.
+	return func() { _ = f.Close() }, nil
 }

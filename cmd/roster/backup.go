@@ -154,9 +154,9 @@ func copyNewFile(src, dest string) error {
 // lockForServe takes the shared lock on a SQLite database that serve and
 // worker hold while they run, so roster restore refuses to replace it under
 // them. PostgreSQL needs none.
-func lockForServe(databaseURL string) (release func() error, err error) {
+func lockForServe(databaseURL string) (release func(), err error) {
 	if sqldb.IsPostgresURL(databaseURL) {
-		return func() error { return nil }, nil
+		return func() {}, nil
 	}
 	return sqldb.LockSQLite(sqldb.SQLitePath(databaseURL), false)
 }
