@@ -47,9 +47,13 @@ func (m *Main) flags(name string, cfg *Config) *flag.FlagSet {
 
 // open connects to the database, applies migrations and builds the services.
 func (m *Main) open(ctx context.Context, cfg Config) (*app, error) {
+	configErr := cfg.Validate()
 	db, err := sqldb.Open(ctx, cfg.DatabaseURL)
-	if err != nil {
-		return nil, err
+	if err != nil || configErr != nil {
+		if db != nil {
+			db.Close()
+		}
+		return nil, withDatabaseProblem(configErr, err)
 	}
 	if err := db.Migrate(ctx); err != nil {
 		db.Close()

@@ -26,6 +26,8 @@ type Config struct {
 	TrustProxy          string
 	OfflinePayments     string
 	AllowPrivateFeeds   string
+	MetricsAddr         string // "" = /metrics on the main listener
+	MetricsToken        string // "" = /metrics needs no bearer token
 }
 
 // setting describes one configuration value.
@@ -47,6 +49,8 @@ var settings = []setting{
 	{"trust-proxy", "ROSTER_TRUST_PROXY", "false", "take client addresses from X-Forwarded-For (behind a reverse proxy)", func(c *Config) *string { return &c.TrustProxy }},
 	{"offline-payments", "ROSTER_OFFLINE_PAYMENTS", "false", "allow offline test payments on a public https URL", func(c *Config) *string { return &c.OfflinePayments }},
 	{"allow-private-feeds", "ROSTER_ALLOW_PRIVATE_FEEDS", "false", "accept coaches' busy feeds on loopback and private addresses", func(c *Config) *string { return &c.AllowPrivateFeeds }},
+	{"metrics-addr", "ROSTER_METRICS_ADDR", "", "serve /metrics on this address only (e.g. 127.0.0.1:9090); unset = on the main listener", func(c *Config) *string { return &c.MetricsAddr }},
+	{"metrics-token", "ROSTER_METRICS_TOKEN", "", "bearer token /metrics requires; unset = none", func(c *Config) *string { return &c.MetricsToken }},
 }
 
 // registerConfig adds every setting to fs, with its environment variable

@@ -18,6 +18,7 @@ import (
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGTERM, syscall.SIGINT)
 	defer stop()
+	identifyToStripe()
 	m := &Main{Stdin: os.Stdin, Stdout: os.Stdout, Stderr: os.Stderr, Getenv: os.Getenv, Now: time.Now}
 	if err := m.Run(ctx, os.Args[1:]); err != nil {
 		if !errors.Is(err, errCheckFailed) {
@@ -38,6 +39,9 @@ type Main struct {
 	// Ready, if set, receives the listen address once serve accepts
 	// connections.
 	Ready func(addr string)
+	// MetricsReady, if set, receives the metrics listener's address when
+	// --metrics-addr is set.
+	MetricsReady func(addr string)
 }
 
 const usage = `usage: roster <command> [flags]
@@ -51,6 +55,9 @@ commands:
   token create --coach E [--feed] print a new API (or calendar feed) token
   demo                            load the Career Clarity Lab demo into an empty database
   check                           verify the invariants; exit 1 on a violation
+  version                         print the version, VCS revision and Go version
+  backup FILE                     copy the running SQLite database to a new file
+  restore FILE                    check a backup and put it in place (server stopped)
 
 every command takes the configuration flags; run "roster serve -h" to list them`
 
@@ -76,6 +83,12 @@ func (m *Main) Run(ctx context.Context, args []string) error {
 		return m.demo(ctx, rest)
 	case "check":
 		return m.check(ctx, rest)
+	case "version":
+		return m.version(ctx, rest)
+	case "backup":
+		return m.backup(ctx, rest)
+	case "restore":
+		return m.restore(ctx, rest)
 	case "help", "-h", "--help":
 		fmt.Fprintln(m.Stdout, usage)
 		return nil

@@ -8,6 +8,8 @@ import (
 	"net/http"
 	"time"
 
+	"github.com/coreos/go-systemd/v22/daemon"
+
 	"github.com/roster-app/roster/web/server"
 )
 
@@ -34,6 +36,11 @@ func (m *Main) serve(ctx context.Context, args []string, withHTTP bool) error {
 		return err
 	}
 	defer a.Close()
+	release, err := lockForServe(cfg.DatabaseURL)
+	if err != nil {
+		return err
+	}
+	defer release()
 	if *demo {
 		if err := loadDemo(ctx, a); err != nil {
 			return err
@@ -50,7 +57,9 @@ func (m *Main) serve(ctx context.Context, args []string, withHTTP bool) error {
 	workersDone := workers.start(ctx, a.log)
 	if !withHTTP {
 		a.log.Info("workers running", "startup_ms", time.Since(started).Milliseconds())
+		tellSystemd(a.log, daemon.SdNotifyReady)
 		<-ctx.Done()
+		tellSystemd(a.log, daemon.SdNotifyStopping)
 		<-workersDone
 		a.log.Info("workers stopped")
 		return nil
@@ -73,6 +82,11 @@ func (m *Main) runHTTP(ctx context.Context, a *app, started time.Time) error {
 	if err != nil {
 		return err
 	}
+	metricsAddr, stopMetrics, err := startMetricsListener(a)
+	if err != nil {
+		return err
+	}
+	defer stopMetrics()
 	ln, err := net.Listen("tcp", a.cfg.Addr)
 	if err != nil {
 		return fmt.Errorf("listen on %s: %w", a.cfg.Addr, err)
@@ -93,11 +107,16 @@ func (m *Main) runHTTP(ctx context.Context, a *app, started time.Time) error {
 	if m.Ready != nil {
 		m.Ready(addr)
 	}
+	if m.MetricsReady != nil && metricsAddr != "" {
+		m.MetricsReady(metricsAddr)
+	}
+	tellSystemd(a.log, daemon.SdNotifyReady)
 	select {
 	case err := <-serveErr:
 		return fmt.Errorf("serve: %w", err)
 	case <-ctx.Done():
 	}
+	tellSystemd(a.log, daemon.SdNotifyStopping)
 	a.log.Info("shutting down: draining requests")
 	shutdownCtx, cancel := context.WithTimeout(context.Background(), shutdownGrace)
 	defer cancel()

@@ -262,7 +262,7 @@ func startSink(log *slog.Logger) (*sink, error) {
 	s.server.ErrorLog = sinkLog{log}
 	go func() {
 		defer close(s.done)
-		s.server.Serve(ln)
+		_ = s.server.Serve(ln) // returns once the server is closed; nothing to report
 	}()
 	return s, nil
 }

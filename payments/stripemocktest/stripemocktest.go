@@ -75,8 +75,9 @@ func Launch() (url string, stop func(), err error) {
 		return "", nil, err
 	}
 	stop = func() {
-		cmd.Process.Kill()
-		cmd.Wait()
+		// Killed on purpose: neither the kill nor the exit status says anything.
+		_ = cmd.Process.Kill()
+		_ = cmd.Wait()
 	}
 	addr := make(chan string, 1)
 	go func() {
@@ -89,7 +90,7 @@ func Launch() (url string, stop func(), err error) {
 			}
 		}
 		close(addr)
-		io.Copy(io.Discard, out) // keep the pipe drained while it runs
+		_, _ = io.Copy(io.Discard, out) // keep the pipe drained while it runs
 	}()
 	select {
 	case a, ok := <-addr:

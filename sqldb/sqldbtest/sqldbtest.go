@@ -100,7 +100,8 @@ func postgresSchemaURL(tb testing.TB, base string) string {
 			return
 		}
 		defer admin.Close()
-		admin.Exec("DROP SCHEMA " + schema + " CASCADE")
+		// Best effort: a schema left behind is dropped with the database.
+		_, _ = admin.Exec("DROP SCHEMA " + schema + " CASCADE")
 	})
 	u, err := url.Parse(base)
 	if err != nil {
