@@ -105,7 +105,10 @@ func decodeValue(raw json.RawMessage, v reflect.Value, path string, f *fault.Fie
 	case t.Kind() == reflect.Slice && (t.Elem().Kind() == reflect.Struct || t.Elem().Kind() == reflect.Pointer):
 		var items []json.RawMessage
 		if err := json.Unmarshal(raw, &items); err != nil {
-			f.Add(orBody(path), "must be a list")
+			if path == "" {
+				return Malformed("body", "must be a JSON list", nil)
+			}
+			f.Add(path, "must be a list")
 			return nil
 		}
 		out := reflect.MakeSlice(t, len(items), len(items))
@@ -129,7 +132,10 @@ func decodeValue(raw json.RawMessage, v reflect.Value, path string, f *fault.Fie
 func decodeStruct(raw json.RawMessage, v reflect.Value, path string, f *fault.Fields) error {
 	var object map[string]json.RawMessage
 	if err := json.Unmarshal(raw, &object); err != nil {
-		f.Add(orBody(path), "must be a JSON object")
+		if path == "" {
+			return Malformed("body", "must be a JSON object", nil)
+		}
+		f.Add(path, "must be a JSON object")
 		return nil
 	}
 	t := v.Type()
