@@ -369,7 +369,9 @@ func TestAdminValidation(t *testing.T) {
 		if status != 422 {
 			t.Fatalf("status %d, want 422: %s", status, body)
 		}
-		var got struct{ Error struct{ Fields map[string]string } }
+		var got struct {
+			Error struct{ Fields map[string]string }
+		}
 		if err := json.Unmarshal([]byte(body), &got); err != nil {
 			t.Fatal(err)
 		}
