@@ -17,12 +17,12 @@ import (
 )
 
 type waitlistPageData struct {
-	Title   string
-	Event   eventView
-	Date    view.Date
-	Entry   booking.WaitlistEntry
-	Token   string
-	Expires string
+	Title    string
+	Event    eventView
+	Date     view.Date
+	Entry    booking.WaitlistEntry
+	Token    string
+	Expires  string
 	Claim    bool // an offer to claim rather than a place in line
 	Declined bool // the offer was just given up
 }
