@@ -6,6 +6,8 @@ import (
 	"sort"
 	"strings"
 	"testing"
+
+	"github.com/roster-app/roster/docs"
 )
 
 // snakeCase is the API's one naming rule for JSON keys (issue #13).
@@ -30,6 +32,18 @@ func checkSnakeCase(t *testing.T, what, path, contentType, body string) {
 	}
 	if bad := notSnakeCase(doc, ""); len(bad) > 0 {
 		t.Errorf("%s answers keys that are not snake_case: %v", what, bad)
+	}
+}
+
+// checkAgainstSpec fails t when an /api/v1 response disagrees with
+// docs/openapi.yaml (its status, content type or body schema).
+func checkAgainstSpec(t *testing.T, method, path string, status int, contentType, body string) {
+	t.Helper()
+	if !strings.HasPrefix(path, "/api/v1/") {
+		return
+	}
+	if err := docs.ValidateResponse(method, path, status, contentType, []byte(body)); err != nil {
+		t.Error(err)
 	}
 }
 

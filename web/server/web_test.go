@@ -143,6 +143,7 @@ func (e *env) do(method, path, token, body string) (int, string) {
 	defer resp.Body.Close()
 	b, _ := io.ReadAll(resp.Body)
 	checkSnakeCase(e.t, method+" "+path, path, resp.Header.Get("Content-Type"), string(b))
+	checkAgainstSpec(e.t, method, path, resp.StatusCode, resp.Header.Get("Content-Type"), string(b))
 	return resp.StatusCode, string(b)
 }
 
