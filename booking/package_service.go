@@ -349,4 +349,3 @@ func (s *Service) authorizePurchase(ctx context.Context, ext sqlx.ExtContext, re
 	}
 	return p, nil
 }
-
