@@ -166,3 +166,31 @@ func (s *Service) remindExpiry(ctx context.Context, tx *sqlx.Tx, p Purchase, now
 	return s.notifyPackage(ctx, tx, PackageNotice{Kind: NoticePackageExpiring, Purchase: p, Package: pkg, DaysLeft: days,
 		CreditCode: token, PageURL: s.PackageURL(p.Ref, token)})
 }
+
+// AbandonUnpaidPackages ends purchases whose checkout deadline passed
+// unpaid (a payment that lands later is still honoured: see
+// ApplyPayment). It returns how many it ended.
+func (s *Service) AbandonUnpaidPackages(ctx context.Context) (int, error) {
+	now := s.now().UTC()
+	var due []int64
+	err := s.db.SelectContext(ctx, &due, s.db.Rebind(`SELECT id FROM package_purchases
+		WHERE status = 'pending_payment' AND hold_expires_at <= ? ORDER BY hold_expires_at LIMIT 500`), now)
+	if err != nil {
+		return 0, fmt.Errorf("find unpaid packages: %w", err)
+	}
+	ended := 0
+	for _, id := range due {
+		err := s.db.InTx(ctx, func(tx *sqlx.Tx) error {
+			p, err := purchaseBy(ctx, tx, "id", id, s.db.ForUpdate())
+			if err != nil || p.Status != PurchasePending || p.HoldExpiresAt == nil || p.HoldExpiresAt.After(now) {
+				return err
+			}
+			ended++
+			return s.purchaseTransition(ctx, tx, &p, PurchaseAbandon, "checkout deadline passed unpaid")
+		})
+		if err != nil {
+			return ended, err
+		}
+	}
+	return ended, nil
+}

@@ -288,6 +288,9 @@ func TestPackagePayments(t *testing.T) {
 			t.Fatalf("status %s after the checkout expired, want abandoned", d.Status)
 		}
 		fx.clock.Advance(2 * time.Hour)
+		if err := fx.svc.Sweep(ctx); err != nil {
+			t.Fatal(err)
+		}
 		paid := fx.offline.CompleteEvent(cs, res.Purchase.Ref, 30000, "GBP", fx.clock.Now())
 		outcome, err := fx.svc.ApplyPayment(ctx, paid)
 		if err != nil {
@@ -300,6 +303,24 @@ func TestPackagePayments(t *testing.T) {
 			t.Errorf("the same event again: %q %v", again, err)
 		}
 		fx.mustCheck(t)
+	})
+	t.Run("the sweeper ends an unpaid checkout and a late payment still activates it", func(t *testing.T) {
+		fx := newPackageFixture(t)
+		res, cs := fx.buy(t, "four-chats", "ada@example.com")
+		fx.clock.Advance(25 * time.Hour) // past any checkout's expiry
+		if err := fx.svc.Sweep(ctx); err != nil {
+			t.Fatal(err)
+		}
+		if d := fx.purchase(t, res); d.Status != booking.PurchaseAbandoned {
+			t.Fatalf("status %s after the sweep, want abandoned", d.Status)
+		}
+		if _, err := fx.svc.ApplyPayment(ctx, fx.offline.CompleteEvent(cs, res.Purchase.Ref, 30000, "GBP", fx.clock.Now())); err != nil {
+			t.Fatal(err)
+		}
+		fx.wantCredits(t, res, 0, 4, 0)
+		if d := fx.purchase(t, res); d.Status != booking.PurchaseActive {
+			t.Errorf("status %s, want active", d.Status)
+		}
 	})
 	t.Run("a payment of the wrong amount is refunded, never honoured", func(t *testing.T) {
 		fx := newPackageFixture(t)
