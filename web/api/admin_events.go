@@ -112,7 +112,7 @@ func (s *handlers) adminCreateEvent(c echo.Context) error {
 	if len(f) > 0 {
 		return withRules(f, in, s.Now())
 	}
-	e, err := s.Events.CreateEvent(c.Request().Context(), coachOf(c).ID, in)
+	e, err := s.Booking.CreateEvent(c.Request().Context(), coachOf(c).ID, in)
 	if err != nil {
 		return err
 	}
@@ -195,7 +195,7 @@ func (s *handlers) adminAddSession(c echo.Context) error {
 	if err := f.Err(); err != nil {
 		return err
 	}
-	if _, err := s.Events.AddSession(c.Request().Context(), coachOf(c).ID, c.Param("slug"), in); err != nil {
+	if _, err := s.Booking.AddSession(c.Request().Context(), coachOf(c).ID, c.Param("slug"), in); err != nil {
 		return err
 	}
 	return s.respondHostedEvent(c, http.StatusCreated, c.Param("slug"))
