@@ -87,7 +87,7 @@ type PendingErasure struct {
 // ErasePerson erases email from the events and appointments coachID hosts,
 // now: future bookings are cancelled (refunded by policy), then bookings,
 // waitlist entries and messages are anonymised. Pending requests of those
-// bookings are marked done. Returns ErrBadEmail.
+// bookings are marked done. Returns ErrBadEmail and ErrNoSuchPerson.
 func (s *Service) ErasePerson(ctx context.Context, coachID int64, email string) (Erasure, error) {
 	email, err := normalEmail(email)
 	if err != nil {
@@ -96,6 +96,9 @@ func (s *Service) ErasePerson(ctx context.Context, coachID int64, email string) 
 	var out Erasure
 	err = s.db.InTx(ctx, func(tx *sqlx.Tx) error {
 		out, err = s.erase(ctx, tx, email, booking.PersonScope{CoachID: coachID}, coachActor(coachID), coachID)
+		if err == nil && len(out.Refs)+out.Waitlist == 0 {
+			return ErrNoSuchPerson // rolls back the record of an erasure that erased nothing
+		}
 		return err
 	})
 	return out, err
@@ -162,7 +165,7 @@ func (s *Service) erase(ctx context.Context, tx *sqlx.Tx, email string, scope bo
 		return Erasure{}, err
 	}
 	out := Erasure{Refs: erased.Refs, Cancelled: erased.Cancelled, Waitlist: len(erased.EntryIDs)}
-	if out.Messages, err = notify.ForgetPerson(ctx, tx, notify.Person{Email: email, Refs: erased.Refs, WaitlistIDs: erased.EntryIDs}); err != nil {
+	if out.Messages, err = notify.ForgetPerson(ctx, tx, messagesOf(email, scope, erased.Refs, erased.EntryIDs)); err != nil {
 		return Erasure{}, err
 	}
 	if len(erased.Refs) > 0 {

@@ -66,6 +66,11 @@ type ErasureRequest struct {
 var ErrBadEmail = &fault.Error{Code: fault.Invalid, Message: "an email address is required",
 	Fields: map[string]string{"email": "must be an email address"}}
 
+// ErrNoSuchPerson is returned when a coach asks about an email that has
+// nothing on their events and appointments (so a coach learns nothing about
+// other coaches' people).
+var ErrNoSuchPerson = fault.New(fault.NotFound, "no booking or waitlist entry with that email on your events")
+
 func normalEmail(email string) (string, error) {
 	email = strings.ToLower(strings.TrimSpace(email))
 	if !contact.ValidEmail(email) {
@@ -94,7 +99,8 @@ func (s *Service) ExportBooking(ctx context.Context, ref, token string) (Export,
 }
 
 // ExportPerson returns everything held about email on the events and
-// appointments coachID hosts. Returns ErrBadEmail.
+// appointments coachID hosts. Returns ErrBadEmail, and ErrNoSuchPerson when
+// the email has no booking or waitlist entry there.
 func (s *Service) ExportPerson(ctx context.Context, coachID int64, email string) (Export, error) {
 	email, err := normalEmail(email)
 	if err != nil {
@@ -104,6 +110,9 @@ func (s *Service) ExportPerson(ctx context.Context, coachID int64, email string)
 	err = s.db.InTx(ctx, func(tx *sqlx.Tx) error {
 		if out, err = s.export(ctx, tx, email, booking.PersonScope{CoachID: coachID}); err != nil {
 			return err
+		}
+		if len(out.Bookings)+len(out.Waitlist) == 0 {
+			return ErrNoSuchPerson
 		}
 		return s.record(ctx, tx, "export", coachActor(coachID), coachID, out.Refs(), len(out.Bookings)+len(out.Waitlist))
 	})
@@ -124,7 +133,7 @@ func (s *Service) export(ctx context.Context, tx *sqlx.Tx, email string, scope b
 	for i, e := range data.Waitlist {
 		ids[i] = e.ID
 	}
-	if out.Messages, err = notify.MessagesAbout(ctx, tx, notify.Person{Email: email, Refs: data.Refs(), WaitlistIDs: ids}); err != nil {
+	if out.Messages, err = notify.MessagesAbout(ctx, tx, messagesOf(email, scope, data.Refs(), ids)); err != nil {
 		return Export{}, err
 	}
 	if refs := data.Refs(); len(refs) > 0 {
@@ -138,6 +147,17 @@ func (s *Service) export(ctx context.Context, tx *sqlx.Tx, email string, scope b
 		}
 	}
 	return out, nil
+}
+
+// messagesOf names the messages about a person: by address only when the
+// scope is everything, since mail sent to the address may be about
+// another coach's events.
+func messagesOf(email string, scope booking.PersonScope, refs []string, waitlistIDs []int64) notify.Person {
+	p := notify.Person{Refs: refs, WaitlistIDs: waitlistIDs}
+	if scope.CoachID == 0 {
+		p.Email = email
+	}
+	return p
 }
 
 func coachActor(coachID int64) string { return fmt.Sprintf("coach %d", coachID) }
