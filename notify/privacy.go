@@ -62,7 +62,9 @@ type PersonMessage struct {
 	SentAt    *time.Time `db:"sent_at" json:"sent_at,omitempty"`
 }
 
-var tokenParam = regexp.MustCompile(`([?&](?:t|token)=)[^&\s"'<>]+`)
+// tokenParam matches a manage or claim token in a link, plain or
+// URL-encoded inside another link (calendar links carry the manage link).
+var tokenParam = regexp.MustCompile(`(?i)((?:[?&]|%3F|%26)(?:t|token)(?:=|%3D))[^&\s"'<>%]+`)
 
 // MessagesAbout returns, on ext, the stored messages about p, oldest first.
 func MessagesAbout(ctx context.Context, ext sqlx.ExtContext, p Person) ([]PersonMessage, error) {
