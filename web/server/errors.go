@@ -17,7 +17,7 @@ func (s *Server) handleError(err error, c echo.Context) {
 	status, detail := httperr.Describe(err)
 	log := s.site.Log
 	if status >= 500 {
-		log.ErrorContext(c.Request().Context(), "request failed", "route", c.Path(), "err", err)
+		log.ErrorContext(c.Request().Context(), "request failed", "route", s.routeLabel(c), "err", err)
 	}
 	if status == http.StatusTooManyRequests && c.Response().Header().Get("Retry-After") == "" {
 		c.Response().Header().Set("Retry-After", "60")

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/labstack/echo/v4"
+	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/roster-app/roster/booking"
 	"github.com/roster-app/roster/coaches"
@@ -35,6 +36,11 @@ type Config struct {
 	// TrustProxy takes the client address from X-Forwarded-For / X-Real-IP,
 	// for a server behind a reverse proxy; otherwise headers are ignored.
 	TrustProxy bool
+	// MetricsAddr is set when /metrics is served on a listener of its own
+	// (cmd/roster --metrics-addr); the main listener then has none.
+	MetricsAddr string
+	// MetricsToken, when set, is the bearer token /metrics asks for.
+	MetricsToken string
 }
 
 // Deps are the services the handlers call.
@@ -54,6 +60,10 @@ type Deps struct {
 	Offline *payments.Offline
 	Log     *slog.Logger
 	Now     func() time.Time
+	// Registry is where the server registers its HTTP metrics, shared with
+	// the product metrics and the separate metrics listener; nil gives the
+	// server a registry of its own.
+	Registry *prometheus.Registry
 }
 
 // Site is the shared state of one server.
