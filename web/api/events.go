@@ -95,7 +95,7 @@ func (s *handlers) listEvents(c echo.Context) error {
 func (s *handlers) getEvent(c echo.Context) error {
 	key := "api:" + c.Param("slug")
 	if body, ok := s.Pages.Get(key); ok {
-		return c.JSONBlob(http.StatusOK, body)
+		return c.JSONBlob(http.StatusOK, body.([]byte))
 	}
 	e, err := s.Events.PublicEvent(c.Request().Context(), c.Param("slug"))
 	if err != nil {
