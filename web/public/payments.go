@@ -145,7 +145,7 @@ func (s *handlers) inviteFile(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	body, err := s.Notifier.Invite(d.Event, d.Session, d.Booking, s.Booking.ManageURL(d.Booking.Ref, token))
+	body, err := s.Notifier.Invite(d.Event, d.Session, d.Booking)
 	if err != nil {
 		return err
 	}

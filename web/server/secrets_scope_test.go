@@ -121,3 +121,22 @@ func TestIdempotencyKeysAreScopedToTheClient(t *testing.T) {
 		}
 	})
 }
+
+// TestCalendarFilesHoldNoManageToken downloads a booking's calendar file,
+// which calendar providers import: the manage token must not be in it.
+func TestCalendarFilesHoldNoManageToken(t *testing.T) {
+	e := newEnv(t)
+	e.createFree()
+	status, b, raw := e.bookAPI(`{"session_id": 1, "name": "Ada", "email": "ada@example.com", "seats": 1}`)
+	if status != 201 {
+		t.Fatalf("book: %d %s", status, raw)
+	}
+	ref, token := manage(b.ManageURL)
+	status, ics := e.do("GET", "/bookings/"+ref+"/invite.ics?t="+url.QueryEscape(token), "", "")
+	if status != 200 || !strings.Contains(ics, "BEGIN:VEVENT") {
+		t.Fatalf("invite: %d %s", status, ics)
+	}
+	if strings.Contains(strings.ReplaceAll(ics, "\r\n ", ""), token) {
+		t.Errorf("the calendar file holds the manage token:\n%s", ics)
+	}
+}
