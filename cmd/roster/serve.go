@@ -102,6 +102,7 @@ func (m *Main) runHTTP(ctx context.Context, a *app, started time.Time) error {
 	serveErr := make(chan error, 1)
 	go func() { serveErr <- srv.Serve(ln) }()
 	addr := ln.Addr().String()
+	a.warnRelaxedDefaults()
 	a.log.Info("listening", "addr", addr, "base_url", a.cfg.BaseURL, "database", string(a.db.Dialect),
 		"payments", a.booking.PaymentsName(), "mail", a.mailName(),
 		"startup_ms", float64(time.Since(started).Microseconds())/1000)

@@ -150,5 +150,5 @@ func (s *handlers) inviteFile(c echo.Context) error {
 		return err
 	}
 	c.Response().Header().Set("Referrer-Policy", "no-referrer")
-	return serveCalendar(c, strings.ToLower(d.Booking.Ref)+".ics", body, "private, no-cache")
+	return serveCalendar(c, strings.ToLower(d.Booking.Ref)+".ics", body, "no-store")
 }

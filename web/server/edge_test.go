@@ -143,3 +143,47 @@ func TestHeadWhereverGetWorks(t *testing.T) {
 		}
 	})
 }
+
+// TestPagesWithSecretsAreNeverStored checks Cache-Control: no-store on
+// every answer that carries a manage token, a checkout link or a claim
+// link, in its URL or its body.
+func TestPagesWithSecretsAreNeverStored(t *testing.T) {
+	e := newEnv(t)
+	e.createLab()
+	req, _ := http.NewRequest("POST", e.srv.URL+"/api/v1/bookings", strings.NewReader(`{"session_id": 1, "name": "Ada", "email": "ada@example.com", "seats": 1}`))
+	req.Header.Set("Content-Type", "application/json")
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var b struct {
+		ManageURL   string `json:"manage_url"`
+		CheckoutURL string `json:"checkout_url"`
+	}
+	json.NewDecoder(resp.Body).Decode(&b)
+	resp.Body.Close()
+	if resp.StatusCode != 201 || b.CheckoutURL == "" {
+		t.Fatalf("paid booking: %d %+v", resp.StatusCode, b)
+	}
+	if cc := resp.Header.Get("Cache-Control"); cc != "no-store" {
+		t.Errorf("POST /api/v1/bookings: Cache-Control %q", cc)
+	}
+	ref, token := manage(b.ManageURL)
+	checkout := strings.TrimPrefix(b.CheckoutURL, "http://roster.test")
+	for _, path := range []string{
+		"/bookings/" + ref + "?t=" + token,
+		"/bookings/" + ref + "/invite.ics?t=" + token,
+		"/api/v1/bookings/" + ref + "?t=" + token,
+		checkout,
+		"/waitlist/1/claim?t=made-up",
+	} {
+		resp, err := http.Get(e.srv.URL + path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if cc := resp.Header.Get("Cache-Control"); cc != "no-store" {
+			t.Errorf("%s: status %d, Cache-Control %q, want no-store", path, resp.StatusCode, cc)
+		}
+	}
+}

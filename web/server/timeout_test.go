@@ -1,6 +1,7 @@
 package server
 
 import (
+	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"testing"
@@ -11,7 +12,7 @@ import (
 )
 
 func TestTimedOutRequestKeepsSecurityHeaders(t *testing.T) {
-	s, err := New(Config{BaseURL: "https://roster.example.com"}, Deps{Registry: prometheus.NewRegistry(), Now: time.Now})
+	s, err := New(Config{BaseURL: "https://roster.example.com"}, Deps{Registry: prometheus.NewRegistry(), Now: time.Now, Log: slog.New(slog.DiscardHandler)})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -88,3 +88,13 @@ func (s *Site) Render(c echo.Context, status int, name string, data any) error {
 func (s *Site) RenderBytes(name string, data any) ([]byte, error) {
 	return s.Views.RenderBytes(name, data)
 }
+
+// NoStore marks the responses of the routes it guards as never to be
+// stored by a browser or proxy: pages and answers that carry a manage
+// token, a claim token or a checkout link, in their URL or their body.
+func NoStore(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		c.Response().Header().Set("Cache-Control", "no-store")
+		return next(c)
+	}
+}
