@@ -11,6 +11,8 @@ import (
 	"time"
 
 	"github.com/labstack/echo/v4"
+
+	"github.com/roster-app/roster/web/internal/site"
 )
 
 // recoverPanics turns a panic in a handler into a logged 500 instead of a
@@ -44,7 +46,7 @@ func (s *Server) logRequests(next echo.HandlerFunc) echo.HandlerFunc {
 		s.site.Log.LogAttrs(c.Request().Context(), levelFor(status), "request",
 			slog.String("method", methodLabel(requestMethod(c))),
 			slog.String("route", s.routeLabel(c)),
-			slog.String("path", clipForLog(c.Request().URL.Path)),
+			slog.String("path", site.ClipForLog(c.Request().URL.Path)),
 			slog.Int("status", status),
 			slog.Int("bytes", int(c.Response().Size)),
 			slog.Float64("duration_ms", float64(time.Since(start).Microseconds())/1000),
@@ -85,18 +87,6 @@ func (s *Server) setSecurityHeaders(h http.Header) {
 	if strings.HasPrefix(s.site.BaseURL, "https://") {
 		h.Set("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
 	}
-}
-
-// maxLoggedBytes caps every client-chosen string written to the logs (the
-// path, above all), so one request cannot write megabytes of log.
-const maxLoggedBytes = 256
-
-// clipForLog cuts s to maxLoggedBytes, marking the cut.
-func clipForLog(s string) string {
-	if len(s) <= maxLoggedBytes {
-		return s
-	}
-	return strings.ToValidUTF8(s[:maxLoggedBytes], "") + "…(clipped)"
 }
 
 // headRequest marks, in a request's context, a HEAD request that

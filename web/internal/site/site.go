@@ -6,6 +6,7 @@ package site
 
 import (
 	"log/slog"
+	"strings"
 	"time"
 
 	"github.com/labstack/echo/v4"
@@ -97,4 +98,17 @@ func NoStore(next echo.HandlerFunc) echo.HandlerFunc {
 		c.Response().Header().Set("Cache-Control", "no-store")
 		return next(c)
 	}
+}
+
+// maxLoggedBytes caps every client-chosen string written to the logs (a
+// path, a ref from the URL), so one request cannot write megabytes of log.
+const maxLoggedBytes = 1024
+
+// ClipForLog cuts a client-chosen string to maxLoggedBytes for a log
+// line, marking the cut.
+func ClipForLog(s string) string {
+	if len(s) <= maxLoggedBytes {
+		return s
+	}
+	return strings.ToValidUTF8(s[:maxLoggedBytes], "") + "…(clipped)"
 }
