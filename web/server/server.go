@@ -75,13 +75,3 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 // Echo returns the assembled Echo server, for tests that read its route
 // table (Echo().Routes()).
 func (s *Server) Echo() *echo.Echo { return s.echo }
-
-// Routes returns the route templates, the only values the route label of
-// the HTTP metrics takes besides "unmatched".
-func (s *Server) Routes() []string {
-	out := make([]string, 0, len(s.routeTemplates))
-	for r := range s.routeTemplates {
-		out = append(out, r)
-	}
-	return out
-}
