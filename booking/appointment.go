@@ -74,6 +74,9 @@ type AppointmentRequest struct {
 	// CreditCode, if set, pays with one credit of a package of the type
 	// instead of money: the booking is confirmed at once.
 	CreditCode string
+	// IdempotencyScope names the client that sent IdempotencyKey, as for
+	// Request.IdempotencyScope.
+	IdempotencyScope string
 }
 
 // AppointmentResult is a booked appointment and the secret that manages it.
@@ -213,9 +216,8 @@ func (s *Service) bookAppointment(ctx context.Context, tx *sqlx.Tx, req Appointm
 		return AppointmentResult{}, err
 	}
 	if req.IdempotencyKey != "" {
-		if _, err := tx.ExecContext(ctx, tx.Rebind(`INSERT INTO idempotency_keys (key, request_hash, booking_id, created_at) VALUES (?, ?, ?, ?)`),
-			req.IdempotencyKey, req.hash(), b.ID, now); err != nil {
-			return AppointmentResult{}, fmt.Errorf("record idempotency key: %w", err)
+		if err := recordIdempotencyKey(ctx, tx, req.IdempotencyScope, req.IdempotencyKey, req.hash(), b.ID, now); err != nil {
+			return AppointmentResult{}, err
 		}
 	}
 	if err := recordHistory(ctx, tx, b, "", "appointment booked", now); err != nil {
@@ -243,28 +245,11 @@ func (s *Service) replayAppointment(ctx context.Context, tx *sqlx.Tx, req Appoin
 	if req.IdempotencyKey == "" {
 		return AppointmentResult{}, false, nil
 	}
-	var prior struct {
-		RequestHash string    `db:"request_hash"`
-		BookingID   int64     `db:"booking_id"`
-		CreatedAt   time.Time `db:"created_at"`
+	bookingID, ok, err := s.priorRequest(ctx, tx, req.IdempotencyScope, req.IdempotencyKey, req.hash())
+	if err != nil || !ok {
+		return AppointmentResult{}, false, err
 	}
-	err := tx.GetContext(ctx, &prior, tx.Rebind(`SELECT request_hash, booking_id, created_at FROM idempotency_keys WHERE key = ?`), req.IdempotencyKey)
-	if isNoRows(err) {
-		return AppointmentResult{}, false, nil
-	}
-	if err != nil {
-		return AppointmentResult{}, false, fmt.Errorf("look up idempotency key: %w", err)
-	}
-	if s.now().Sub(prior.CreatedAt) > 24*time.Hour {
-		if _, err := tx.ExecContext(ctx, tx.Rebind(`DELETE FROM idempotency_keys WHERE key = ?`), req.IdempotencyKey); err != nil {
-			return AppointmentResult{}, false, fmt.Errorf("forget old idempotency key: %w", err)
-		}
-		return AppointmentResult{}, false, nil
-	}
-	if prior.RequestHash != req.hash() {
-		return AppointmentResult{}, false, ErrIdempotencyReuse
-	}
-	b, err := bookingByID(ctx, tx, prior.BookingID, "")
+	b, err := bookingByID(ctx, tx, bookingID, "")
 	if err != nil {
 		return AppointmentResult{}, false, err
 	}

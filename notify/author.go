@@ -67,10 +67,7 @@ func (a *author) bookingView(e events.Event, s events.Session, b booking.Booking
 	if b.AmountCents > 0 {
 		v.Amount = formatMoney(b.AmountCents, b.Currency)
 	}
-	// The links put URL after the description, which already holds the
-	// manage link.
-	entry := a.entry(e, s, b, manageURL, b.Sequence)
-	entry.URL = ""
+	entry := a.entry(e, s, b, b.Sequence)
 	v.GoogleURL = calendar.GoogleURL(entry)
 	v.OutlookURL = calendar.OutlookURL(entry, false)
 	return v
@@ -78,16 +75,18 @@ func (a *author) bookingView(e events.Event, s events.Session, b booking.Booking
 
 // entry is the calendar event of a booking: UID booking-<ref>@<host>, the
 // given sequence, the first host as organizer (the sender when the event
-// has none), the attendee, and a description with the join and manage
-// links.
-func (a *author) entry(e events.Event, s events.Session, b booking.Booking, manageURL string, sequence int) calendar.Entry {
+// has none), the attendee, and a description with the join link.
+//
+// It never holds the manage link: a calendar entry (the .ics file, and the
+// Google and Outlook links made from it) reaches the calendar provider
+// and anyone the calendar is shared with, and the manage link grants
+// changes. The description points to the confirmation email instead.
+func (a *author) entry(e events.Event, s events.Session, b booking.Booking, sequence int) calendar.Entry {
 	description := fmt.Sprintf("Your booking %s for %s.", b.Ref, e.Title)
 	if e.OnlineURL != "" {
 		description += "\nJoin: " + e.OnlineURL
 	}
-	if manageURL != "" {
-		description += "\nManage, move or cancel: " + manageURL
-	}
+	description += "\nTo move or cancel it, use the link in your confirmation email."
 	location := e.Location
 	if location == "" {
 		location = e.OnlineURL
@@ -102,7 +101,6 @@ func (a *author) entry(e events.Event, s events.Session, b booking.Booking, mana
 		Summary:     e.Title,
 		Description: description,
 		Location:    location,
-		URL:         manageURL,
 		Start:       s.StartsAt,
 		End:         s.EndsAt,
 		Organizer:   organizer,
