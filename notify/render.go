@@ -32,6 +32,10 @@ type view struct {
 	When         string // "Wednesday 22 September 2027, 18:00–20:00 BST"
 	ShortWhen    string // "Wed 22 Sep 2027, 18:00 BST"
 	PreviousWhen string // before a move
+	// AlsoWhen is the same time in the other party's zone, for a 1:1
+	// appointment whose client and coach are in zones that read
+	// differently: "Monday 8 November 2027, 09:00–09:45 EST (your coach's time)".
+	AlsoWhen string
 	Location     string
 	JoinURL      string
 	Seats        int
@@ -45,6 +49,7 @@ type view struct {
 	ClaimURL     string
 	OfferExpires string
 	Attendee     person // for coach notices
+	Answers      []viewAnswer // the attendee's answers, for coach notices
 	Lead         string // how long before the start a reminder goes: "1 day"
 
 	Changes        []viewChange // what a changed notice changed
@@ -66,6 +71,9 @@ type view struct {
 }
 
 type person struct{ Name, Email string }
+
+// viewAnswer is one registration question and the attendee's answer.
+type viewAnswer struct{ Label, Answer string }
 
 // viewChange is one changed line of a changed notice.
 type viewChange struct{ Label, Before, After string }
