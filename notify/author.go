@@ -92,6 +92,7 @@ func (a *author) bookingView(e events.Event, s events.Session, b booking.Booking
 	v := a.sessionView(e, s)
 	v.Seats = b.Seats
 	v.Ref = b.Ref
+	v.Appointment = b.IsAppointment()
 	if b.Status == booking.PendingPayment {
 		v.JoinURL = "" // the join link is for a paid booking
 	}

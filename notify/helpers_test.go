@@ -17,6 +17,7 @@ import (
 	"math/big"
 	"mime"
 	"mime/multipart"
+	"mime/quotedprintable"
 	"net"
 	netmail "net/mail"
 	"strings"
@@ -403,6 +404,12 @@ func parseMessage(tb testing.TB, raw []byte) (netmail.Header, []mimePart) {
 		data, err := io.ReadAll(body)
 		if err != nil {
 			tb.Fatalf("read %s: %v", mediaType, err)
+		}
+		if strings.EqualFold(encoding, "quoted-printable") {
+			data, err = io.ReadAll(quotedprintable.NewReader(bytes.NewReader(data)))
+			if err != nil {
+				tb.Fatalf("decode %s: %v", mediaType, err)
+			}
 		}
 		if strings.EqualFold(encoding, "base64") {
 			data, err = base64.StdEncoding.DecodeString(strings.NewReplacer("\r", "", "\n", "").Replace(string(data)))

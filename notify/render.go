@@ -49,6 +49,7 @@ type view struct {
 	ClaimURL     string
 	OfferExpires string
 	Attendee     person // for coach notices
+	Appointment  bool   // the booking is a 1:1 appointment, not seats on a date
 	Answers      []viewAnswer // the attendee's answers, for coach notices
 	Lead         string // how long before the start a reminder goes: "1 day"
 
@@ -72,8 +73,12 @@ type view struct {
 
 type person struct{ Name, Email string }
 
-// viewAnswer is one registration question and the attendee's answer.
-type viewAnswer struct{ Label, Answer string }
+// viewAnswer is one registration question and the attendee's answer, whole
+// (for HTML) and as lines (for text, which indents them).
+type viewAnswer struct {
+	Label, Answer string
+	Lines         []string
+}
 
 // viewChange is one changed line of a changed notice.
 type viewChange struct{ Label, Before, After string }
