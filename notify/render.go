@@ -35,7 +35,7 @@ type view struct {
 	// AlsoWhen is the same time in the other party's zone, for a 1:1
 	// appointment whose client and coach are in zones that read
 	// differently: "Monday 8 November 2027, 09:00–09:45 EST (your coach's time)".
-	AlsoWhen string
+	AlsoWhen     string
 	Location     string
 	JoinURL      string
 	Seats        int
@@ -48,10 +48,10 @@ type view struct {
 	HasInvite    bool
 	ClaimURL     string
 	OfferExpires string
-	Attendee     person // for coach notices
-	Appointment  bool   // the booking is a 1:1 appointment, not seats on a date
+	Attendee     person       // for coach notices
+	Appointment  bool         // the booking is a 1:1 appointment, not seats on a date
 	Answers      []viewAnswer // the attendee's answers, for coach notices
-	Lead         string // how long before the start a reminder goes: "1 day"
+	Lead         string       // how long before the start a reminder goes: "1 day"
 
 	Changes        []viewChange // what a changed notice changed
 	OtherDates     []string     // the event's other open dates, formatted
