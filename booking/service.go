@@ -332,9 +332,18 @@ func (s *Service) holdExpiry(e events.Event, sess events.Session) *time.Time {
 	return &expires
 }
 
+// notifyConfirmed tells the client their booking is confirmed and its
+// hosts who booked, with the answers to the registration questions.
 func (s *Service) notifyConfirmed(ctx context.Context, tx *sqlx.Tx, b Booking, e events.Event, sess events.Session, token string) error {
+	questions, err := bookingQuestions(ctx, tx, b)
+	if err != nil {
+		return err
+	}
 	for _, kind := range []NoticeKind{NoticeConfirmed, NoticeCoachNewBooking} {
 		n := Notice{Kind: kind, Booking: b, Event: e, Session: sess, ManageURL: s.ManageURL(b.Ref, token)}
+		if kind == NoticeCoachNewBooking {
+			n.Answers = answered(questions, b.Answers)
+		}
 		if err := s.notifier.Notify(ctx, tx, n); err != nil {
 			return fmt.Errorf("notify %s: %w", kind, err)
 		}

@@ -176,7 +176,12 @@ func (n *BookingNotifier) messages(notice booking.Notice) ([]Message, error) {
 		return one(a.message(KindWaitlistOffer, key, person{Name: offer.Name, Email: offer.Email}, b.Ref, v, nil, ""))
 
 	case booking.NoticeCoachNewBooking, booking.NoticeCoachCancellation:
+		v = coachView(v, e, s)
 		v.Attendee = person{Name: oneLine(b.Name, MaxNameLen), Email: b.Email}
+		for _, qa := range notice.Answers {
+			v.Answers = append(v.Answers, viewAnswer{Label: oneLine(qa.Label, 300), Answer: qa.Answer,
+				Lines: strings.Split(strings.ReplaceAll(qa.Answer, "\r\n", "\n"), "\n")})
+		}
 		// The attendee's manage link is theirs alone.
 		v.ManageURL, v.GoogleURL, v.OutlookURL = "", "", ""
 		var msgs []Message
