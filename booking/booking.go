@@ -98,10 +98,14 @@ type Notice struct {
 	ClaimURL string
 	// Changes lists what a NoticeChanged changed.
 	Changes []events.Change
-	// RefundCents is the refund a notice is about, in minor units of the
-	// booking's currency: queued (session_cancelled) or made
-	// (refund_receipt, refund_failed).
+	// RefundCents is the refund a notice is about, in minor units of
+	// RefundCurrency: queued (session_cancelled) or made (refund_receipt,
+	// refund_failed).
 	RefundCents int64
+	// RefundCurrency is the refund's ISO 4217 currency: the payment's it
+	// returns, which is not the booking's for a wrong payment. Empty
+	// means the booking's.
+	RefundCurrency string
 	// RefundID identifies the refund of a receipt, for its dedupe key.
 	RefundID int64
 	// OtherDates are the event's other dates still open for booking.

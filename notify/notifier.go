@@ -132,7 +132,7 @@ func (n *BookingNotifier) messages(notice booking.Notice) ([]Message, error) {
 	case booking.NoticeSessionCancelled:
 		v.Refund = ""
 		if notice.RefundCents > 0 {
-			v.Refund = formatMoney(notice.RefundCents, b.Currency)
+			v.Refund = formatMoney(notice.RefundCents, firstNonEmpty(notice.RefundCurrency, b.Currency))
 		}
 		v.EventCancelled = e.Status == events.Cancelled
 		v.OtherDates = a.dates(e, notice.OtherDates)
@@ -156,7 +156,7 @@ func (n *BookingNotifier) messages(notice booking.Notice) ([]Message, error) {
 		return one(a.message(KindPaymentFailed, key, attendee, b.Ref, v, nil, ""))
 
 	case booking.NoticeRefunded, booking.NoticeRefundFailed:
-		v.Refund = formatMoney(notice.RefundCents, b.Currency)
+		v.Refund = formatMoney(notice.RefundCents, firstNonEmpty(notice.RefundCurrency, b.Currency))
 		v.RefundedOn = a.now().In(e.Zone()).Format("Monday 2 January 2006")
 		return one(a.message(Kind(notice.Kind), fmt.Sprintf("%s:%d", key, notice.RefundID), attendee, b.Ref, v, nil, ""))
 
