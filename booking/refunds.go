@@ -217,7 +217,7 @@ func newNonce() string { return secret.RandomString(9) }
 type RefundJob struct {
 	ID             int64     `db:"id"`
 	BookingID      int64     `db:"booking_id"`
-	PaymentID      *int64    `db:"payment_id"` // the payment it returns money from; nil for refunds queued before payments were recorded
+	PaymentID      *int64    `db:"payment_id"`   // the payment it returns money from; nil for refunds queued before payments were recorded
 	AmountCents    int64     `db:"amount_cents"` // minor units of Currency
 	Currency       string    `db:"currency"`
 	PaymentIntent  string    `db:"payment_intent"`
