@@ -70,6 +70,9 @@ type AppointmentRequest struct {
 	Timezone       string
 	Answers        Answers
 	IdempotencyKey string
+	// ClientAddr is the network address the request came from, for the
+	// caps on unpaid holds (see Config); empty when unknown.
+	ClientAddr string
 }
 
 // AppointmentResult is a booked appointment and the secret that manages it.
@@ -173,10 +176,13 @@ func (s *Service) bookAppointment(ctx context.Context, tx *sqlx.Tx, req Appointm
 	b := Booking{Name: req.Name, Email: req.Email, Seats: 1, Status: Confirmed,
 		AmountCents: t.PriceCents, Currency: t.Currency, Answers: answers, CreatedAt: now, UpdatedAt: now}
 	if !t.Free() {
+		if err := s.checkOpenCaps(ctx, tx, req.Email, req.ClientAddr); err != nil {
+			return AppointmentResult{}, err
+		}
 		expires := now.Add(s.cfg.HoldDuration)
 		b.Status, b.HoldExpiresAt = PendingPayment, &expires
 	}
-	if err := insertBooking(ctx, tx, &b, t.Title, ""); err != nil {
+	if err := insertBooking(ctx, tx, &b, t.Title, "", req.ClientAddr); err != nil {
 		return AppointmentResult{}, err
 	}
 	zone := req.Timezone

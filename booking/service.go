@@ -40,11 +40,22 @@ func alreadyBooked(ref string) error {
 }
 
 // Config tunes the service.
+//
+// Seats held without payment have short lifetimes and per-person caps, so
+// an anonymous caller cannot keep a date full: a hold lasts HoldDuration
+// (stretched to the checkout's expiry, at most registration close), an
+// offer OfferDuration (at most registration close), and one email or one
+// network address may have at most MaxOpenPerEmail / MaxOpenPerAddress
+// holds and waitlist places live at once.
 type Config struct {
 	BaseURL       string        // for manage and claim links
 	HoldDuration  time.Duration // how long a paid booking's seats are held for payment; default 30 minutes
-	OfferDuration time.Duration // how long a waitlist offer stands; default 12 hours
+	OfferDuration time.Duration // how long a waitlist offer stands; default 2 hours
 	MaxSeats      int           // seats one booking may take; default 10
+	// MaxOpenPerEmail and MaxOpenPerAddress cap the live holds and
+	// waitlist places (waiting or offered) of one email and of one network
+	// address; defaults 3 and 5.
+	MaxOpenPerEmail, MaxOpenPerAddress int
 	// Payments takes payment for paid events; nil refuses paid bookings'
 	// checkouts with ErrNoPayments.
 	Payments payments.Provider
@@ -55,10 +66,16 @@ type Config struct {
 
 func (c Config) withDefaults() Config {
 	if c.HoldDuration <= 0 {
-		c.HoldDuration = 30 * time.Minute
+		c.HoldDuration = DefaultHoldDuration
 	}
 	if c.OfferDuration <= 0 {
-		c.OfferDuration = 12 * time.Hour
+		c.OfferDuration = DefaultOfferDuration
+	}
+	if c.MaxOpenPerEmail <= 0 {
+		c.MaxOpenPerEmail = DefaultMaxOpenPerEmail
+	}
+	if c.MaxOpenPerAddress <= 0 {
+		c.MaxOpenPerAddress = DefaultMaxOpenPerAddress
 	}
 	if c.MaxSeats <= 0 {
 		c.MaxSeats = 10
@@ -94,6 +111,10 @@ type Request struct {
 	// IdempotencyKey is the API client's key; the same key with the same
 	// request answers with the first booking for 24 hours.
 	IdempotencyKey string
+	// ClientAddr is the network address the request came from (web passes
+	// the client's IP), for the caps on unpaid holds and waitlist places;
+	// empty when unknown.
+	ClientAddr string
 }
 
 // Result is a booking and the secret that manages it.
@@ -128,6 +149,7 @@ func (r Request) validate(maxSeats int) error {
 	f.Check(r.Seats <= maxSeats, "seats", fmt.Sprintf("at most %d per booking", maxSeats))
 	f.Check(len(r.IdempotencyKey) <= 255, "Idempotency-Key", "must be at most 255 characters")
 	f.Check(len(r.FormNonce) <= 100, "form_token", "is not valid")
+	f.Check(len(r.ClientAddr) <= 100, "client_addr", "is not valid")
 	return f.Err()
 }
 
@@ -219,9 +241,12 @@ func (s *Service) reserve(ctx context.Context, tx *sqlx.Tx, req Request) (Result
 		Answers: answers, CreatedAt: now, UpdatedAt: now,
 	}
 	if !event.Free() {
+		if err := s.checkOpenCaps(ctx, tx, req.Email, req.ClientAddr); err != nil {
+			return Result{}, err
+		}
 		b.Status, b.HoldExpiresAt = PendingPayment, s.holdExpiry(event, sess)
 	}
-	if err := insertBooking(ctx, ext, &b, event.Title, req.FormNonce); err != nil {
+	if err := insertBooking(ctx, ext, &b, event.Title, req.FormNonce, req.ClientAddr); err != nil {
 		return Result{}, err
 	}
 	if req.IdempotencyKey != "" {

@@ -30,6 +30,7 @@ const (
 	HoldExpired         Code = "hold_expired"
 	SlotUnavailable     Code = "slot_unavailable" // an appointment start taken meanwhile, or never offered
 	AlreadyBooked       Code = "already_booked"
+	SeatsAvailable      Code = "seats_available" // joining a waitlist while the seats fit: book them instead
 	Unauthorized        Code = "unauthorized"
 	Forbidden           Code = "forbidden"
 	RateLimited         Code = "rate_limited"

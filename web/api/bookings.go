@@ -56,7 +56,7 @@ func (s *handlers) createBooking(c echo.Context) error {
 		return err
 	}
 	r := booking.Request{Name: bind.Str(req.Name), Email: bind.Str(req.Email), Answers: req.Answers,
-		IdempotencyKey: c.Request().Header.Get("Idempotency-Key")}
+		IdempotencyKey: c.Request().Header.Get("Idempotency-Key"), ClientAddr: c.RealIP()}
 	if req.SessionID != nil {
 		r.SessionID = *req.SessionID
 	}
@@ -142,7 +142,7 @@ func (s *handlers) joinWaitlist(c echo.Context) error {
 	if req.Seats != nil {
 		seats = *req.Seats
 	}
-	entry, err := s.Booking.JoinWaitlist(c.Request().Context(), id, bind.Str(req.Name), bind.Str(req.Email), seats)
+	entry, err := s.Booking.JoinWaitlist(c.Request().Context(), booking.Request{SessionID: id, Name: bind.Str(req.Name), Email: bind.Str(req.Email), Seats: seats, ClientAddr: c.RealIP()})
 	if err != nil {
 		return err
 	}
