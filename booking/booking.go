@@ -62,6 +62,9 @@ const (
 	NoticeWaitlistOffer     NoticeKind = "waitlist_offer"
 	NoticeLatePaymentRefund NoticeKind = "late_payment_refund"
 	NoticeHoldExpired       NoticeKind = "hold_expired"
+	// NoticeBookingLink: someone tried to book the date again with the
+	// booking's email; the booking's manage link (ManageURL) sent again.
+	NoticeBookingLink       NoticeKind = "booking_link"
 	NoticeCoachNewBooking   NoticeKind = "coach_new_booking"
 	NoticeCoachCancellation NoticeKind = "coach_cancellation"
 	// NoticeChanged: something the invite shows (title, location, join

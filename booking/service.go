@@ -27,17 +27,10 @@ var (
 	ErrRegistrationClosed = fault.New(fault.RegistrationClosed, "registration for this date is closed")
 	ErrHoldExpired        = fault.New(fault.HoldExpired, "the seats held for this booking were released; please book again")
 	ErrNotLive            = fault.New(fault.Conflict, "this booking is no longer active")
-	ErrAlreadyBooked      = fault.New(fault.AlreadyBooked, "this email already has a booking for this date; its confirmation email has the link to manage it")
+	ErrAlreadyBooked      = fault.New(fault.AlreadyBooked, "this email already has a booking for this date: check your email for your booking (we send its link again at most every 10 minutes)")
 	ErrIdempotencyReuse   = &fault.Error{Code: fault.Conflict, Message: "this Idempotency-Key was used with a different request",
 		Fields: map[string]string{"Idempotency-Key": "was used with a different request"}}
 )
-
-// alreadyBooked is ErrAlreadyBooked naming the existing booking. Its
-// manage link is not given out: anyone who knows an address could use it.
-func alreadyBooked(ref string) error {
-	return &fault.Error{Code: fault.AlreadyBooked, Message: ErrAlreadyBooked.Message,
-		Fields: map[string]string{"email": "already has booking " + ref + " for this date; its confirmation email has the link to manage it"}}
-}
 
 // Config tunes the service.
 //
@@ -174,7 +167,9 @@ func (r Request) hash() string {
 // once; a paid event's is a hold (PendingPayment) that expires after the hold
 // duration unless paid. Returns ErrSoldOut when the seats do not fit,
 // ErrRegistrationClosed for a past, cancelled or unpublished date,
-// ErrAlreadyBooked when the email has a live booking for the date, and a
+// ErrAlreadyBooked when the email has a live booking for the date (whose
+// link is then sent again to that email, rate-limited: see resendLink),
+// ErrTooManyOpen past the caps on unpaid holds (see Config), and a
 // fault.Invalid error naming bad fields.
 func (s *Service) Reserve(ctx context.Context, req Request) (Result, error) {
 	req.normalize()
@@ -189,6 +184,9 @@ func (s *Service) Reserve(ctx context.Context, req Request) (Result, error) {
 			return err
 		})
 		if attempt == 3 || !(sqldb.IsUniqueViolation(err) || errors.Is(err, ErrAlreadyBooked) && req.repeatable()) {
+			if errors.Is(err, ErrAlreadyBooked) {
+				return Result{}, s.alreadyBooked(ctx, req.SessionID, req.Email)
+			}
 			return res, err
 		}
 		// A concurrent request won a race for a unique value: the same
@@ -222,7 +220,7 @@ func (s *Service) reserve(ctx context.Context, tx *sqlx.Tx, req Request) (Result
 	if ref, err := liveRef(ctx, ext, liveKey(sess.ID, req.Email)); err != nil {
 		return Result{}, err
 	} else if ref != "" {
-		return Result{}, alreadyBooked(ref)
+		return Result{}, ErrAlreadyBooked
 	}
 	if sess.SeatsLeft() < req.Seats {
 		return Result{}, ErrSoldOut // a fast answer; the guarded update below is the real check

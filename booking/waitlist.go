@@ -3,6 +3,7 @@ package booking
 import (
 	"context"
 	"crypto/subtle"
+	"errors"
 	"fmt"
 	"time"
 
@@ -117,8 +118,11 @@ func (s *Service) JoinWaitlist(ctx context.Context, req Request) (WaitlistEntry,
 		// Seats may be free that nobody before them can use.
 		return s.offerFreedSeats(ctx, tx, sess.ID)
 	})
+	if errors.Is(err, ErrAlreadyBooked) {
+		return WaitlistEntry{}, s.alreadyBooked(ctx, sessionID, req.Email)
+	}
 	if sqldb.IsUniqueViolation(err) {
-		return WaitlistEntry{}, ErrAlreadyBooked
+		return WaitlistEntry{}, ErrAlreadyBooked // already in line: the joined email had their place
 	}
 	if err == nil {
 		err = s.db.GetContext(ctx, &entry, s.db.Rebind(`SELECT `+waitlistColumns+` FROM waitlist WHERE id = ?`), entry.ID)

@@ -38,6 +38,7 @@ const (
 	KindPaymentFailed     = Kind(booking.NoticePaymentFailed)
 	KindRefundReceipt     = Kind(booking.NoticeRefunded)
 	KindRefundFailed      = Kind(booking.NoticeRefundFailed)
+	KindBookingLink       = Kind(booking.NoticeBookingLink)
 	KindReminder          = Kind("reminder")
 	KindCoachMessage      = Kind("coach_message")
 )
@@ -47,7 +48,7 @@ var allKinds = []Kind{
 	KindConfirmation, KindCancellation, KindMoved, KindWaitlistOffer, KindLatePaymentRefund,
 	KindHoldExpired, KindCoachNewBooking, KindCoachCancellation, KindChanged, KindSessionCancelled,
 	KindWaitlistClosed, KindWaitlistJoined, KindPaymentFailed, KindRefundReceipt, KindRefundFailed,
-	KindReminder, KindCoachMessage,
+	KindReminder, KindCoachMessage, KindBookingLink,
 }
 
 // Calendar methods an invite attached to a message may carry (RFC 5546).

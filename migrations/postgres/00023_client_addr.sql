@@ -9,7 +9,12 @@ CREATE INDEX bookings_open_by_email ON bookings (email, status);
 CREATE INDEX waitlist_open_by_addr ON waitlist (client_addr, status);
 CREATE INDEX waitlist_open_by_email ON waitlist (email, status);
 
+-- When a booking's manage link was last sent again to someone who tried to
+-- book the same date with the same email: at most once per 10 minutes.
+ALTER TABLE bookings ADD COLUMN link_resent_at TIMESTAMP;
+
 -- +goose Down
+ALTER TABLE bookings DROP COLUMN link_resent_at;
 DROP INDEX waitlist_open_by_email;
 DROP INDEX waitlist_open_by_addr;
 DROP INDEX bookings_open_by_email;
