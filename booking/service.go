@@ -52,6 +52,9 @@ type Config struct {
 	// Payments takes payment for paid events; nil refuses paid bookings'
 	// checkouts with ErrNoPayments.
 	Payments payments.Provider
+	// HostNotifier tells coaches that an event change made them hosts;
+	// nil tells nobody.
+	HostNotifier events.HostNotifier
 	// AllowPrivateFeeds accepts busy feeds on loopback and private
 	// addresses (tests, self-hosters on one network).
 	AllowPrivateFeeds bool

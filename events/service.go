@@ -16,8 +16,9 @@ import (
 
 // Service manages events and their sessions.
 type Service struct {
-	db  *sqldb.DB
-	now func() time.Time
+	db    *sqldb.DB
+	now   func() time.Time
+	hosts HostNotifier // tells coaches made hosts; nil tells nobody
 }
 
 // NewService returns a service on db; now is the clock (time.Now in
@@ -28,8 +29,11 @@ func NewService(db *sqldb.DB, now func() time.Time) *Service {
 
 // CreateEvent creates an event hosted by the coach (and any co-hosts named
 // in in.HostEmails, who must be coaches already). A missing slug is made
-// from the title and made unique; a slug given and taken is ErrSlugTaken.
-// Returns a fault.Invalid error naming every bad field.
+// from the title and made unique; a slug given and in use is ErrSlugTaken
+// (a fault.Invalid error suggesting a free slug, the same whether the
+// event holding it is published or a draft). Co-hosts are told by email
+// (see SetHostNotifier). Returns a fault.Invalid error naming every bad
+// field.
 func (s *Service) CreateEvent(ctx context.Context, coachID int64, in EventInput) (Event, error) {
 	in.Normalize()
 	now := s.now().UTC()
@@ -64,10 +68,14 @@ func (s *Service) CreateEvent(ctx context.Context, coachID int64, in EventInput)
 				return err
 			}
 		}
-		return nil
+		created, err := LoadEvent(ctx, tx, id)
+		if err != nil {
+			return err
+		}
+		return TellAddedHosts(ctx, tx, s.hosts, coachID, "event", nil, created.Hosts, created.Title, created.Slug, created.Status)
 	})
 	if sqldb.IsUniqueViolation(err) {
-		return Event{}, ErrSlugTaken
+		return Event{}, slugUnavailable(ctx, s.db, "events", in.Slug, ErrSlugTaken)
 	}
 	if err != nil {
 		return Event{}, fmt.Errorf("create event: %w", err)
@@ -96,9 +104,12 @@ type EventPatch struct {
 func (s *Service) UpdateEvent(ctx context.Context, coachID int64, slug string, patch EventPatch) (Event, error) {
 	var id int64
 	err := s.db.InTx(ctx, func(tx *sqlx.Tx) error {
-		updated, _, err := UpdateEventIn(ctx, tx, coachID, slug, patch, s.now().UTC())
+		updated, before, err := UpdateEventIn(ctx, tx, coachID, slug, patch, s.now().UTC())
+		if err != nil {
+			return err
+		}
 		id = updated.ID
-		return err
+		return TellAddedHosts(ctx, tx, s.hosts, coachID, "event", before.Hosts, updated.Hosts, updated.Title, updated.Slug, updated.Status)
 	})
 	if err != nil {
 		return Event{}, err

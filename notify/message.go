@@ -39,6 +39,7 @@ const (
 	KindRefundReceipt     = Kind(booking.NoticeRefunded)
 	KindRefundFailed      = Kind(booking.NoticeRefundFailed)
 	KindBookingLink       = Kind(booking.NoticeBookingLink)
+	KindHostAdded         = Kind("host_added")
 	KindReminder          = Kind("reminder")
 	KindCoachMessage      = Kind("coach_message")
 )
@@ -48,7 +49,7 @@ var allKinds = []Kind{
 	KindConfirmation, KindCancellation, KindMoved, KindWaitlistOffer, KindLatePaymentRefund,
 	KindHoldExpired, KindCoachNewBooking, KindCoachCancellation, KindChanged, KindSessionCancelled,
 	KindWaitlistClosed, KindWaitlistJoined, KindPaymentFailed, KindRefundReceipt, KindRefundFailed,
-	KindReminder, KindCoachMessage, KindBookingLink,
+	KindReminder, KindCoachMessage, KindBookingLink, KindHostAdded,
 }
 
 // Calendar methods an invite attached to a message may carry (RFC 5546).

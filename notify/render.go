@@ -55,6 +55,11 @@ type view struct {
 	Reason         string       // why a payment was refunded, in the attendee's words
 	RefundedOn     string       // the day a refund was made
 
+	AddedBy      person // the coach who made the recipient a host
+	HostOf       string // "event" or "appointment type"
+	HostOfStatus string // its status: "draft", "published", ...
+	DashboardURL string
+
 	Sender         string // a coach message's author
 	MessageSubject string
 	Body           string     // a coach message, as text
