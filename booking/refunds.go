@@ -422,3 +422,17 @@ func (s *Service) BookingRefunds(ctx context.Context, ref string, actor Actor) (
 	}
 	return out, nil
 }
+
+// PendingOwnRefunds sums the refunds in refunds (a booking's, as Refunds
+// lists them) that are queued and return b's own money: in b's currency,
+// from b's payment. Refunds of other payments (wrong ones) are not b's.
+// Minor units of b's currency.
+func PendingOwnRefunds(b Booking, refunds []RefundJob) int64 {
+	var sum int64
+	for _, r := range refunds {
+		if r.Status == "pending" && r.BookingID == b.ID && r.Currency == b.Currency && r.PaymentIntent == b.PaymentIntent {
+			sum += r.AmountCents
+		}
+	}
+	return sum
+}
