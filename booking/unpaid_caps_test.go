@@ -70,6 +70,21 @@ func TestCapacityIsNotHeldWithoutPayment(t *testing.T) {
 			t.Fatalf("hold after the first expired: %v", err)
 		}
 	})
+	t.Run("paid appointment holds count towards the caps", func(t *testing.T) {
+		fx := newCoachingFixture(t)
+		fx.createType(t, chatInput("paid-chat", 9000, "any", "parveen@example.com"))
+		starts := fx.slotStarts(t, "paid-chat")
+		for i, start := range starts[:booking.DefaultMaxOpenPerEmail+1] {
+			_, err := fx.bookAt("paid-chat", start, "ada@example.com")
+			if i < booking.DefaultMaxOpenPerEmail && err != nil {
+				t.Fatalf("hold %d: %v", i+1, err)
+			}
+			if i == booking.DefaultMaxOpenPerEmail && !errors.Is(err, booking.ErrTooManyOpen) {
+				t.Fatalf("hold %d: %v, want ErrTooManyOpen", i+1, err)
+			}
+		}
+		fx.mustCheck(t)
+	})
 	for _, tc := range []struct {
 		name  string
 		join  bool
