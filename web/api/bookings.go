@@ -83,7 +83,7 @@ func (s *handlers) createBooking(c echo.Context) error {
 		return err
 	}
 	r := booking.Request{Name: bind.Str(req.Name), Email: bind.Str(req.Email), Answers: req.Answers, Consent: req.Consent.value(),
-		IdempotencyKey: c.Request().Header.Get("Idempotency-Key"), IdempotencyScope: idempotencyScope(c)}
+		IdempotencyKey: c.Request().Header.Get("Idempotency-Key"), IdempotencyScope: idempotencyScope(c), ClientAddr: c.RealIP()}
 	if req.SessionID != nil {
 		r.SessionID = *req.SessionID
 	}
@@ -193,7 +193,7 @@ func (s *handlers) joinWaitlist(c echo.Context) error {
 	if req.Seats != nil {
 		seats = *req.Seats
 	}
-	entry, err := s.Booking.JoinWaitlist(c.Request().Context(), id, bind.Str(req.Name), bind.Str(req.Email), seats)
+	entry, err := s.Booking.JoinWaitlist(c.Request().Context(), booking.Request{SessionID: id, Name: bind.Str(req.Name), Email: bind.Str(req.Email), Seats: seats, ClientAddr: c.RealIP()})
 	if err != nil {
 		return err
 	}
