@@ -74,22 +74,33 @@ func rank(order []int64, id int64) int {
 }
 
 // releaseHeld gives back what a booking that stops being live held: its
-// seats (to the waitlist first), or its appointment's time in its hosts'
-// calendars.
+// tickets to their types' quotas, its discount code's use, and its seats
+// (to the waitlist first), in that order (see storeOrder); or its
+// appointment's time in its hosts' calendars.
 func (s *Service) releaseHeld(ctx context.Context, tx *sqlx.Tx, b Booking) error {
 	if b.IsAppointment() {
 		return setHostsLive(ctx, tx, b.ID, false)
+	}
+	if err := releaseOrder(ctx, tx, b.ID, s.now().UTC()); err != nil {
+		return err
 	}
 	return s.freeSeats(ctx, tx, b.SessionID, b.Seats)
 }
 
 // retakeHeld takes back what an ended booking held, for a payment that
 // arrived after its hold ended; it reports false if that is gone: the seats
-// sold, or the appointment's time (with buffers) taken by another
+// sold, a ticket type's quota or the discount code's last use taken, or the appointment's time (with buffers) taken by another
 // appointment, a workshop session or the host's busy feed.
 func (s *Service) retakeHeld(ctx context.Context, tx *sqlx.Tx, b Booking) (bool, error) {
 	if !b.IsAppointment() {
-		return takeSeats(ctx, tx, b.SessionID, b.Seats)
+		if ok, err := retakeOrder(ctx, tx, b); err != nil || !ok {
+			return false, err
+		}
+		ok, err := takeSeats(ctx, tx, b.SessionID, b.Seats)
+		if err != nil || ok {
+			return ok, err
+		}
+		return false, releaseOrder(ctx, tx, b.ID, s.now().UTC())
 	}
 	a, hostIDs, err := loadAppointment(ctx, tx, b.ID)
 	if err != nil {

@@ -120,6 +120,13 @@ type Request struct {
 	// the client's IP), for the caps on unpaid holds and waitlist places;
 	// empty when unknown.
 	ClientAddr string
+	// Tickets are the ticket types and quantities asked for; empty asks
+	// for Seats of the event's one type (or single price). When set, Seats
+	// is their sum.
+	Tickets []TicketRequest
+	// DiscountCode is a code typed on the form or carried by a ?code=
+	// link; "" for none.
+	DiscountCode string
 }
 
 // Result is a booking and the secret that manages it.
@@ -142,6 +149,13 @@ func (s *Service) MaxSeats() int { return s.cfg.MaxSeats }
 func (r *Request) normalize() {
 	r.Name = strings.TrimSpace(r.Name)
 	r.Email = strings.ToLower(strings.TrimSpace(r.Email))
+	r.DiscountCode = NormalizeCode(r.DiscountCode)
+	if len(r.Tickets) > 0 {
+		r.Seats = 0
+		for _, t := range r.Tickets {
+			r.Seats += max(t.Quantity, 0)
+		}
+	}
 }
 
 // validate checks what can be checked without the database.
@@ -156,6 +170,16 @@ func (r Request) validate(maxSeats int) error {
 	f.Check(len(r.IdempotencyScope) <= 255, "Idempotency-Key", "cannot be scoped")
 	f.Check(len(r.FormNonce) <= 100, "form_token", "is not valid")
 	f.Check(len(r.ClientAddr) <= 100, "client_addr", "is not valid")
+	f.Check(len(r.DiscountCode) <= 40, "discount_code", "is not valid for this event")
+	f.Check(len(r.Tickets) <= events.MaxTicketTypes, "tickets", "too many ticket lines")
+	seen := map[int64]bool{}
+	for i, t := range r.Tickets {
+		field := fmt.Sprintf("tickets[%d]", i)
+		f.Check(t.TicketTypeID > 0, field+".ticket_type_id", "is required")
+		f.Check(t.Quantity >= 1, field+".quantity", "must be at least 1")
+		f.Check(!seen[t.TicketTypeID], field+".ticket_type_id", "is listed twice")
+		seen[t.TicketTypeID] = true
+	}
 	return f.Err()
 }
 
@@ -171,7 +195,7 @@ func (r Request) repeatable() bool { return r.IdempotencyKey != "" || r.FormNonc
 
 // hash identifies the request for idempotency checks.
 func (r Request) hash() string {
-	b, _ := json.Marshal([]any{r.SessionID, r.Name, r.Email, r.Seats, r.Answers})
+	b, _ := json.Marshal([]any{r.SessionID, r.Name, r.Email, r.Seats, r.Answers, r.Tickets, r.DiscountCode})
 	sum := sha256.Sum256(b)
 	return hex.EncodeToString(sum[:])
 }
@@ -247,12 +271,18 @@ func (s *Service) reserve(ctx context.Context, tx *sqlx.Tx, req Request) (Result
 		return Result{}, ErrSoldOut
 	}
 	now := s.now().UTC()
+	priced, err := priceOrder(ctx, ext, event, req, now)
+	if err != nil {
+		return Result{}, err
+	}
 	b := Booking{
-		SessionID: sess.ID, EventID: event.ID, Name: req.Name, Email: req.Email, Seats: req.Seats,
-		Status: Confirmed, AmountCents: event.PriceCents * int64(req.Seats), Currency: event.Currency,
+		SessionID: sess.ID, EventID: event.ID, Name: req.Name, Email: req.Email, Seats: priced.seats(),
+		Status: Confirmed, AmountCents: priced.quote.GrossCents, Currency: event.Currency,
 		Answers: answers, CreatedAt: now, UpdatedAt: now,
 	}
-	if !event.Free() {
+	// What is charged decides, not the list price: a code that makes the
+	// total zero confirms without payment.
+	if !priced.quote.Free() {
 		if err := s.checkOpenCaps(ctx, tx, req.Email, req.ClientAddr); err != nil {
 			return Result{}, err
 		}
@@ -281,10 +311,16 @@ func (s *Service) reserve(ctx context.Context, tx *sqlx.Tx, req Request) (Result
 			return Result{}, err
 		}
 	}
+	// The quotas and the code's use before the seats, in the order every
+	// path takes them (types, code, session), so no two bookings wait on
+	// each other.
+	if err := storeOrder(ctx, ext, b, priced, now); err != nil {
+		return Result{}, err
+	}
 	// Take the seats last: on PostgreSQL the guarded update locks the
 	// session's row until commit, so every statement after it would make
 	// all other bookings of the date wait longer.
-	if ok, err := takeSeats(ctx, ext, sess.ID, req.Seats); err != nil {
+	if ok, err := takeSeats(ctx, ext, sess.ID, b.Seats); err != nil {
 		return Result{}, err
 	} else if !ok {
 		return Result{}, ErrSoldOut

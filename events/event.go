@@ -93,6 +93,9 @@ type Event struct {
 
 	Hosts    []Host    `db:"-"`
 	Sessions []Session `db:"-"`
+	// TicketTypes are the types on sale or shown, in order; none for an
+	// event sold at PriceCents alone.
+	TicketTypes []TicketType `db:"-"`
 	// HostTimezone is set only on the Event shape of a 1:1 appointment
 	// (where Timezone is the client's zone): the IANA zone of the coach
 	// who attends it, so emails can show the time in both zones.
@@ -112,8 +115,21 @@ func (e Event) HostZone() *time.Location {
 	return loc
 }
 
-// Free reports whether booking the event costs nothing.
-func (e Event) Free() bool { return e.PriceCents == 0 }
+// Free reports whether booking the event costs nothing: its price is 0,
+// or, when it sells ticket types, every type's is (a pay-what-you-want
+// type with a suggested price is not free). A discount code can still
+// make a paid event's booking free: see booking's quote.
+func (e Event) Free() bool {
+	if len(e.TicketTypes) == 0 {
+		return e.PriceCents == 0
+	}
+	for _, t := range e.TicketTypes {
+		if t.PriceCents > 0 {
+			return false
+		}
+	}
+	return true
+}
 
 // Zone returns the event's time zone; events are validated on write, so
 // an unknown zone falls back to UTC rather than failing a page.

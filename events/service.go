@@ -114,6 +114,9 @@ type EventPatch struct {
 	ReminderOffsetsMinutes                                               Minutes  // nil: unchanged
 	RegistrationCutoffMinutes                                            *int
 	RefundCutoffHours                                                    *int
+	// TicketTypes replaces the event's ticket types (see
+	// replaceTicketTypes); nil leaves them, empty archives them all.
+	TicketTypes []TicketTypeInput
 }
 
 // UpdateEvent applies patch to the event with slug, which the coach must

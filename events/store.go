@@ -244,6 +244,18 @@ func attachDetails(ctx context.Context, ext sqlx.ExtContext, list []Event) error
 		i := index[sess.EventID]
 		list[i].Sessions = append(list[i].Sessions, sess)
 	}
+	var types []TicketType
+	q, args, err = sqlx.In(`SELECT `+ticketTypeColumns+` FROM ticket_types WHERE event_id IN (?) AND NOT archived ORDER BY position, id`, ids)
+	if err != nil {
+		return err
+	}
+	if err := sqlx.SelectContext(ctx, ext, &types, ext.Rebind(q), args...); err != nil {
+		return fmt.Errorf("load ticket types: %w", err)
+	}
+	for _, t := range types {
+		i := index[t.EventID]
+		list[i].TicketTypes = append(list[i].TicketTypes, t)
+	}
 	return nil
 }
 
@@ -264,4 +276,10 @@ func insertReturningID(ctx context.Context, ext sqlx.ExtContext, id *int64, quer
 		return err
 	}
 	return sqlx.GetContext(ctx, ext, id, ext.Rebind(q), args...)
+}
+
+// HostedEventIn returns the event with slug (without hosts or dates) if
+// the coach hosts it, else ErrNotFound.
+func HostedEventIn(ctx context.Context, ext sqlx.ExtContext, coachID int64, slug string) (Event, error) {
+	return hostedEvent(ctx, ext, coachID, slug)
 }

@@ -114,6 +114,11 @@ func UpdateEventIn(ctx context.Context, tx *sqlx.Tx, coachID int64, slug string,
 			return Event{}, Event{}, err
 		}
 	}
+	if patch.TicketTypes != nil {
+		if err := replaceTicketTypes(ctx, tx, before.ID, patch.TicketTypes, now); err != nil {
+			return Event{}, Event{}, err
+		}
+	}
 	after, err = LoadEvent(ctx, tx, before.ID)
 	return after, before, err
 }

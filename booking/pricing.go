@@ -1,0 +1,320 @@
+package booking
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/jmoiron/sqlx"
+
+	"github.com/roster-app/roster/events"
+	"github.com/roster-app/roster/fault"
+	"github.com/roster-app/roster/money"
+)
+
+// A booking's price is computed once, by money.Price, inside Reserve's
+// transaction, from the event's ticket types (or its single price), the
+// discount code and the coach's tax; the priced lines are stored with the
+// booking (booking_lines) and its amount is their gross, so the checkout,
+// the receipt and a refund read what was charged rather than pricing it
+// again. Quotas and code uses are guarded counters taken in the same
+// transaction as the seats.
+
+// TicketRequest asks for Quantity tickets of one type.
+type TicketRequest struct {
+	TicketTypeID int64
+	Quantity     int
+	// PriceCents is what the buyer chooses to pay per ticket for a
+	// pay-what-you-want type (at least its minimum); nil pays the
+	// suggested price. Ignored for other types.
+	PriceCents *int64
+}
+
+// Errors of pricing.
+var (
+	ErrChooseTicketType = &fault.Error{Code: fault.Invalid, Message: "choose how many tickets of each type you want",
+		Fields: map[string]string{"tickets": "choose a ticket type"}}
+)
+
+// BookingLine is one ticket type a booking bought, priced.
+type BookingLine struct {
+	ID            int64  `db:"id"`
+	BookingID     int64  `db:"booking_id"`
+	TicketTypeID  *int64 `db:"ticket_type_id"` // nil: the event's single price
+	Name          string `db:"name"`
+	UnitCents     int64  `db:"unit_cents"` // minor units of the booking's currency
+	Quantity      int    `db:"quantity"`
+	DiscountCents int64  `db:"discount_cents"`
+	NetCents      int64  `db:"net_cents"`
+	TaxCents      int64  `db:"tax_cents"`
+	GrossCents    int64  `db:"gross_cents"`
+}
+
+// order is a request priced: what Reserve stores and takes.
+type order struct {
+	quote   money.Quote
+	typeIDs []int64 // per line; 0 for the event's single price
+	code    *DiscountCode
+}
+
+// seats is the number of seats the order takes.
+func (o order) seats() int {
+	n := 0
+	for _, l := range o.quote.Lines {
+		n += l.Quantity
+	}
+	return n
+}
+
+// priceOrder prices req on event at now: the lines it asks for, checked
+// against the types' sale windows, visibility and quotas (a fast answer;
+// takeTickets is the real check), less the discount code, plus tax.
+// Returns ErrChooseTicketType, a fault.Invalid error naming a bad ticket
+// line or code, ErrCodeUsedUp, or fault.SoldOut for a type whose quota is
+// taken.
+func priceOrder(ctx context.Context, ext sqlx.ExtContext, e events.Event, req Request, now time.Time) (order, error) {
+	var code *DiscountCode
+	if req.DiscountCode != "" {
+		c, err := codeForBooking(ctx, ext, e, req.DiscountCode, req.Email, now)
+		if err != nil {
+			return order{}, err
+		}
+		code = &c
+	}
+	lines, typeIDs, err := orderLines(e, req, code != nil, now)
+	if err != nil {
+		return order{}, err
+	}
+	// Coaches' tax settings are not built yet (issue #20's receipts and
+	// VAT): prices are charged as they are, with no tax line.
+	var tax money.Tax
+	var d money.Discount
+	if code != nil {
+		d = code.discount()
+	}
+	return order{quote: money.Price(e.Currency, lines, d, tax), typeIDs: typeIDs, code: code}, nil
+}
+
+// orderLines turns a request into lines: its tickets, or its seats of the
+// event's one type (or single price). unlocked says a valid code came
+// with it, which opens hidden types.
+func orderLines(e events.Event, req Request, unlocked bool, now time.Time) ([]money.Line, []int64, error) {
+	if len(e.TicketTypes) == 0 {
+		if len(req.Tickets) > 0 {
+			return nil, nil, &fault.Error{Code: fault.Invalid, Message: "this event has no ticket types; ask for seats",
+				Fields: map[string]string{"tickets": "this event sells seats at one price"}}
+		}
+		return []money.Line{{Name: "Ticket", UnitCents: e.PriceCents, Quantity: req.Seats}}, []int64{0}, nil
+	}
+	tickets := req.Tickets
+	if len(tickets) == 0 {
+		only, ok := onlyType(e.TicketTypes, unlocked)
+		if !ok {
+			return nil, nil, ErrChooseTicketType
+		}
+		tickets = []TicketRequest{{TicketTypeID: only.ID, Quantity: req.Seats}}
+	}
+	var f fault.Fields
+	lines := make([]money.Line, 0, len(tickets))
+	typeIDs := make([]int64, 0, len(tickets))
+	for i, want := range tickets {
+		field := fmt.Sprintf("tickets[%d]", i)
+		t, ok := typeOf(e.TicketTypes, want.TicketTypeID)
+		if !ok || t.Hidden && !unlocked {
+			f.Add(field, "is not a ticket type of this event")
+			continue
+		}
+		switch t.Phase(now) {
+		case events.NotYet:
+			f.Add(field, t.Name+" is not on sale yet")
+			continue
+		case events.SaleEnded:
+			f.Add(field, t.Name+" is no longer on sale")
+			continue
+		case events.QuotaTaken:
+			return nil, nil, typeSoldOut(t)
+		}
+		if left, limited := t.Left(); limited && left < want.Quantity {
+			return nil, nil, typeSoldOut(t)
+		}
+		unit := t.PriceCents
+		if t.PayWhatYouWant() && want.PriceCents != nil {
+			unit = *want.PriceCents
+			f.Check(unit >= *t.MinPriceCents && unit <= events.MaxPriceCents, field+".price_cents",
+				fmt.Sprintf("must be at least %s", money.Format(*t.MinPriceCents, e.Currency)))
+		}
+		lines = append(lines, money.Line{Name: t.Name, UnitCents: unit, Quantity: want.Quantity})
+		typeIDs = append(typeIDs, t.ID)
+	}
+	return lines, typeIDs, f.Err()
+}
+
+// onlyType returns the one type a request for plain seats buys: the only
+// type the buyer can see and buy now.
+func onlyType(types []events.TicketType, unlocked bool) (events.TicketType, bool) {
+	var visible []events.TicketType
+	for _, t := range types {
+		if !t.Hidden || unlocked {
+			visible = append(visible, t)
+		}
+	}
+	if len(visible) != 1 {
+		return events.TicketType{}, false
+	}
+	return visible[0], true
+}
+
+func typeOf(types []events.TicketType, id int64) (events.TicketType, bool) {
+	for _, t := range types {
+		if t.ID == id {
+			return t, true
+		}
+	}
+	return events.TicketType{}, false
+}
+
+func typeSoldOut(t events.TicketType) error {
+	return fault.New(fault.SoldOut, "not enough %s tickets left", t.Name)
+}
+
+// storeOrder writes the order's lines for booking b and takes what it
+// uses: each type's tickets from its quota, and a use of the code. It
+// takes the type rows in id order and the code after them (and
+// releaseOrder does the same), so two bookings never wait on each
+// other's locks in opposite orders. Returns fault.SoldOut for a type
+// whose quota a concurrent booking took, ErrCodeUsedUp for a code whose
+// last use did.
+func storeOrder(ctx context.Context, ext sqlx.ExtContext, b Booking, o order, now time.Time) error {
+	for i, l := range o.quote.Lines {
+		line := BookingLine{BookingID: b.ID, Name: l.Name, UnitCents: l.UnitCents, Quantity: l.Quantity,
+			DiscountCents: l.DiscountCents, NetCents: l.NetCents, TaxCents: l.TaxCents, GrossCents: l.GrossCents}
+		if o.typeIDs[i] != 0 {
+			line.TicketTypeID = &o.typeIDs[i]
+		}
+		q, args, err := sqlx.Named(`INSERT INTO booking_lines (booking_id, ticket_type_id, name, unit_cents, quantity,
+			discount_cents, net_cents, tax_cents, gross_cents) VALUES (:booking_id, :ticket_type_id, :name, :unit_cents,
+			:quantity, :discount_cents, :net_cents, :tax_cents, :gross_cents)`, line)
+		if err != nil {
+			return err
+		}
+		if _, err := ext.ExecContext(ctx, ext.Rebind(q), args...); err != nil {
+			return fmt.Errorf("insert booking line: %w", err)
+		}
+	}
+	if err := takeTickets(ctx, ext, b.ID); err != nil {
+		return err
+	}
+	if o.code != nil {
+		return takeCodeUse(ctx, ext, *o.code, b, o.quote.DiscountCents, now)
+	}
+	return nil
+}
+
+// BookingLines returns what a booking bought, in the order it was asked.
+func bookingLines(ctx context.Context, ext sqlx.ExtContext, bookingID int64) ([]BookingLine, error) {
+	var lines []BookingLine
+	if err := sqlx.SelectContext(ctx, ext, &lines, ext.Rebind(`SELECT id, booking_id, ticket_type_id, name, unit_cents, quantity,
+		discount_cents, net_cents, tax_cents, gross_cents FROM booking_lines WHERE booking_id = ? ORDER BY id`), bookingID); err != nil {
+		return nil, fmt.Errorf("lines of booking %d: %w", bookingID, err)
+	}
+	return lines, nil
+}
+
+// Lines returns what the booking with ref bought, priced: one line per
+// ticket type, with its discount and tax. A booking made before ticket
+// types has none.
+func (s *Service) Lines(ctx context.Context, bookingID int64) ([]BookingLine, error) {
+	return bookingLines(ctx, s.db, bookingID)
+}
+
+// takeTickets adds the booking's typed lines to their types' sold counts
+// if each fits its quota, in one guarded statement per type, in type id
+// order; fault.SoldOut names the type that does not fit.
+func takeTickets(ctx context.Context, ext sqlx.ExtContext, bookingID int64) error {
+	counts, err := typedCounts(ctx, ext, bookingID)
+	if err != nil {
+		return err
+	}
+	for i, c := range counts {
+		res, err := ext.ExecContext(ctx, ext.Rebind(`UPDATE ticket_types SET sold = sold + ?
+			WHERE id = ? AND (quota IS NULL OR sold + ? <= quota)`), c.Quantity, c.TypeID, c.Quantity)
+		if err != nil {
+			return fmt.Errorf("take %d tickets of type %d: %w", c.Quantity, c.TypeID, err)
+		}
+		if n, err := res.RowsAffected(); err != nil {
+			return err
+		} else if n != 1 {
+			// Give back what this call took, so a caller that goes on
+			// (a late payment refunded instead) commits no stray count.
+			if err := releaseCounts(ctx, ext, counts[:i]); err != nil {
+				return err
+			}
+			return fault.New(fault.SoldOut, "not enough %s tickets left", c.Name)
+		}
+	}
+	return nil
+}
+
+// releaseTickets gives a booking's typed tickets back to their quotas.
+func releaseTickets(ctx context.Context, ext sqlx.ExtContext, bookingID int64) error {
+	counts, err := typedCounts(ctx, ext, bookingID)
+	if err != nil {
+		return err
+	}
+	return releaseCounts(ctx, ext, counts)
+}
+
+func releaseCounts(ctx context.Context, ext sqlx.ExtContext, counts []typedCount) error {
+	for _, c := range counts {
+		res, err := ext.ExecContext(ctx, ext.Rebind(`UPDATE ticket_types SET sold = sold - ? WHERE id = ? AND sold >= ?`),
+			c.Quantity, c.TypeID, c.Quantity)
+		if err != nil {
+			return fmt.Errorf("release %d tickets of type %d: %w", c.Quantity, c.TypeID, err)
+		}
+		if n, _ := res.RowsAffected(); n != 1 {
+			return fmt.Errorf("release %d tickets of type %d: fewer sold than released", c.Quantity, c.TypeID)
+		}
+	}
+	return nil
+}
+
+type typedCount struct {
+	TypeID   int64  `db:"ticket_type_id"`
+	Name     string `db:"name"`
+	Quantity int    `db:"quantity"`
+}
+
+func typedCounts(ctx context.Context, ext sqlx.ExtContext, bookingID int64) ([]typedCount, error) {
+	var counts []typedCount
+	if err := sqlx.SelectContext(ctx, ext, &counts, ext.Rebind(`SELECT ticket_type_id, MIN(name) AS name, SUM(quantity) AS quantity
+		FROM booking_lines WHERE booking_id = ? AND ticket_type_id IS NOT NULL
+		GROUP BY ticket_type_id ORDER BY ticket_type_id`), bookingID); err != nil {
+		return nil, fmt.Errorf("tickets of booking %d: %w", bookingID, err)
+	}
+	return counts, nil
+}
+
+// releaseOrder gives back what a booking that stops being live took
+// beyond its seats: its tickets to their quotas and its code's use.
+func releaseOrder(ctx context.Context, ext sqlx.ExtContext, bookingID int64, now time.Time) error {
+	if err := releaseTickets(ctx, ext, bookingID); err != nil {
+		return err
+	}
+	return releaseCodeUse(ctx, ext, bookingID, now)
+}
+
+// retakeOrder takes back, for a late payment, what releaseOrder gave
+// back; it reports false if a quota or the code's last use is gone.
+func retakeOrder(ctx context.Context, ext sqlx.ExtContext, b Booking) (bool, error) {
+	if err := takeTickets(ctx, ext, b.ID); err != nil {
+		if fault.CodeOf(err) == fault.SoldOut {
+			return false, nil
+		}
+		return false, err
+	}
+	ok, err := retakeCodeUse(ctx, ext, b)
+	if err != nil || ok {
+		return ok, err
+	}
+	return false, releaseTickets(ctx, ext, b.ID)
+}
