@@ -295,3 +295,17 @@ func utcOrNil(t *time.Time) *time.Time {
 	u := t.UTC()
 	return &u
 }
+
+// bookingCode returns the code a booking used, or "" for none.
+func bookingCode(ctx context.Context, ext sqlx.ExtContext, bookingID int64) (string, error) {
+	var code string
+	err := sqlx.GetContext(ctx, ext, &code, ext.Rebind(`SELECT c.code FROM discount_uses u JOIN discount_codes c ON c.id = u.code_id
+		WHERE u.booking_id = ?`), bookingID)
+	if isNoRows(err) {
+		return "", nil
+	}
+	if err != nil {
+		return "", fmt.Errorf("code of booking %d: %w", bookingID, err)
+	}
+	return code, nil
+}

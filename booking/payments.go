@@ -44,13 +44,17 @@ func (s *Service) StartCheckout(ctx context.Context, ref, token string) (Checkou
 		return Checkout{}, ErrNotLive
 	}
 	manage := s.ManageURL(b.Ref, token)
-	co, err := s.cfg.Payments.CreateCheckout(ctx, payments.CheckoutRequest{
+	req := payments.CheckoutRequest{
 		Ref: b.Ref, ProductName: productName(d.Event, d.Session), UnitAmount: d.Event.PriceCents, Currency: b.Currency,
 		Quantity: int64(b.Seats), CustomerEmail: b.Email, ExpiresAt: *b.HoldExpiresAt,
 		SuccessURL:     manage + "&paid=1",
 		CancelURL:      s.cfg.BaseURL + "/bookings/" + b.Ref + "/abandon?t=" + url.QueryEscape(token),
 		IdempotencyKey: fmt.Sprintf("checkout-%s-%d", b.Ref, b.Sequence),
-	})
+	}
+	if err := s.checkoutLines(ctx, b, &req); err != nil {
+		return Checkout{}, err
+	}
+	co, err := s.cfg.Payments.CreateCheckout(ctx, req)
 	if err != nil {
 		if _, releaseErr := s.release(ctx, b.ID, "payment provider failed: "+err.Error()); releaseErr != nil {
 			return Checkout{}, errors.Join(err, releaseErr)

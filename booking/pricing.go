@@ -10,6 +10,7 @@ import (
 	"github.com/roster-app/roster/events"
 	"github.com/roster-app/roster/fault"
 	"github.com/roster-app/roster/money"
+	"github.com/roster-app/roster/payments"
 )
 
 // A booking's price is computed once, by money.Price, inside Reserve's
@@ -317,4 +318,34 @@ func retakeOrder(ctx context.Context, ext sqlx.ExtContext, b Booking) (bool, err
 		return ok, err
 	}
 	return false, releaseTickets(ctx, ext, b.ID)
+}
+
+// checkoutLines puts the booking's priced lines and discount into req, so
+// the checkout charges exactly the booking's amount (a booking made before
+// lines were stored keeps the price × seats of req).
+func (s *Service) checkoutLines(ctx context.Context, b Booking, req *payments.CheckoutRequest) error {
+	lines, err := bookingLines(ctx, s.db, b.ID)
+	if err != nil || len(lines) == 0 {
+		return err
+	}
+	req.Lines = make([]payments.CheckoutLine, 0, len(lines))
+	for _, l := range lines {
+		name := l.Name
+		if l.TicketTypeID == nil {
+			name = "Ticket"
+		}
+		req.Lines = append(req.Lines, payments.CheckoutLine{Name: name, UnitAmount: l.UnitCents, Quantity: int64(l.Quantity)})
+		req.DiscountCents += l.DiscountCents
+	}
+	if req.DiscountCents > 0 {
+		code, err := bookingCode(ctx, s.db, b.ID)
+		if err != nil {
+			return err
+		}
+		req.DiscountName = code
+	}
+	if got := req.AmountCents(); got != b.AmountCents {
+		return fmt.Errorf("booking %s: lines come to %d, booking is %d", b.Ref, got, b.AmountCents)
+	}
+	return nil
 }

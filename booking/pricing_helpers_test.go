@@ -9,7 +9,6 @@ import (
 	"github.com/roster-app/roster/events"
 )
 
-
 // setTypes replaces the event's ticket types and returns the event with
 // them, in order.
 func (fx *fixture) setTypes(t testing.TB, e events.Event, types ...events.TicketTypeInput) events.Event {

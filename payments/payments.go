@@ -38,8 +38,17 @@ type Provider interface {
 }
 
 // CheckoutRequest is one booking's payment: Quantity seats at UnitAmount
-// each.
+// each, or, when Lines is set, its lines less DiscountCents.
 type CheckoutRequest struct {
+	// Lines are what is bought at list prices, one per ticket type; set,
+	// they replace UnitAmount × Quantity (each line's Name is shown after
+	// ProductName).
+	Lines []CheckoutLine
+	// DiscountCents (minor units) comes off the lines' total as one
+	// discount named DiscountName, so the provider's receipt shows it as
+	// Roster's does.
+	DiscountCents int64
+	DiscountName  string
 	// Ref is the booking ref. It goes into the session's
 	// client_reference_id and metadata.booking_ref and into the
 	// PaymentIntent's metadata.booking_ref (which Stripe copies onto the
@@ -62,6 +71,27 @@ type CheckoutRequest struct {
 	IdempotencyKey string
 }
 
+// CheckoutLine is one kind of ticket bought: Quantity at UnitAmount (minor
+// units) each.
+type CheckoutLine struct {
+	Name       string // e.g. "Early bird"
+	UnitAmount int64
+	Quantity   int64
+}
+
+// AmountCents is what the checkout charges, in minor units: the lines'
+// total less the discount, or UnitAmount × Quantity.
+func (r CheckoutRequest) AmountCents() int64 {
+	if len(r.Lines) == 0 {
+		return r.UnitAmount * r.Quantity
+	}
+	var total int64
+	for _, l := range r.Lines {
+		total += l.UnitAmount * l.Quantity
+	}
+	return total - r.DiscountCents
+}
+
 // Validate returns a fault.Invalid error naming every missing or malformed
 // field, or nil.
 func (r CheckoutRequest) Validate() error {
@@ -69,9 +99,18 @@ func (r CheckoutRequest) Validate() error {
 	f.Check(r.Ref != "", "ref", "is required")
 	f.Check(len(r.Ref) <= maxClientReference, "ref", fmt.Sprintf("must be at most %d characters", maxClientReference))
 	f.Check(r.ProductName != "", "product_name", "is required")
-	f.Check(r.UnitAmount > 0, "unit_amount", "must be more than zero")
+	if len(r.Lines) == 0 {
+		f.Check(r.UnitAmount > 0, "unit_amount", "must be more than zero")
+		f.Check(r.Quantity > 0, "quantity", "must be at least one")
+	}
+	for i, l := range r.Lines {
+		f.Check(l.Name != "", fmt.Sprintf("lines[%d].name", i), "is required")
+		f.Check(l.UnitAmount >= 0, fmt.Sprintf("lines[%d].unit_amount", i), "must not be negative")
+		f.Check(l.Quantity > 0, fmt.Sprintf("lines[%d].quantity", i), "must be at least one")
+	}
+	f.Check(r.DiscountCents >= 0, "discount_cents", "must not be negative")
+	f.Check(r.AmountCents() > 0, "amount", "must be more than zero")
 	f.Check(validCurrency(r.Currency), "currency", "must be a three-letter ISO 4217 code")
-	f.Check(r.Quantity > 0, "quantity", "must be at least one")
 	f.Check(!r.ExpiresAt.IsZero(), "expires_at", "is required")
 	f.Check(r.SuccessURL != "", "success_url", "is required")
 	f.Check(r.CancelURL != "", "cancel_url", "is required")

@@ -139,15 +139,8 @@ func (s *Stripe) CreateCheckout(ctx context.Context, req CheckoutRequest) (Check
 	}
 	expiresAt := clampExpiry(req.ExpiresAt, now)
 	params := &stripe.CheckoutSessionParams{
-		Mode: stripe.String(string(stripe.CheckoutSessionModePayment)),
-		LineItems: []*stripe.CheckoutSessionLineItemParams{{
-			PriceData: &stripe.CheckoutSessionLineItemPriceDataParams{
-				Currency:    stripe.String(lower(req.Currency)),
-				UnitAmount:  stripe.Int64(req.UnitAmount),
-				ProductData: &stripe.CheckoutSessionLineItemPriceDataProductDataParams{Name: stripe.String(req.ProductName)},
-			},
-			Quantity: stripe.Int64(req.Quantity),
-		}},
+		Mode:              stripe.String(string(stripe.CheckoutSessionModePayment)),
+		LineItems:         lineItems(req),
 		ClientReferenceID: stripe.String(req.Ref),
 		Metadata:          map[string]string{metadataRef: req.Ref},
 		PaymentIntentData: &stripe.CheckoutSessionPaymentIntentDataParams{
@@ -160,6 +153,13 @@ func (s *Stripe) CreateCheckout(ctx context.Context, req CheckoutRequest) (Check
 	if req.CustomerEmail != "" {
 		params.CustomerEmail = stripe.String(req.CustomerEmail)
 	}
+	if req.DiscountCents > 0 {
+		coupon, err := s.coupon(ctx, req)
+		if err != nil {
+			return Checkout{}, err
+		}
+		params.Discounts = []*stripe.CheckoutSessionDiscountParams{{Coupon: stripe.String(coupon)}}
+	}
 	params.Context = ctx
 	params.SetIdempotencyKey(req.IdempotencyKey)
 	cs, err := s.api.CheckoutSessions.New(params)
@@ -167,6 +167,52 @@ func (s *Stripe) CreateCheckout(ctx context.Context, req CheckoutRequest) (Check
 		return Checkout{}, stripeError(err, "create checkout for %s", req.Ref)
 	}
 	return Checkout{ID: cs.ID, URL: cs.URL, ExpiresAt: time.Unix(expiresAt.Unix(), 0).UTC()}, nil
+}
+
+// lineItems are the checkout's lines: one per ticket type, or the seats
+// at one price.
+func lineItems(req CheckoutRequest) []*stripe.CheckoutSessionLineItemParams {
+	item := func(name string, unit, quantity int64) *stripe.CheckoutSessionLineItemParams {
+		return &stripe.CheckoutSessionLineItemParams{
+			PriceData: &stripe.CheckoutSessionLineItemPriceDataParams{
+				Currency:    stripe.String(lower(req.Currency)),
+				UnitAmount:  stripe.Int64(unit),
+				ProductData: &stripe.CheckoutSessionLineItemPriceDataProductDataParams{Name: stripe.String(name)},
+			},
+			Quantity: stripe.Int64(quantity),
+		}
+	}
+	if len(req.Lines) == 0 {
+		return []*stripe.CheckoutSessionLineItemParams{item(req.ProductName, req.UnitAmount, req.Quantity)}
+	}
+	items := make([]*stripe.CheckoutSessionLineItemParams, 0, len(req.Lines))
+	for _, l := range req.Lines {
+		items = append(items, item(req.ProductName+" · "+l.Name, l.UnitAmount, l.Quantity))
+	}
+	return items
+}
+
+// coupon creates the single-use coupon that carries a booking's discount
+// into its checkout (an amount off, so Stripe's total is Roster's to the
+// penny), with an idempotency key derived from the checkout's.
+func (s *Stripe) coupon(ctx context.Context, req CheckoutRequest) (string, error) {
+	params := &stripe.CouponParams{
+		AmountOff:      stripe.Int64(req.DiscountCents),
+		Currency:       stripe.String(lower(req.Currency)),
+		Duration:       stripe.String(string(stripe.CouponDurationOnce)),
+		MaxRedemptions: stripe.Int64(1),
+		Metadata:       map[string]string{metadataRef: req.Ref},
+	}
+	if req.DiscountName != "" {
+		params.Name = stripe.String(truncate(req.DiscountName, 40))
+	}
+	params.Context = ctx
+	params.SetIdempotencyKey(req.IdempotencyKey + "-coupon")
+	c, err := s.api.Coupons.New(params)
+	if err != nil {
+		return "", stripeError(err, "create the discount for %s", req.Ref)
+	}
+	return c.ID, nil
 }
 
 // CheckoutStatus retrieves a Checkout Session. It returns a fault.NotFound
