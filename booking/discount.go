@@ -2,6 +2,7 @@ package booking
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"regexp"
 	"strings"
@@ -80,7 +81,7 @@ const discountColumns = `id, coach_id, code, percent_off, amount_off_cents, curr
 
 // CreateDiscountCode creates a code for the coach's events. Returns a
 // fault.Invalid error naming bad fields (also for a code the coach already
-// has), and events.ErrNotFound for a listed event the coach does not host.
+// has, or a listed event the coach does not host).
 func (s *Service) CreateDiscountCode(ctx context.Context, coachID int64, in DiscountCodeInput) (DiscountCode, error) {
 	in.Code, in.Currency = NormalizeCode(in.Code), strings.ToUpper(strings.TrimSpace(in.Currency))
 	var f fault.Fields
@@ -109,6 +110,10 @@ func (s *Service) CreateDiscountCode(ctx context.Context, coachID int64, in Disc
 		var eventIDs []int64
 		for _, slug := range in.EventSlugs {
 			e, err := events.HostedEventIn(ctx, tx, coachID, slug)
+			if errors.Is(err, events.ErrNotFound) {
+				return &fault.Error{Code: fault.Invalid, Message: "a code can only be for your own events",
+					Fields: map[string]string{"events": slug + " is not one of your events"}}
+			}
 			if err != nil {
 				return err
 			}
@@ -308,4 +313,24 @@ func bookingCode(ctx context.Context, ext sqlx.ExtContext, bookingID int64) (str
 		return "", fmt.Errorf("code of booking %d: %w", bookingID, err)
 	}
 	return code, nil
+}
+
+// DiscountCodes lists the coach's codes, newest first, with the events
+// each is for.
+func (s *Service) DiscountCodes(ctx context.Context, coachID int64) ([]DiscountCode, error) {
+	var list []DiscountCode
+	if err := s.db.SelectContext(ctx, &list, s.db.Rebind(`SELECT `+discountColumns+` FROM discount_codes
+		WHERE coach_id = ? ORDER BY id DESC`), coachID); err != nil {
+		return nil, fmt.Errorf("discount codes of coach %d: %w", coachID, err)
+	}
+	for i := range list {
+		if list[i].AllEvents {
+			continue
+		}
+		if err := s.db.SelectContext(ctx, &list[i].EventSlugs, s.db.Rebind(`SELECT e.slug FROM discount_code_events ce
+			JOIN events e ON e.id = ce.event_id WHERE ce.code_id = ? ORDER BY e.slug`), list[i].ID); err != nil {
+			return nil, fmt.Errorf("events of discount code %d: %w", list[i].ID, err)
+		}
+	}
+	return list, nil
 }

@@ -349,3 +349,24 @@ func (s *Service) checkoutLines(ctx context.Context, b Booking, req *payments.Ch
 	}
 	return nil
 }
+
+// Quote prices req as Reserve would at this moment, without booking: the
+// reduced total a page or a client shows before paying. Name may be
+// empty; Email matters only for a once-per-email code. Returns the
+// errors of priceOrder, openSession's for a date that cannot be booked
+// (not found, registration closed, started, cancelled), and a
+// fault.Invalid error for bad seats or tickets.
+func (s *Service) Quote(ctx context.Context, req Request) (money.Quote, error) {
+	req.normalize()
+	var f fault.Fields
+	f.Check(req.Seats >= 1 && req.Seats <= s.cfg.MaxSeats, "seats", fmt.Sprintf("must be between 1 and %d", s.cfg.MaxSeats))
+	if err := f.Err(); err != nil {
+		return money.Quote{}, err
+	}
+	_, event, err := s.openSession(ctx, s.db, req.SessionID)
+	if err != nil {
+		return money.Quote{}, err
+	}
+	priced, err := priceOrder(ctx, s.db, event, req, s.now().UTC())
+	return priced.quote, err
+}

@@ -18,7 +18,9 @@ const (
 		"currency": "GBP", "price": "£49.00", "status": "published", "hosts": ["james@example.com"],
 		"host_details": [{"email": "james@example.com", "name": "James Downer"}],
 		"reminder_offsets_minutes": [1440, 60], "registration_cutoff_minutes": 0, "refund_cutoff_hours": 48,
-		"url": "http://localhost:8080/events/career-clarity-lab", "sessions": [` + sessionSample + `]}`
+		"url": "http://localhost:8080/events/career-clarity-lab", "sessions": [` + sessionSample + `],
+		"ticket_types": [{"id": 3, "name": "Early bird", "price_cents": 3900, "price": "£39.00", "min_price_cents": null,
+			"on_sale": true, "sale": "on_sale", "left": 4, "on_sale_from": null, "on_sale_until": "2027-08-01T00:00:00Z"}]}`
 	bookingSample = `{"ref": "CCL-7KQ2M9", "status": "pending_payment", "session_id": 1, "event_id": 1,
 		"name": "Ada Lovelace", "email": "ada@example.com", "seats": 1, "amount_cents": 4900, "currency": "GBP",
 		"refunded_cents": 0, "hold_expires_at": "2027-09-01T10:30:00Z", "answers": {"7": "Engineer"},

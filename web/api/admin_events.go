@@ -32,6 +32,8 @@ type eventRequest struct {
 	RegistrationCutoffMinutes *int             `json:"registration_cutoff_minutes"`
 	RefundCutoffHours         *int             `json:"refund_cutoff_hours"`
 	Sessions                  []sessionRequest `json:"sessions"`
+	// TicketTypes replaces the event's ticket types (PATCH only).
+	TicketTypes *[]ticketTypeRequest `json:"ticket_types"`
 }
 
 type sessionRequest struct {
@@ -77,7 +79,9 @@ func (r sessionRequest) input(f *fault.Fields, prefix string) events.SessionInpu
 	return in
 }
 
-func (r eventRequest) patch() events.EventPatch {
+// patch copies the request into the domain type, recording in f each
+// ticket type time that does not parse.
+func (r eventRequest) patch(f *fault.Fields) events.EventPatch {
 	p := events.EventPatch{
 		Title: r.Title, Summary: r.Summary, Description: r.Description, Timezone: r.Timezone,
 		Location: r.Location, OnlineURL: r.OnlineURL, Currency: r.Currency, PriceCents: r.PriceCents,
@@ -86,6 +90,9 @@ func (r eventRequest) patch() events.EventPatch {
 	}
 	if r.ReminderOffsetsMinutes != nil {
 		p.ReminderOffsetsMinutes = events.Minutes(r.ReminderOffsetsMinutes)
+	}
+	if r.TicketTypes != nil {
+		p.TicketTypes = ticketTypeInputs(*r.TicketTypes, f)
 	}
 	return p
 }
@@ -109,6 +116,9 @@ func (s *handlers) adminCreateEvent(c echo.Context) error {
 		return err
 	}
 	in := req.input(&f)
+	if req.TicketTypes != nil {
+		f.Add("ticket_types", "are set with PATCH /api/v1/admin/events/{slug} once the event exists")
+	}
 	if len(f) > 0 {
 		return withRules(f, in, s.Now())
 	}
@@ -151,7 +161,12 @@ func (s *handlers) adminUpdateEvent(c echo.Context) error {
 	if req.Slug != nil || req.Sessions != nil {
 		return (&fault.Fields{"slug": "cannot be changed; sessions have their own endpoints"}).Err()
 	}
-	e, err := s.Booking.UpdateEvent(c.Request().Context(), coachOf(c).ID, c.Param("slug"), req.patch())
+	var f fault.Fields
+	patch := req.patch(&f)
+	if err := f.Err(); err != nil {
+		return err
+	}
+	e, err := s.Booking.UpdateEvent(c.Request().Context(), coachOf(c).ID, c.Param("slug"), patch)
 	if err != nil {
 		return err
 	}

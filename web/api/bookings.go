@@ -33,6 +33,9 @@ type bookingJSON struct {
 	// Refunds are shown where the caller asked for the booking itself
 	// (GET /api/v1/bookings/:ref); elsewhere they are left out.
 	Refunds []refundJSON `json:"refunds,omitempty"`
+	// Lines are what the booking bought, priced (one per ticket type);
+	// shown where Refunds are and in the answer to the booking request.
+	Lines []lineJSON `json:"lines,omitempty"`
 }
 
 // refundJSON is one refund of a booking: queued, made or given up.
@@ -61,6 +64,9 @@ type bookingRequest struct {
 	Seats     *int              `json:"seats"`
 	Answers   map[string]string `json:"answers"`
 	Consent   *consentJSON      `json:"consent"`
+	// Tickets asks for ticket types (instead of seats of the one type).
+	Tickets      []ticketRequest `json:"tickets"`
+	DiscountCode *string         `json:"discount_code"`
 }
 
 // consentJSON is what the attendee ticked: the coach's terms and,
@@ -92,11 +98,17 @@ func (s *handlers) createBooking(c echo.Context) error {
 	} else {
 		r.Seats = 1
 	}
+	r.Tickets, r.DiscountCode = ticketRequests(req.Tickets), bind.Str(req.DiscountCode)
 	res, err := s.Booking.Reserve(c.Request().Context(), r)
 	if err != nil {
 		return err
 	}
 	out := newBookingJSON(res.Booking)
+	lines, err := s.Booking.Lines(c.Request().Context(), res.Booking.ID)
+	if err != nil {
+		return err
+	}
+	out.Lines = linesJSON(lines)
 	out.ManageURL = s.Booking.ManageURL(res.Booking.Ref, res.Token)
 	if res.Booking.Status == booking.PendingPayment {
 		if out.CheckoutURL, err = s.StartCheckout(c.Request().Context(), res); err != nil {
@@ -123,6 +135,11 @@ func (s *handlers) getBooking(c echo.Context) error {
 		return err
 	}
 	out := newBookingJSON(d.Booking)
+	lines, err := s.Booking.Lines(ctx, d.Booking.ID)
+	if err != nil {
+		return err
+	}
+	out.Lines = linesJSON(lines)
 	out.Refunds = make([]refundJSON, 0, len(refunds))
 	for _, r := range refunds {
 		out.Refunds = append(out.Refunds, refundJSON{AmountCents: r.AmountCents, Currency: r.Currency, Status: r.Status,

@@ -33,6 +33,9 @@ type eventJSON struct {
 	RefundCutoffHours         int           `json:"refund_cutoff_hours"`
 	URL                       string        `json:"url"`
 	Sessions                  []sessionJSON `json:"sessions"`
+	// TicketTypes are the types on sale or shown (public: not hidden),
+	// empty for an event sold at price_cents alone.
+	TicketTypes []ticketTypeJSON `json:"ticket_types"`
 }
 
 type hostJSON struct {
@@ -62,6 +65,7 @@ func (s *handlers) eventJSON(e events.Event, now time.Time, public bool) eventJS
 		RefundCutoffHours:         e.RefundCutoffHours,
 		URL:                       s.BaseURL + "/events/" + e.Slug,
 		Sessions:                  []sessionJSON{},
+		TicketTypes:               ticketTypesJSON(e, now, public),
 	}
 	if public {
 		// The join link is for attendees; it goes out in their emails.

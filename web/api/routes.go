@@ -36,6 +36,7 @@ func Routes(e *echo.Echo, shared *site.Site) {
 	api.GET("/bookings/:ref/export", s.exportBooking, site.NoStore)
 	api.POST("/bookings/:ref/erase", s.eraseBooking, limited, site.NoStore)
 	api.POST("/sessions/:id/waitlist", s.joinWaitlist, limited, site.NoStore)
+	api.POST("/sessions/:id/quote", s.quote, limited, site.NoStore)
 
 	// Coach JSON API: every route needs a coach API token, and each handler
 	// acts only on events that coach hosts.
@@ -62,6 +63,8 @@ func Routes(e *echo.Echo, shared *site.Site) {
 	admin.POST("/bookings/:ref/move", s.adminMoveBooking)
 	admin.POST("/bookings/:ref/refund", s.adminRefund)
 	admin.GET("/outbox", s.adminOutbox)
+	admin.GET("/discount-codes", s.adminDiscountCodes)
+	admin.POST("/discount-codes", s.adminCreateDiscountCode)
 	admin.GET("/people", s.adminPeople)
 	admin.POST("/people/erase", s.adminErasePerson)
 	admin.GET("/privacy", s.adminGetPrivacy)
