@@ -11,6 +11,7 @@ import (
 	"github.com/jmoiron/sqlx"
 
 	"github.com/roster-app/roster/events"
+	"github.com/roster-app/roster/receipt"
 )
 
 // Status is where a booking is in its life.
@@ -122,6 +123,9 @@ type Notice struct {
 	// Answers are the booking's answers to its registration questions, in
 	// the questions' order, for the hosts' coach_new_booking notice.
 	Answers []AnsweredQuestion
+	// Receipt is the receipt a paid confirmation carries, or the credit
+	// note of a refund_receipt; nil for none.
+	Receipt *receipt.Document
 }
 
 // Notifier writes the messages a booking change causes. It is called inside

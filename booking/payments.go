@@ -298,7 +298,11 @@ func (s *Service) confirmPaid(ctx context.Context, tx *sqlx.Tx, b Booking, pay P
 	if err != nil {
 		return err
 	}
-	return s.notifyConfirmed(ctx, tx, b, d.Event, d.Session, token)
+	doc, err := s.issueReceipt(ctx, tx, d)
+	if err != nil {
+		return err
+	}
+	return s.notifyConfirmedWith(ctx, tx, b, d.Event, d.Session, token, doc)
 }
 
 // refundWrong records a payment that did not pay for b (its amount or

@@ -3,6 +3,7 @@ package booking
 import (
 	"context"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/jmoiron/sqlx"
@@ -49,6 +50,10 @@ type BookingLine struct {
 	NetCents      int64  `db:"net_cents"`
 	TaxCents      int64  `db:"tax_cents"`
 	GrossCents    int64  `db:"gross_cents"`
+	// TaxBasisPoints is the rate the line was taxed at (2000 = 20%);
+	// TaxInclusive says whether UnitCents included it.
+	TaxBasisPoints int  `db:"tax_basis_points"`
+	TaxInclusive   bool `db:"tax_inclusive"`
 }
 
 // order is a request priced: what Reserve stores and takes.
@@ -86,9 +91,11 @@ func priceOrder(ctx context.Context, ext sqlx.ExtContext, e events.Event, req Re
 	if err != nil {
 		return order{}, err
 	}
-	// Coaches' tax settings are not built yet (issue #20's receipts and
-	// VAT): prices are charged as they are, with no tax line.
-	var tax money.Tax
+	_, settings, err := sellerOf(ctx, ext, e)
+	if err != nil {
+		return order{}, err
+	}
+	tax := settings.tax()
 	var d money.Discount
 	if code != nil {
 		d = code.discount()
@@ -188,13 +195,15 @@ func typeSoldOut(t events.TicketType) error {
 func storeOrder(ctx context.Context, ext sqlx.ExtContext, b Booking, o order, now time.Time) error {
 	for i, l := range o.quote.Lines {
 		line := BookingLine{BookingID: b.ID, Name: l.Name, UnitCents: l.UnitCents, Quantity: l.Quantity,
-			DiscountCents: l.DiscountCents, NetCents: l.NetCents, TaxCents: l.TaxCents, GrossCents: l.GrossCents}
+			DiscountCents: l.DiscountCents, NetCents: l.NetCents, TaxCents: l.TaxCents, GrossCents: l.GrossCents,
+			TaxBasisPoints: o.quote.Tax.RateBasisPoints, TaxInclusive: o.quote.Tax.Inclusive}
 		if o.typeIDs[i] != 0 {
 			line.TicketTypeID = &o.typeIDs[i]
 		}
 		q, args, err := sqlx.Named(`INSERT INTO booking_lines (booking_id, ticket_type_id, name, unit_cents, quantity,
-			discount_cents, net_cents, tax_cents, gross_cents) VALUES (:booking_id, :ticket_type_id, :name, :unit_cents,
-			:quantity, :discount_cents, :net_cents, :tax_cents, :gross_cents)`, line)
+			discount_cents, net_cents, tax_cents, gross_cents, tax_basis_points, tax_inclusive) VALUES (:booking_id,
+			:ticket_type_id, :name, :unit_cents, :quantity, :discount_cents, :net_cents, :tax_cents, :gross_cents,
+			:tax_basis_points, :tax_inclusive)`, line)
 		if err != nil {
 			return err
 		}
@@ -215,7 +224,8 @@ func storeOrder(ctx context.Context, ext sqlx.ExtContext, b Booking, o order, no
 func bookingLines(ctx context.Context, ext sqlx.ExtContext, bookingID int64) ([]BookingLine, error) {
 	var lines []BookingLine
 	if err := sqlx.SelectContext(ctx, ext, &lines, ext.Rebind(`SELECT id, booking_id, ticket_type_id, name, unit_cents, quantity,
-		discount_cents, net_cents, tax_cents, gross_cents FROM booking_lines WHERE booking_id = ? ORDER BY id`), bookingID); err != nil {
+		discount_cents, net_cents, tax_cents, gross_cents, tax_basis_points, tax_inclusive
+		FROM booking_lines WHERE booking_id = ? ORDER BY id`), bookingID); err != nil {
 		return nil, fmt.Errorf("lines of booking %d: %w", bookingID, err)
 	}
 	return lines, nil
@@ -320,7 +330,14 @@ func retakeOrder(ctx context.Context, ext sqlx.ExtContext, b Booking) (bool, err
 	return false, releaseTickets(ctx, ext, b.ID)
 }
 
-// checkoutLines puts the booking's priced lines and discount into req, so
+// percent writes basis points as a percentage: 2000 is "20", 1250 "12.5".
+func percent(bp int) string {
+	s := strings.TrimRight(fmt.Sprintf("%d.%02d", bp/100, bp%100), "0")
+	return strings.TrimSuffix(s, ".")
+}
+
+// checkoutLines puts the booking's priced lines, discount and added tax
+// into req, so
 // the checkout charges exactly the booking's amount (a booking made before
 // lines were stored keeps the price × seats of req).
 func (s *Service) checkoutLines(ctx context.Context, b Booking, req *payments.CheckoutRequest) error {
@@ -336,6 +353,10 @@ func (s *Service) checkoutLines(ctx context.Context, b Booking, req *payments.Ch
 		}
 		req.Lines = append(req.Lines, payments.CheckoutLine{Name: name, UnitAmount: l.UnitCents, Quantity: int64(l.Quantity)})
 		req.DiscountCents += l.DiscountCents
+		if !l.TaxInclusive {
+			req.TaxCents += l.TaxCents
+			req.TaxName = fmt.Sprintf("VAT %s%%", percent(l.TaxBasisPoints))
+		}
 	}
 	if req.DiscountCents > 0 {
 		code, err := bookingCode(ctx, s.db, b.ID)

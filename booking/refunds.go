@@ -351,26 +351,12 @@ func (s *Service) recordRefund(ctx context.Context, job RefundJob, refund paymen
 		if err != nil {
 			return err
 		}
-		return s.tellRefund(ctx, tx, job, NoticeRefunded)
+		note, err := s.issueCreditNote(ctx, tx, b, job.ID, job.AmountCents)
+		if err != nil {
+			return err
+		}
+		return s.tellRefundWith(ctx, tx, job, NoticeRefunded, note)
 	})
-}
-
-// tellRefund sends the payer a receipt for a refund made, or word that it
-// failed for good.
-func (s *Service) tellRefund(ctx context.Context, tx *sqlx.Tx, job RefundJob, kind NoticeKind) error {
-	b, err := bookingByID(ctx, tx, job.BookingID, "")
-	if err != nil {
-		return err
-	}
-	d, err := s.details(ctx, tx, b)
-	if err != nil {
-		return err
-	}
-	n := Notice{Kind: kind, Booking: b, Event: d.Event, Session: d.Session, RefundCents: job.AmountCents, RefundCurrency: job.Currency, RefundID: job.ID}
-	if err := s.notifier.Notify(ctx, tx, n); err != nil {
-		return fmt.Errorf("notify %s: %w", kind, err)
-	}
-	return nil
 }
 
 // refundBackoff is the wait before retry number attempts: doubling from

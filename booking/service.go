@@ -17,6 +17,7 @@ import (
 	"github.com/roster-app/roster/events"
 	"github.com/roster-app/roster/fault"
 	"github.com/roster-app/roster/payments"
+	"github.com/roster-app/roster/receipt"
 	"github.com/roster-app/roster/sqldb"
 )
 
@@ -396,6 +397,12 @@ func (s *Service) holdExpiry(e events.Event, sess events.Session) *time.Time {
 // notifyConfirmed tells the client their booking is confirmed and its
 // hosts who booked, with the answers to the registration questions.
 func (s *Service) notifyConfirmed(ctx context.Context, tx *sqlx.Tx, b Booking, e events.Event, sess events.Session, token string) error {
+	return s.notifyConfirmedWith(ctx, tx, b, e, sess, token, nil)
+}
+
+// notifyConfirmedWith is notifyConfirmed for a paid booking: the client's
+// confirmation carries its receipt.
+func (s *Service) notifyConfirmedWith(ctx context.Context, tx *sqlx.Tx, b Booking, e events.Event, sess events.Session, token string, doc *receipt.Document) error {
 	questions, err := bookingQuestions(ctx, tx, b)
 	if err != nil {
 		return err
@@ -404,6 +411,8 @@ func (s *Service) notifyConfirmed(ctx context.Context, tx *sqlx.Tx, b Booking, e
 		n := Notice{Kind: kind, Booking: b, Event: e, Session: sess, ManageURL: s.ManageURL(b.Ref, token)}
 		if kind == NoticeCoachNewBooking {
 			n.Answers = answered(questions, b.Answers)
+		} else {
+			n.Receipt = doc
 		}
 		if err := s.notifier.Notify(ctx, tx, n); err != nil {
 			return fmt.Errorf("notify %s: %w", kind, err)

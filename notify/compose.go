@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"fmt"
 	netmail "net/mail"
+	"strings"
 
 	mail "github.com/wneessen/go-mail"
 )
@@ -59,7 +60,22 @@ func (s site) compose(r row) (*mail.Msg, error) {
 			return nil, fmt.Errorf("compose message %d: attach invite: %w", r.ID, err)
 		}
 	}
+	if len(r.Attachment) > 0 {
+		err := msg.AttachReader(r.AttachmentName, bytes.NewReader(r.Attachment), mail.WithFileContentType(attachmentType(r.AttachmentName)))
+		if err != nil {
+			return nil, fmt.Errorf("compose message %d: attach %s: %w", r.ID, r.AttachmentName, err)
+		}
+	}
 	return msg, nil
+}
+
+// attachmentType is the content type of an attachment by its name's
+// extension: PDFs as such, anything else as bytes.
+func attachmentType(name string) mail.ContentType {
+	if strings.HasSuffix(strings.ToLower(name), ".pdf") {
+		return "application/pdf"
+	}
+	return "application/octet-stream"
 }
 
 // messageID is "outbox-<id>.<token>@<host>": the row id makes it easy to

@@ -87,6 +87,10 @@ type Message struct {
 	HTML       string // the text/html body; may be empty
 	ICS        []byte // an iCalendar file to attach; may be empty
 	ICSMethod  string // MethodRequest, MethodCancel or MethodPublish when ICS is set
+	// Attachment is a file sent with the message (a receipt's PDF),
+	// named AttachmentName; may be empty.
+	Attachment     []byte
+	AttachmentName string
 	// CreatedAt is the caller's clock reading when the message was made;
 	// it is the message's Date header.
 	CreatedAt time.Time
@@ -130,6 +134,10 @@ func (m Message) Validate() error {
 	case len(m.ICS) > 0 && m.ICSMethod != MethodRequest && m.ICSMethod != MethodCancel && m.ICSMethod != MethodPublish:
 		f.Add("ics_method", "must be REQUEST, CANCEL or PUBLISH")
 	}
+	f.Check(len(m.Attachment) <= MaxBodyLen*4, "attachment", "is too large")
+	f.Check((len(m.Attachment) == 0) == (m.AttachmentName == ""), "attachment_name", "names the attachment, and only when there is one")
+	f.Check(!hasControl(m.AttachmentName) && !strings.ContainsAny(m.AttachmentName, `/\"`) && len(m.AttachmentName) <= 100,
+		"attachment_name", "must be a plain file name")
 	f.Check(!m.CreatedAt.IsZero(), "created_at", "is required")
 	return f.Err()
 }
@@ -177,12 +185,15 @@ func Enqueue(ctx context.Context, ext sqlx.ExtContext, m Message) (bool, error) 
 		ToAddr: m.To, ToName: m.ToName, ReplyTo: m.ReplyTo, Subject: m.Subject,
 		TextBody: m.Text, HTMLBody: m.HTML, ICS: nullable(string(m.ICS)), ICSMethod: m.ICSMethod,
 		MessageToken: token, Status: Pending, SendAfter: sendAfter.UTC(), CreatedAt: m.CreatedAt.UTC(),
+		AttachmentName: m.AttachmentName, Attachment: m.Attachment,
 	}
 	query, args, err := ext.BindNamed(`
 		INSERT INTO outbox (dedupe_key, kind, booking_ref, to_addr, to_name, reply_to, subject, text_body,
-			html_body, ics, ics_method, message_token, status, attempts, send_after, last_error, created_at)
+			html_body, ics, ics_method, message_token, status, attempts, send_after, last_error, created_at,
+			attachment_name, attachment)
 		VALUES (:dedupe_key, :kind, :booking_ref, :to_addr, :to_name, :reply_to, :subject, :text_body,
-			:html_body, :ics, :ics_method, :message_token, :status, 0, :send_after, '', :created_at)
+			:html_body, :ics, :ics_method, :message_token, :status, 0, :send_after, '', :created_at,
+			:attachment_name, :attachment)
 		ON CONFLICT (dedupe_key) DO NOTHING`, r)
 	if err != nil {
 		return false, fmt.Errorf("enqueue %s: %w", m.DedupeKey, err)

@@ -48,6 +48,9 @@ type row struct {
 	LastError    string     `db:"last_error"`
 	SentAt       *time.Time `db:"sent_at"`
 	CreatedAt    time.Time  `db:"created_at"`
+	// AttachmentName and Attachment are a file sent with the message.
+	AttachmentName string `db:"attachment_name"`
+	Attachment     []byte `db:"attachment"`
 }
 
 // Entry is a message as the admin outbox lists it: where it is in its

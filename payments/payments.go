@@ -49,6 +49,11 @@ type CheckoutRequest struct {
 	// Roster's does.
 	DiscountCents int64
 	DiscountName  string
+	// TaxCents (minor units) is tax added to prices that exclude it, sent
+	// as its own line named TaxName; 0 when prices include it or there is
+	// none.
+	TaxCents int64
+	TaxName  string
 	// Ref is the booking ref. It goes into the session's
 	// client_reference_id and metadata.booking_ref and into the
 	// PaymentIntent's metadata.booking_ref (which Stripe copies onto the
@@ -80,7 +85,9 @@ type CheckoutLine struct {
 }
 
 // AmountCents is what the checkout charges, in minor units: the lines'
-// total less the discount, or UnitAmount × Quantity.
+// total less the discount plus the tax line, or UnitAmount × Quantity.
+// (The discount is taken off the whole, tax line included, which comes to
+// the same total because the tax was computed on the discounted prices.)
 func (r CheckoutRequest) AmountCents() int64 {
 	if len(r.Lines) == 0 {
 		return r.UnitAmount * r.Quantity
@@ -89,7 +96,7 @@ func (r CheckoutRequest) AmountCents() int64 {
 	for _, l := range r.Lines {
 		total += l.UnitAmount * l.Quantity
 	}
-	return total - r.DiscountCents
+	return total - r.DiscountCents + r.TaxCents
 }
 
 // Validate returns a fault.Invalid error naming every missing or malformed
@@ -109,6 +116,8 @@ func (r CheckoutRequest) Validate() error {
 		f.Check(l.Quantity > 0, fmt.Sprintf("lines[%d].quantity", i), "must be at least one")
 	}
 	f.Check(r.DiscountCents >= 0, "discount_cents", "must not be negative")
+	f.Check(r.TaxCents >= 0, "tax_cents", "must not be negative")
+	f.Check(r.TaxCents == 0 || len(r.Lines) > 0 && r.TaxName != "", "tax_name", "is required with tax_cents and lines")
 	f.Check(r.AmountCents() > 0, "amount", "must be more than zero")
 	f.Check(validCurrency(r.Currency), "currency", "must be a three-letter ISO 4217 code")
 	f.Check(!r.ExpiresAt.IsZero(), "expires_at", "is required")

@@ -169,8 +169,9 @@ func (s *Stripe) CreateCheckout(ctx context.Context, req CheckoutRequest) (Check
 	return Checkout{ID: cs.ID, URL: cs.URL, ExpiresAt: time.Unix(expiresAt.Unix(), 0).UTC()}, nil
 }
 
-// lineItems are the checkout's lines: one per ticket type, or the seats
-// at one price.
+// lineItems are the checkout's lines: one per ticket type and tax added
+// to prices that exclude it as a line of its own, or the seats at one
+// price.
 func lineItems(req CheckoutRequest) []*stripe.CheckoutSessionLineItemParams {
 	item := func(name string, unit, quantity int64) *stripe.CheckoutSessionLineItemParams {
 		return &stripe.CheckoutSessionLineItemParams{
@@ -185,9 +186,12 @@ func lineItems(req CheckoutRequest) []*stripe.CheckoutSessionLineItemParams {
 	if len(req.Lines) == 0 {
 		return []*stripe.CheckoutSessionLineItemParams{item(req.ProductName, req.UnitAmount, req.Quantity)}
 	}
-	items := make([]*stripe.CheckoutSessionLineItemParams, 0, len(req.Lines))
+	items := make([]*stripe.CheckoutSessionLineItemParams, 0, len(req.Lines)+1)
 	for _, l := range req.Lines {
 		items = append(items, item(req.ProductName+" · "+l.Name, l.UnitAmount, l.Quantity))
+	}
+	if req.TaxCents > 0 {
+		items = append(items, item(req.TaxName, req.TaxCents, 1))
 	}
 	return items
 }

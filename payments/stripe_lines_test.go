@@ -54,6 +54,31 @@ func TestStripeCheckoutLines(t *testing.T) {
 		}
 	})
 
+	t.Run("tax added to prices is a line of its own", func(t *testing.T) {
+		s, rec := newMockedStripe(t, testNow)
+		req := testCheckoutRequest()
+		req.Lines = []CheckoutLine{{Name: "Standard", UnitAmount: 4900, Quantity: 2}}
+		req.DiscountCents, req.DiscountName = 1960, "CLARITY20"
+		req.TaxCents, req.TaxName = 1568, "VAT 20%"
+		if got, want := req.AmountCents(), int64(9408); got != want {
+			t.Fatalf("AmountCents() = %d, want %d", got, want)
+		}
+		if _, err := s.CreateCheckout(ctx, req); err != nil {
+			t.Fatal(err)
+		}
+		sent := rec.requests()
+		checkout := sent[len(sent)-1]
+		for field, want := range map[string]string{
+			"line_items[1][price_data][unit_amount]":        "1568",
+			"line_items[1][quantity]":                       "1",
+			"line_items[1][price_data][product_data][name]": "VAT 20%",
+		} {
+			if got := checkout.Form.Get(field); got != want {
+				t.Errorf("%s = %q, want %q", field, got, want)
+			}
+		}
+	})
+
 	t.Run("no discount sends no coupon", func(t *testing.T) {
 		s, rec := newMockedStripe(t, testNow)
 		req := testCheckoutRequest()

@@ -39,7 +39,11 @@ CREATE TABLE booking_lines (
     discount_cents BIGINT NOT NULL CHECK (discount_cents >= 0),
     net_cents      BIGINT NOT NULL CHECK (net_cents >= 0),
     tax_cents      BIGINT NOT NULL CHECK (tax_cents >= 0),
-    gross_cents    BIGINT NOT NULL CHECK (gross_cents >= 0)
+    gross_cents    BIGINT NOT NULL CHECK (gross_cents >= 0),
+    -- the seller's tax when priced: rate in basis points (2000 = 20%),
+    -- and whether the unit price included it
+    tax_basis_points INTEGER NOT NULL DEFAULT 0 CHECK (tax_basis_points BETWEEN 0 AND 10000),
+    tax_inclusive    BOOLEAN NOT NULL DEFAULT FALSE
 );
 CREATE INDEX booking_lines_booking ON booking_lines (booking_id);
 
