@@ -89,6 +89,9 @@ func (s *handlers) getBooking(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	if d.Appointment != nil {
+		return c.JSON(http.StatusOK, appointmentBookingJSON{bookingJSON: newBookingJSON(d.Booking), appointmentJSON: newAppointmentJSON(*d.Appointment)})
+	}
 	return c.JSON(http.StatusOK, newBookingJSON(d.Booking))
 }
 

@@ -32,6 +32,10 @@ func Routes(e *echo.Echo, site *site.Site) {
 	api.POST("/bookings/:ref/cancel", s.cancelBooking)
 	api.POST("/bookings/:ref/move", s.moveBooking)
 	api.POST("/sessions/:id/waitlist", s.joinWaitlist, limited)
+	api.GET("/coaching/:slug", s.getCoaching)
+	api.GET("/coaching/:slug/slots", s.listSlots)
+	api.POST("/coaching/:slug/bookings", s.bookAppointment, limited)
+	api.POST("/bookings/:ref/reschedule", s.rescheduleBooking)
 
 	// Coach JSON API: every route needs a coach API token, and each handler
 	// acts only on events that coach hosts.
@@ -58,4 +62,10 @@ func Routes(e *echo.Echo, site *site.Site) {
 	admin.POST("/bookings/:ref/move", s.adminMoveBooking)
 	admin.POST("/bookings/:ref/refund", s.adminRefund)
 	admin.GET("/outbox", s.adminOutbox)
+	admin.GET("/availability", s.adminGetAvailability)
+	admin.PUT("/availability", s.adminPutAvailability)
+	admin.GET("/appointment-types", s.adminListAppointmentTypes)
+	admin.POST("/appointment-types", s.adminCreateAppointmentType)
+	admin.GET("/appointment-types/:slug", s.adminGetAppointmentType)
+	admin.PATCH("/appointment-types/:slug", s.adminUpdateAppointmentType)
 }
