@@ -167,6 +167,11 @@ func (s *handlers) rescheduleAs(c echo.Context, actor booking.Actor) error {
 	start := bind.TimeField(&f, "start", bind.Str(req.Start))
 	f.Check(req.Start != nil, "start", "is required")
 	if err := f.Err(); err != nil {
+		// Check the token before judging the body, so that a wrong token
+		// is always 404 whatever is sent.
+		if _, err := s.Booking.Get(c.Request().Context(), c.Param("ref"), actor); err != nil {
+			return err
+		}
 		return err
 	}
 	d, err := s.Booking.Reschedule(c.Request().Context(), c.Param("ref"), actor, start)
