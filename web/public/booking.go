@@ -29,6 +29,8 @@ type bookingPageData struct {
 	Refund     string // what cancelling now refunds, for paid bookings
 	Token      string
 	Calendar   view.CalendarLinks
+	// Appointment is set for a 1:1 call's booking.
+	Appointment *appointmentView
 }
 
 // Live reports whether the booking still holds seats.
@@ -81,6 +83,11 @@ func (s *handlers) renderBookingPage(c echo.Context, status int, token, notice, 
 	}
 	if d.Booking.HoldExpiresAt != nil {
 		data.HoldUntil = d.Booking.HoldExpiresAt.In(d.Event.Zone()).Format("15:04 MST on Mon 2 Jan")
+	}
+	if d.Appointment != nil {
+		if data.Appointment, err = s.appointmentView(c, d, now); err != nil {
+			return err
+		}
 	}
 	for _, date := range ev.Dates {
 		if date.ID != d.Session.ID && date.Open() && date.SeatsLeft >= d.Booking.Seats {

@@ -31,10 +31,16 @@ func Routes(e *echo.Echo, site *site.Site) {
 	e.GET("/coaches/feed.ics", s.coachFeed)
 	e.POST("/events/:slug/sessions/:id/waitlist", s.joinWaitlistFromPage, limited)
 
+	// 1:1 coaching: a type's slot picker and its booking form, a coach's page.
+	e.GET("/coaching/:slug", s.coachingPage)
+	e.POST("/coaching/:slug/book", s.bookAppointmentFromPage, limited)
+	e.GET("/coaches/:slug", s.coachPage)
+
 	// A booking, opened with its manage token.
 	e.GET("/bookings/:ref", s.bookingPage)
 	e.POST("/bookings/:ref/cancel", s.cancelFromPage)
 	e.POST("/bookings/:ref/move", s.moveFromPage)
+	e.POST("/bookings/:ref/reschedule", s.rescheduleFromPage)
 	e.POST("/bookings/:ref/pay", s.payFromPage)
 	e.GET("/bookings/:ref/abandon", s.abandonCheckout)
 	e.GET("/bookings/:ref/invite.ics", s.inviteFile)
