@@ -70,6 +70,9 @@ type AppointmentRequest struct {
 	Timezone       string
 	Answers        Answers
 	IdempotencyKey string
+	// CreditCode, if set, pays with one credit of a package of the type
+	// instead of money: the booking is confirmed at once.
+	CreditCode string
 }
 
 // AppointmentResult is a booked appointment and the secret that manages it.
@@ -85,6 +88,7 @@ func (r *AppointmentRequest) normalize() {
 	r.Name = strings.TrimSpace(r.Name)
 	r.Email = strings.ToLower(strings.TrimSpace(r.Email))
 	r.Timezone = strings.TrimSpace(r.Timezone)
+	r.CreditCode = strings.TrimSpace(r.CreditCode)
 	r.Start = r.Start.UTC()
 }
 
@@ -97,11 +101,12 @@ func (r AppointmentRequest) validate() error {
 		f.Check(validZone(r.Timezone), "timezone", "must be an IANA time zone such as Europe/London")
 	}
 	f.Check(len(r.IdempotencyKey) <= 255, "Idempotency-Key", "must be at most 255 characters")
+	f.Check(len(r.CreditCode) <= 100, "credit_code", "is not a credit code")
 	return f.Err()
 }
 
 func (r AppointmentRequest) hash() string {
-	b, _ := json.Marshal([]any{"appointment", r.TypeSlug, r.Start.Unix(), r.Name, r.Email, r.Timezone, r.Answers})
+	b, _ := json.Marshal([]any{"appointment", r.TypeSlug, r.Start.Unix(), r.Name, r.Email, r.Timezone, r.Answers, r.CreditCode})
 	sum := sha256.Sum256(b)
 	return hex.EncodeToString(sum[:])
 }
@@ -121,8 +126,10 @@ func validZone(name string) bool {
 // unpaid. The start is decided by availability.Bookable, the predicate the
 // slot list uses, inside a transaction that holds every host's lock, and on
 // PostgreSQL the exclusion constraint on appointment_hosts refuses any
-// overlap whatever else happens. Returns ErrSlotUnavailable for a start
-// that is not a slot now, events.ErrAppointmentTypeNotFound for an unknown
+// overlap whatever else happens. With req.CreditCode the booking spends
+// one credit in the same transaction and is confirmed at once. Returns
+// ErrSlotUnavailable for a start that is not a slot now, ErrNoCreditsLeft,
+// ErrCreditWrongType, events.ErrAppointmentTypeNotFound for an unknown
 // or unpublished type, and a fault.Invalid error naming bad fields.
 func (s *Service) BookAppointment(ctx context.Context, req AppointmentRequest) (AppointmentResult, error) {
 	req.normalize()
@@ -172,12 +179,20 @@ func (s *Service) bookAppointment(ctx context.Context, tx *sqlx.Tx, req Appointm
 	now := s.now().UTC()
 	b := Booking{Name: req.Name, Email: req.Email, Seats: 1, Status: Confirmed,
 		AmountCents: t.PriceCents, Currency: t.Currency, Answers: answers, CreatedAt: now, UpdatedAt: now}
-	if !t.Free() {
+	if req.CreditCode != "" {
+		b.AmountCents = 0 // paid with a credit
+	}
+	if !t.Free() && req.CreditCode == "" {
 		expires := now.Add(s.cfg.HoldDuration)
 		b.Status, b.HoldExpiresAt = PendingPayment, &expires
 	}
 	if err := insertBooking(ctx, tx, &b, t.Title, ""); err != nil {
 		return AppointmentResult{}, err
+	}
+	if req.CreditCode != "" {
+		if err := s.spendCredit(ctx, tx, req.CreditCode, t, b.ID); err != nil {
+			return AppointmentResult{}, err
+		}
 	}
 	zone := req.Timezone
 	if zone == "" {

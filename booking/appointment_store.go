@@ -11,6 +11,7 @@ import (
 	"github.com/roster-app/roster/availability"
 	"github.com/roster-app/roster/coaches"
 	"github.com/roster-app/roster/events"
+	"github.com/roster-app/roster/fault"
 	"github.com/roster-app/roster/sqldb"
 )
 
@@ -43,23 +44,35 @@ func (s *Service) LockCoachSchedule(ctx context.Context, tx *sqlx.Tx, coachIDs [
 // CheckHostsFree reports, inside tx after LockCoachSchedule, whether any of
 // the coaches has a live appointment (with its buffers) overlapping
 // [from, to): a workshop session there would put the coach in two places.
-// It returns ErrSlotUnavailable naming the first such appointment's ref.
+// It returns an ErrHostBusy error naming the coach and the busy time (UTC)
+// of the first such appointment.
 func CheckHostsFree(ctx context.Context, tx sqlx.ExtContext, coachIDs []int64, from, to time.Time) error {
 	if len(coachIDs) == 0 {
 		return nil
 	}
-	q, args, err := sqlx.In(`SELECT b.ref FROM appointment_hosts h JOIN bookings b ON b.id = h.booking_id
+	q, args, err := sqlx.In(`SELECT c.name, c.email, h.busy_from, h.busy_to FROM appointment_hosts h JOIN coaches c ON c.id = h.coach_id
 		WHERE h.live AND h.coach_id IN (?) AND h.busy_from < ? AND h.busy_to > ? ORDER BY h.busy_from LIMIT 1`,
 		coachIDs, to.UTC(), from.UTC())
 	if err != nil {
 		return err
 	}
-	var refs []string
-	if err := sqlx.SelectContext(ctx, tx, &refs, tx.Rebind(q), args...); err != nil {
+	var clash []struct {
+		Name     string    `db:"name"`
+		Email    string    `db:"email"`
+		BusyFrom time.Time `db:"busy_from"`
+		BusyTo   time.Time `db:"busy_to"`
+	}
+	if err := sqlx.SelectContext(ctx, tx, &clash, tx.Rebind(q), args...); err != nil {
 		return fmt.Errorf("check hosts free: %w", err)
 	}
-	if len(refs) > 0 {
-		return fmt.Errorf("%w: a host has appointment %s then", ErrSlotUnavailable, refs[0])
+	if len(clash) > 0 {
+		c := clash[0]
+		who := c.Name
+		if who == "" {
+			who = c.Email
+		}
+		return fault.New(fault.HostBusy, "%s has an appointment from %s to %s UTC (with buffers); pick another time",
+			who, c.BusyFrom.UTC().Format("2006-01-02 15:04"), c.BusyTo.UTC().Format("15:04"))
 	}
 	return nil
 }
@@ -219,10 +232,7 @@ func (s *Service) checkSessionHostsFree(ctx context.Context, tx *sqlx.Tx, sess e
 	if err != nil {
 		return err
 	}
-	hosts := make([]int64, len(e.Hosts))
-	for i, h := range e.Hosts {
-		hosts[i] = h.CoachID
-	}
+	hosts := hostIDsOf(e)
 	if err := s.lockCoaches(ctx, tx, hosts); err != nil {
 		return err
 	}

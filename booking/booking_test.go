@@ -35,8 +35,9 @@ func (c *clock) Advance(d time.Duration) {
 // notices records what the service asked to be sent. It stands in for the
 // notify package, which has its own tests against a real SMTP server.
 type notices struct {
-	mu   sync.Mutex
-	list []booking.Notice
+	mu       sync.Mutex
+	list     []booking.Notice
+	packages []booking.PackageNotice
 }
 
 func (n *notices) Notify(_ context.Context, _ *sqlx.Tx, notice booking.Notice) error {

@@ -58,7 +58,12 @@ func (s *Service) Check(ctx context.Context) ([]string, error) {
 	}
 	out = append(out, offers...)
 	overlaps, err := s.checkCoachesInOnePlace(ctx)
-	return append(out, overlaps...), err
+	if err != nil {
+		return nil, err
+	}
+	out = append(out, overlaps...)
+	credits, err := s.checkCredits(ctx)
+	return append(out, credits...), err
 }
 
 // offersPastClose finds open offers that stand (or would stand) after

@@ -155,6 +155,9 @@ func (s *Service) applyPayment(ctx context.Context, tx *sqlx.Tx, e payments.Even
 	}
 	b, err := bookingByRef(ctx, tx, e.Ref, s.db.ForUpdate())
 	if errors.Is(err, ErrNotFound) {
+		if outcome, ok, err := s.applyPackagePayment(ctx, tx, e); ok || err != nil {
+			return outcome, err
+		}
 		return "ignored: unknown booking " + e.Ref, nil
 	}
 	if err != nil {

@@ -76,6 +76,9 @@ func (s *Service) CancelWithRefund(ctx context.Context, ref string, actor Actor,
 		if err != nil {
 			return err
 		}
+		if err := s.returnCredit(ctx, tx, b, policy); err != nil {
+			return err
+		}
 		if out, err = s.cancel(ctx, tx, b, actor); err != nil {
 			return err
 		}

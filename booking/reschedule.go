@@ -48,7 +48,7 @@ func (s *Service) UpdateEvent(ctx context.Context, coachID int64, slug string, p
 // every live booking's SEQUENCE and send confirmed attendees the updated
 // invite with a what-changed email (which withdraws reminders stored for
 // the old time); added capacity is offered to the waitlist first. Returns
-// events.ErrNotFound for a date the coach does not host, ErrSlotUnavailable
+// events.ErrNotFound for a date the coach does not host, a fault.HostBusy error
 // if a host has a live appointment at the new time, the date's
 // refusal (fault.SessionStarted, SessionCancelled, EventCancelled), and a
 // fault.Invalid error for bad times or a capacity below the seats taken.

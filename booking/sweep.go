@@ -87,11 +87,18 @@ func (s *Service) ExpireOffers(ctx context.Context) (int, error) {
 	return expired, nil
 }
 
-// Sweep runs both sweeps once.
+// Sweep runs every sweep once: holds, offers, unpaid package checkouts,
+// and package expiry with its reminders.
 func (s *Service) Sweep(ctx context.Context) error {
 	if _, err := s.ExpireHolds(ctx); err != nil {
 		return err
 	}
-	_, err := s.ExpireOffers(ctx)
+	if _, err := s.ExpireOffers(ctx); err != nil {
+		return err
+	}
+	if _, err := s.AbandonUnpaidPackages(ctx); err != nil {
+		return err
+	}
+	_, err := s.ExpirePackages(ctx)
 	return err
 }

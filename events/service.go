@@ -29,50 +29,61 @@ func NewService(db *sqldb.DB, now func() time.Time) *Service {
 // CreateEvent creates an event hosted by the coach (and any co-hosts named
 // in in.HostEmails, who must be coaches already). A missing slug is made
 // from the title and made unique; a slug given and taken is ErrSlugTaken.
-// Returns a fault.Invalid error naming every bad field.
+// Returns a fault.Invalid error naming every bad field. It does not check
+// the hosts free of appointments: booking's CreateEvent does, under the
+// hosts' schedule locks, and is what every caller with dates uses.
 func (s *Service) CreateEvent(ctx context.Context, coachID int64, in EventInput) (Event, error) {
+	var id int64
+	err := s.db.InTx(ctx, func(tx *sqlx.Tx) error {
+		e, err := CreateEventIn(ctx, tx, coachID, in, s.now().UTC())
+		id = e.ID
+		return err
+	})
+	if err != nil {
+		return Event{}, err
+	}
+	return s.EventByID(ctx, id)
+}
+
+// CreateEventIn is CreateEvent inside the caller's transaction, at now. It
+// returns the event as stored in tx, with its hosts and dates.
+func CreateEventIn(ctx context.Context, tx *sqlx.Tx, coachID int64, in EventInput, now time.Time) (Event, error) {
 	in.Normalize()
-	now := s.now().UTC()
 	if err := in.Validate(now); err != nil {
 		return Event{}, err
 	}
+	hosts, err := resolveHosts(ctx, tx, coachID, in.HostEmails)
+	if err != nil {
+		return Event{}, err
+	}
+	slug, err := chooseSlug(ctx, tx, in)
+	if err != nil {
+		return Event{}, err
+	}
+	e := eventFromInput(in)
+	e.Slug, e.CreatedAt, e.UpdatedAt = slug, now, now
 	var id int64
-	err := s.db.InTx(ctx, func(tx *sqlx.Tx) error {
-		hosts, err := resolveHosts(ctx, tx, coachID, in.HostEmails)
-		if err != nil {
-			return err
-		}
-		slug, err := chooseSlug(ctx, tx, in)
-		if err != nil {
-			return err
-		}
-		e := eventFromInput(in)
-		e.Slug, e.CreatedAt, e.UpdatedAt = slug, now, now
-		if err := insertReturningID(ctx, tx, &id, `
-			INSERT INTO events (slug, title, summary, description, timezone, location, online_url, price_cents,
-				currency, status, reminder_offsets_minutes, registration_cutoff_minutes, refund_cutoff_hours, created_at, updated_at)
-			VALUES (:slug, :title, :summary, :description, :timezone, :location, :online_url, :price_cents,
-				:currency, :status, :reminder_offsets_minutes, :registration_cutoff_minutes, :refund_cutoff_hours, :created_at, :updated_at)
-			RETURNING id`, e); err != nil {
-			return fmt.Errorf("insert event: %w", err)
-		}
-		if err := replaceHosts(ctx, tx, id, hosts); err != nil {
-			return err
-		}
-		for _, si := range in.Sessions {
-			if _, err := insertSession(ctx, tx, id, si, now); err != nil {
-				return err
-			}
-		}
-		return nil
-	})
+	err = insertReturningID(ctx, tx, &id, `
+		INSERT INTO events (slug, title, summary, description, timezone, location, online_url, price_cents,
+			currency, status, reminder_offsets_minutes, registration_cutoff_minutes, refund_cutoff_hours, created_at, updated_at)
+		VALUES (:slug, :title, :summary, :description, :timezone, :location, :online_url, :price_cents,
+			:currency, :status, :reminder_offsets_minutes, :registration_cutoff_minutes, :refund_cutoff_hours, :created_at, :updated_at)
+		RETURNING id`, e)
 	if sqldb.IsUniqueViolation(err) {
 		return Event{}, ErrSlugTaken
 	}
 	if err != nil {
-		return Event{}, fmt.Errorf("create event: %w", err)
+		return Event{}, fmt.Errorf("insert event: %w", err)
 	}
-	return s.EventByID(ctx, id)
+	if err := replaceHosts(ctx, tx, id, hosts); err != nil {
+		return Event{}, err
+	}
+	for _, si := range in.Sessions {
+		if _, err := insertSession(ctx, tx, id, si, now); err != nil {
+			return Event{}, err
+		}
+	}
+	return LoadEvent(ctx, tx, id)
 }
 
 // EventPatch holds the fields a coach changes; nil leaves a field as it is.
@@ -141,32 +152,40 @@ func (p EventPatch) apply(in *EventInput) {
 
 // AddSession adds a date to an event the coach hosts. Returns
 // ErrNotFound, fault.EventCancelled for a cancelled event, and a
-// fault.Invalid error for bad times or capacity.
+// fault.Invalid error for bad times or capacity. It does not check the
+// hosts free of appointments: booking's AddSession does.
 func (s *Service) AddSession(ctx context.Context, coachID int64, slug string, in SessionInput) (Session, error) {
-	now := s.now().UTC()
-	var f fault.Fields
-	in.validate(&f, "", now)
-	if err := f.Err(); err != nil {
-		return Session{}, err
-	}
 	var sess Session
 	err := s.db.InTx(ctx, func(tx *sqlx.Tx) error {
-		e, err := hostedEvent(ctx, tx, coachID, slug)
-		if err != nil {
-			return err
-		}
-		if _, err := NextEventStatus(e.Status, EventEdit); err != nil {
-			return err // a cancelled event takes no new dates
-		}
-		if count, err := countSessions(ctx, tx, e.ID); err != nil {
-			return err
-		} else if count >= MaxSessions {
-			return (&fault.Fields{"sessions": fmt.Sprintf("at most %d dates", MaxSessions)}).Err()
-		}
-		sess, err = insertSession(ctx, tx, e.ID, in, now)
+		var err error
+		sess, _, err = AddSessionIn(ctx, tx, coachID, slug, in, s.now().UTC())
 		return err
 	})
 	return sess, err
+}
+
+// AddSessionIn is AddSession inside the caller's transaction, at now. It
+// returns the new date and its event.
+func AddSessionIn(ctx context.Context, tx *sqlx.Tx, coachID int64, slug string, in SessionInput, now time.Time) (Session, Event, error) {
+	var f fault.Fields
+	in.validate(&f, "", now)
+	if err := f.Err(); err != nil {
+		return Session{}, Event{}, err
+	}
+	e, err := hostedEvent(ctx, tx, coachID, slug)
+	if err != nil {
+		return Session{}, Event{}, err
+	}
+	if _, err := NextEventStatus(e.Status, EventEdit); err != nil {
+		return Session{}, Event{}, err // a cancelled event takes no new dates
+	}
+	if count, err := countSessions(ctx, tx, e.ID); err != nil {
+		return Session{}, Event{}, err
+	} else if count >= MaxSessions {
+		return Session{}, Event{}, (&fault.Fields{"sessions": fmt.Sprintf("at most %d dates", MaxSessions)}).Err()
+	}
+	sess, err := insertSession(ctx, tx, e.ID, in, now)
+	return sess, e, err
 }
 
 // SessionPatch holds the fields of a date a coach changes.

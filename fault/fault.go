@@ -29,6 +29,8 @@ const (
 	EventCancelled      Code = "event_cancelled"   // the whole event was cancelled
 	HoldExpired         Code = "hold_expired"
 	SlotUnavailable     Code = "slot_unavailable" // an appointment start taken meanwhile, or never offered
+	HostBusy            Code = "host_busy"        // a workshop date over a host's live appointment
+	NoCreditsLeft       Code = "no_credits_left"  // a package's credits are all spent, expired or refunded
 	AlreadyBooked       Code = "already_booked"
 	Unauthorized        Code = "unauthorized"
 	Forbidden           Code = "forbidden"

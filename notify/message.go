@@ -40,6 +40,9 @@ const (
 	KindRefundFailed      = Kind(booking.NoticeRefundFailed)
 	KindReminder          = Kind("reminder")
 	KindCoachMessage      = Kind("coach_message")
+	KindPackageConfirmed  = Kind(booking.NoticePackageConfirmed)
+	KindPackageExpiring   = Kind(booking.NoticePackageExpiring)
+	KindPackageRefunded   = Kind(booking.NoticePackageRefunded)
 )
 
 // allKinds lists every kind, in the order above.
@@ -47,7 +50,7 @@ var allKinds = []Kind{
 	KindConfirmation, KindCancellation, KindMoved, KindWaitlistOffer, KindLatePaymentRefund,
 	KindHoldExpired, KindCoachNewBooking, KindCoachCancellation, KindChanged, KindSessionCancelled,
 	KindWaitlistClosed, KindWaitlistJoined, KindPaymentFailed, KindRefundReceipt, KindRefundFailed,
-	KindReminder, KindCoachMessage,
+	KindReminder, KindCoachMessage, KindPackageConfirmed, KindPackageExpiring, KindPackageRefunded,
 }
 
 // Calendar methods an invite attached to a message may carry (RFC 5546).

@@ -55,6 +55,10 @@ type view struct {
 	Reason         string       // why a payment was refunded, in the attendee's words
 	RefundedOn     string       // the day a refund was made
 
+	Credits    int    // a package's credits: bought (confirmed) or left (expiring)
+	CreditCode string // a package's credit code
+	Expires    string // when a package's credits expire
+
 	Sender         string // a coach message's author
 	MessageSubject string
 	Body           string     // a coach message, as text

@@ -53,7 +53,7 @@ func loadDemo(ctx context.Context, a *app) error {
 		start := nextSeptember(a.now(), day, london)
 		in.Sessions = append(in.Sessions, events.SessionInput{StartsAt: start, EndsAt: start.Add(2 * time.Hour), Capacity: 12})
 	}
-	_, err = a.events.CreateEvent(ctx, james.ID, in)
+	_, err = a.booking.CreateEvent(ctx, james.ID, in)
 	if errors.Is(err, events.ErrSlugTaken) {
 		return nil // another server loaded it at the same moment
 	}

@@ -29,6 +29,9 @@ func newWorkers(a *app) workers {
 				if _, err := a.booking.ProcessRefunds(ctx); err != nil && ctx.Err() == nil {
 					a.log.Warn("refunds failed; the next run tries again", "err", err)
 				}
+				if _, err := a.booking.ProcessPackageRefunds(ctx); err != nil && ctx.Err() == nil {
+					a.log.Warn("package refunds failed; the next run tries again", "err", err)
+				}
 			})
 		}},
 		{"busy feeds", newFeedReader(a).run},

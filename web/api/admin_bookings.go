@@ -37,10 +37,30 @@ func (s *handlers) adminSessionWaitlist(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	if list == nil {
-		list = []booking.WaitlistEntry{}
+	out := make([]waitlistJSON, 0, len(list))
+	for _, w := range list {
+		out = append(out, newWaitlistJSON(w))
 	}
-	return c.JSON(http.StatusOK, list)
+	return c.JSON(http.StatusOK, out)
+}
+
+// waitlistJSON is a person in line for a date, as the coach sees them.
+type waitlistJSON struct {
+	ID             int64                  `json:"id"`
+	SessionID      int64                  `json:"session_id"`
+	EventID        int64                  `json:"event_id"`
+	Name           string                 `json:"name"`
+	Email          string                 `json:"email"`
+	Seats          int                    `json:"seats"`
+	Status         booking.WaitlistStatus `json:"status"`
+	OfferExpiresAt *time.Time             `json:"offer_expires_at"` // UTC; set while offered
+	CreatedAt      time.Time              `json:"created_at"`
+	UpdatedAt      time.Time              `json:"updated_at"`
+}
+
+func newWaitlistJSON(w booking.WaitlistEntry) waitlistJSON {
+	return waitlistJSON{ID: w.ID, SessionID: w.SessionID, EventID: w.EventID, Name: w.Name, Email: w.Email, Seats: w.Seats,
+		Status: w.Status, OfferExpiresAt: w.OfferExpiresAt, CreatedAt: w.CreatedAt, UpdatedAt: w.UpdatedAt}
 }
 
 func (s *handlers) adminMoveBooking(c echo.Context) error {
@@ -98,25 +118,38 @@ func questionsJSON(qs []booking.Question) []questionJSON {
 
 // cancelRequest is the optional body of a coach's cancel: the refund.
 type cancelRequest struct {
-	Refund *string `json:"refund"` // "policy" (default), "full" or "none"
+	Refund *string `json:"refund"` // "policy", "full" or "none"
 }
 
-func (s *handlers) adminCancelBooking(c echo.Context) error {
+// refundChoice reads the optional cancel body's refund choice, def when
+// there is no body or no choice.
+func (s *handlers) refundChoice(c echo.Context, def booking.RefundPolicy) (booking.RefundPolicy, error) {
 	var req cancelRequest
+	var f fault.Fields
 	if c.Request().ContentLength != 0 {
-		if err := bind.JSON(c, &req); err != nil {
-			return err
+		if err := bind.Decode(c, &req, &f); err != nil {
+			return def, err
 		}
 	}
-	policy := booking.RefundByPolicy
+	policy := def
 	switch bind.Str(req.Refund) {
-	case "", "policy":
+	case "":
+	case "policy":
+		policy = booking.RefundByPolicy
 	case "full":
 		policy = booking.RefundFull
 	case "none":
 		policy = booking.RefundNone
 	default:
-		return (&fault.Fields{"refund": "must be policy, full or none"}).Err()
+		f.Add("refund", "must be policy, full or none")
+	}
+	return policy, f.Err()
+}
+
+func (s *handlers) adminCancelBooking(c echo.Context) error {
+	policy, err := s.refundChoice(c, booking.RefundByPolicy)
+	if err != nil {
+		return err
 	}
 	b, err := s.Booking.CancelWithRefund(c.Request().Context(), c.Param("ref"), booking.Actor{CoachID: coachOf(c).ID}, policy)
 	if err != nil {
@@ -133,11 +166,15 @@ type refundRequest struct {
 // it; the refund is made by the worker.
 func (s *handlers) adminRefund(c echo.Context) error {
 	var req refundRequest
-	if err := bind.JSON(c, &req); err != nil {
+	var f fault.Fields
+	if err := bind.Decode(c, &req, &f); err != nil {
 		return err
 	}
-	if req.AmountCents == nil {
-		return (&fault.Fields{"amount_cents": "is required"}).Err()
+	if _, wrongType := f["amount_cents"]; !wrongType {
+		f.Check(req.AmountCents != nil, "amount_cents", "is required")
+	}
+	if err := f.Err(); err != nil {
+		return err
 	}
 	b, err := s.Booking.Refund(c.Request().Context(), c.Param("ref"), coachOf(c).ID, *req.AmountCents)
 	if err != nil {

@@ -1,8 +1,10 @@
 package api
 
 import (
+	"errors"
 	"fmt"
 	"net/http"
+	"time"
 
 	"github.com/labstack/echo/v4"
 
@@ -38,8 +40,9 @@ type sessionRequest struct {
 	Capacity *int    `json:"capacity"`
 }
 
-// input copies the request into the domain type, field by field.
-func (r eventRequest) input() (events.EventInput, error) {
+// input copies the request into the domain type, field by field,
+// recording in f each time that does not parse.
+func (r eventRequest) input(f *fault.Fields) events.EventInput {
 	in := events.EventInput{
 		Slug: bind.Str(r.Slug), Title: bind.Str(r.Title), Summary: bind.Str(r.Summary), Description: bind.Str(r.Description),
 		Timezone: bind.Str(r.Timezone), Location: bind.Str(r.Location), OnlineURL: bind.Str(r.OnlineURL), Currency: bind.Str(r.Currency),
@@ -57,12 +60,10 @@ func (r eventRequest) input() (events.EventInput, error) {
 	if r.RegistrationCutoffMinutes != nil {
 		in.RegistrationCutoffMinutes = *r.RegistrationCutoffMinutes
 	}
-	var f fault.Fields
 	for i, sr := range r.Sessions {
-		si := sr.input(&f, fmt.Sprintf("sessions[%d].", i))
-		in.Sessions = append(in.Sessions, si)
+		in.Sessions = append(in.Sessions, sr.input(f, fmt.Sprintf("sessions[%d].", i)))
 	}
-	return in, f.Err()
+	return in
 }
 
 func (r sessionRequest) input(f *fault.Fields, prefix string) events.SessionInput {
@@ -103,19 +104,33 @@ func (s *handlers) adminListEvents(c echo.Context) error {
 
 func (s *handlers) adminCreateEvent(c echo.Context) error {
 	var req eventRequest
-	if err := bind.JSON(c, &req); err != nil {
+	var f fault.Fields
+	if err := bind.Decode(c, &req, &f); err != nil {
 		return err
 	}
-	in, err := req.input()
-	if err != nil {
-		return err
+	in := req.input(&f)
+	if len(f) > 0 {
+		return withRules(f, in, s.Now())
 	}
-	e, err := s.Events.CreateEvent(c.Request().Context(), coachOf(c).ID, in)
+	e, err := s.Booking.CreateEvent(c.Request().Context(), coachOf(c).ID, in)
 	if err != nil {
 		return err
 	}
 	c.Response().Header().Set("Location", "/api/v1/admin/events/"+e.Slug)
 	return c.JSON(http.StatusCreated, s.eventJSON(e, s.Now(), false))
+}
+
+// withRules adds to the values that did not parse every other problem the
+// domain finds with in, so one answer names them all.
+func withRules(parsed fault.Fields, in events.EventInput, now time.Time) error {
+	in.Normalize()
+	var fe *fault.Error
+	if err := in.Validate(now); errors.As(err, &fe) {
+		for field, message := range fe.Fields {
+			parsed.Add(field, message) // a field that did not parse keeps that message
+		}
+	}
+	return parsed.Err()
 }
 
 func (s *handlers) adminGetEvent(c echo.Context) error {
@@ -126,6 +141,8 @@ func (s *handlers) adminGetEvent(c echo.Context) error {
 	return c.JSON(http.StatusOK, s.eventJSON(e, s.Now(), false))
 }
 
+// adminUpdateEvent changes an event; a change attendees' calendars show
+// sends them the updated invite (booking.Service.UpdateEvent).
 func (s *handlers) adminUpdateEvent(c echo.Context) error {
 	var req eventRequest
 	if err := bind.JSON(c, &req); err != nil {
@@ -134,17 +151,17 @@ func (s *handlers) adminUpdateEvent(c echo.Context) error {
 	if req.Slug != nil || req.Sessions != nil {
 		return (&fault.Fields{"slug": "cannot be changed; sessions have their own endpoints"}).Err()
 	}
-	e, err := s.Events.UpdateEvent(c.Request().Context(), coachOf(c).ID, c.Param("slug"), req.patch())
+	e, err := s.Booking.UpdateEvent(c.Request().Context(), coachOf(c).ID, c.Param("slug"), req.patch())
 	if err != nil {
 		return err
 	}
 	return c.JSON(http.StatusOK, s.eventJSON(e, s.Now(), false))
 }
 
-// adminSetStatus publishes, unpublishes or cancels an event.
+// adminSetStatus publishes or unpublishes an event.
 func (s *handlers) adminSetStatus(status events.Status) echo.HandlerFunc {
 	return func(c echo.Context) error {
-		e, err := s.Events.UpdateEvent(c.Request().Context(), coachOf(c).ID, c.Param("slug"), events.EventPatch{Status: &status})
+		e, err := s.Booking.UpdateEvent(c.Request().Context(), coachOf(c).ID, c.Param("slug"), events.EventPatch{Status: &status})
 		if err != nil {
 			return err
 		}
@@ -152,32 +169,50 @@ func (s *handlers) adminSetStatus(status events.Status) echo.HandlerFunc {
 	}
 }
 
-func (s *handlers) adminAddSession(c echo.Context) error {
-	var req sessionRequest
-	if err := bind.JSON(c, &req); err != nil {
+// adminCancelEvent cancels an event and, in the same transaction, every
+// date not yet begun with its bookings, holds, offers and waitlist; the
+// optional body chooses the refund (default "full": the coach called it
+// off).
+func (s *handlers) adminCancelEvent(c echo.Context) error {
+	policy, err := s.refundChoice(c, booking.RefundFull)
+	if err != nil {
 		return err
 	}
+	e, _, err := s.Booking.CancelEvent(c.Request().Context(), coachOf(c).ID, c.Param("slug"), policy)
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, s.eventJSON(e, s.Now(), false))
+}
+
+func (s *handlers) adminAddSession(c echo.Context) error {
+	var req sessionRequest
 	var f fault.Fields
+	if err := bind.Decode(c, &req, &f); err != nil {
+		return err
+	}
 	in := req.input(&f, "")
 	if err := f.Err(); err != nil {
 		return err
 	}
-	if _, err := s.Events.AddSession(c.Request().Context(), coachOf(c).ID, c.Param("slug"), in); err != nil {
+	if _, err := s.Booking.AddSession(c.Request().Context(), coachOf(c).ID, c.Param("slug"), in); err != nil {
 		return err
 	}
 	return s.respondHostedEvent(c, http.StatusCreated, c.Param("slug"))
 }
 
+// adminUpdateSession changes a date's times or capacity: attendees get the
+// updated invite, added seats go to the waitlist first.
 func (s *handlers) adminUpdateSession(c echo.Context) error {
 	id, err := bind.IDParam(c, "id")
 	if err != nil {
 		return err
 	}
 	var req sessionRequest
-	if err := bind.JSON(c, &req); err != nil {
+	var f fault.Fields
+	if err := bind.Decode(c, &req, &f); err != nil {
 		return err
 	}
-	var f fault.Fields
 	patch := events.SessionPatch{Capacity: req.Capacity}
 	if req.StartsAt != nil {
 		t := bind.TimeField(&f, "starts_at", *req.StartsAt)
@@ -197,18 +232,19 @@ func (s *handlers) adminUpdateSession(c echo.Context) error {
 	return s.respondSessionEvent(c, sess)
 }
 
+// adminCancelSession cancels a date and everything on it in one
+// transaction; the optional body chooses the refund (default "full").
 func (s *handlers) adminCancelSession(c echo.Context) error {
 	id, err := bind.IDParam(c, "id")
 	if err != nil {
 		return err
 	}
-	ctx := c.Request().Context()
-	sess, err := s.Events.CancelSession(ctx, coachOf(c).ID, id)
+	policy, err := s.refundChoice(c, booking.RefundFull)
 	if err != nil {
 		return err
 	}
-	// Every attendee is told and refunded in full: the coach called it off.
-	if _, err := s.Booking.CancelSessionBookings(ctx, coachOf(c).ID, id, booking.RefundFull); err != nil {
+	sess, _, err := s.Booking.CancelSession(c.Request().Context(), coachOf(c).ID, id, policy)
+	if err != nil {
 		return err
 	}
 	return s.respondSessionEvent(c, sess)

@@ -15,6 +15,13 @@ type coachJSON struct {
 	NotifyBookings bool   `json:"notify_bookings"`
 }
 
+// feedJSON is a coach's new private calendar feed: the webcal:// link
+// calendar apps subscribe to, and the same feed over http(s).
+type feedJSON struct {
+	URL      string `json:"url"`
+	HTTPSURL string `json:"https_url"`
+}
+
 type coachSettingsRequest struct {
 	NotifyBookings *bool `json:"notify_bookings"`
 }
@@ -52,5 +59,5 @@ func (s *handlers) adminRotateFeed(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return c.JSON(http.StatusCreated, map[string]string{"url": s.FeedURL(token), "https_url": s.BaseURL + "/coaches/feed.ics?token=" + token})
+	return c.JSON(http.StatusCreated, feedJSON{URL: s.FeedURL(token), HTTPSURL: s.BaseURL + "/coaches/feed.ics?token=" + token})
 }

@@ -9,6 +9,12 @@ import (
 	"github.com/roster-app/roster/web/internal/bind"
 )
 
+// messageSentJSON says which message was sent and to how many people.
+type messageSentJSON struct {
+	ID         string `json:"id"`
+	Recipients int    `json:"recipients"`
+}
+
 type messageRequest struct {
 	ID      *string `json:"id"`
 	Subject *string `json:"subject"`
@@ -38,5 +44,5 @@ func (s *handlers) adminMessage(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return c.JSON(http.StatusAccepted, map[string]any{"id": messageID, "recipients": sent})
+	return c.JSON(http.StatusAccepted, messageSentJSON{ID: messageID, Recipients: sent})
 }

@@ -30,6 +30,18 @@ type bookingJSON struct {
 	CreatedAt     time.Time       `json:"created_at"`
 	ManageURL     string          `json:"manage_url,omitempty"`
 	CheckoutURL   string          `json:"checkout_url,omitempty"`
+	// Refunds are shown where the caller asked for the booking itself
+	// (GET /api/v1/bookings/:ref); elsewhere they are left out.
+	Refunds []refundJSON `json:"refunds,omitempty"`
+}
+
+// refundJSON is one refund of a booking: queued, made or given up.
+type refundJSON struct {
+	AmountCents int64      `json:"amount_cents"` // minor units of currency
+	Currency    string     `json:"currency"`     // ISO 4217
+	Status      string     `json:"status"`       // pending, succeeded or failed
+	CreatedAt   time.Time  `json:"created_at"`   // UTC, when it was asked for
+	RefundedAt  *time.Time `json:"refunded_at"`  // UTC; set once succeeded
 }
 
 func newBookingJSON(b booking.Booking) bookingJSON {
@@ -85,14 +97,26 @@ func (s *handlers) createBooking(c echo.Context) error {
 }
 
 func (s *handlers) getBooking(c echo.Context) error {
-	d, err := s.Booking.Get(c.Request().Context(), c.Param("ref"), booking.Actor{Token: c.QueryParam("t")})
+	ctx := c.Request().Context()
+	actor := booking.Actor{Token: c.QueryParam("t")}
+	d, err := s.Booking.Get(ctx, c.Param("ref"), actor)
 	if err != nil {
 		return err
 	}
-	if d.Appointment != nil {
-		return c.JSON(http.StatusOK, appointmentBookingJSON{bookingJSON: newBookingJSON(d.Booking), appointmentJSON: newAppointmentJSON(*d.Appointment)})
+	refunds, err := s.Booking.BookingRefunds(ctx, d.Booking.Ref, actor)
+	if err != nil {
+		return err
 	}
-	return c.JSON(http.StatusOK, newBookingJSON(d.Booking))
+	out := newBookingJSON(d.Booking)
+	out.Refunds = make([]refundJSON, 0, len(refunds))
+	for _, r := range refunds {
+		out.Refunds = append(out.Refunds, refundJSON{AmountCents: r.AmountCents, Currency: r.Currency, Status: r.Status,
+			CreatedAt: r.RequestedAt, RefundedAt: r.RefundedAt})
+	}
+	if d.Appointment != nil {
+		return c.JSON(http.StatusOK, newAppointmentBookingJSON(out, newAppointmentJSON(*d.Appointment)))
+	}
+	return c.JSON(http.StatusOK, out)
 }
 
 func (s *handlers) cancelBooking(c echo.Context) error {
@@ -113,17 +137,29 @@ func (s *handlers) moveBooking(c echo.Context) error {
 
 func (s *handlers) moveAs(c echo.Context, actor booking.Actor) error {
 	var req moveRequest
-	if err := bind.JSON(c, &req); err != nil {
+	var f fault.Fields
+	if err := bind.Decode(c, &req, &f); err != nil {
 		return err
 	}
-	if req.SessionID == nil {
-		return (&fault.Fields{"session_id": "is required"}).Err()
+	if _, wrongType := f["session_id"]; !wrongType {
+		f.Check(req.SessionID != nil, "session_id", "is required")
+	}
+	if err := f.Err(); err != nil {
+		return err
 	}
 	b, err := s.Booking.Move(c.Request().Context(), c.Param("ref"), actor, *req.SessionID)
 	if err != nil {
 		return err
 	}
 	return c.JSON(http.StatusOK, newBookingJSON(b))
+}
+
+// waitlistPlaceJSON is a place in line, as the person who joined sees it.
+type waitlistPlaceJSON struct {
+	ID        int64                  `json:"id"`
+	Status    booking.WaitlistStatus `json:"status"`
+	SessionID int64                  `json:"session_id"`
+	Seats     int                    `json:"seats"`
 }
 
 type waitlistRequest struct {
@@ -149,5 +185,5 @@ func (s *handlers) joinWaitlist(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return c.JSON(http.StatusCreated, map[string]any{"id": entry.ID, "status": entry.Status, "session_id": entry.SessionID, "seats": entry.Seats})
+	return c.JSON(http.StatusCreated, waitlistPlaceJSON{ID: entry.ID, Status: entry.Status, SessionID: entry.SessionID, Seats: entry.Seats})
 }

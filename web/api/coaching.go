@@ -48,11 +48,43 @@ func newAppointmentJSON(a booking.AppointmentDetails) appointmentJSON {
 	return out
 }
 
-// appointmentBookingJSON is the answer to booking or rescheduling an
-// appointment: the booking with its time and coach.
+// appointmentBookingJSON is an appointment's booking in the JSON API: the
+// fields of bookingJSON and the call's time and coach, side by side.
 type appointmentBookingJSON struct {
-	bookingJSON
-	appointmentJSON
+	Ref           string          `json:"ref"`
+	Status        booking.Status  `json:"status"`
+	SessionID     int64           `json:"session_id"` // always 0
+	EventID       int64           `json:"event_id"`   // always 0
+	Name          string          `json:"name"`
+	Email         string          `json:"email"`
+	Seats         int             `json:"seats"`
+	AmountCents   int64           `json:"amount_cents"` // minor units of currency
+	Currency      string          `json:"currency"`
+	RefundedCents int64           `json:"refunded_cents"`
+	HoldExpiresAt *time.Time      `json:"hold_expires_at,omitempty"`
+	Answers       booking.Answers `json:"answers"`
+	PaymentRef    string          `json:"payment_ref,omitempty"`
+	PaymentIntent string          `json:"payment_intent,omitempty"`
+	CreatedAt     time.Time       `json:"created_at"`
+	ManageURL     string          `json:"manage_url,omitempty"`
+	CheckoutURL   string          `json:"checkout_url,omitempty"`
+	Refunds       []refundJSON    `json:"refunds,omitempty"`
+	Type          string          `json:"appointment_type"`
+	Start         string          `json:"start"` // RFC 3339 with the client's zone's offset
+	End           string          `json:"end"`
+	Timezone      string          `json:"timezone"`
+	Host          hostJSON        `json:"host"`
+	Hosts         []hostJSON      `json:"hosts"`
+}
+
+func newAppointmentBookingJSON(b bookingJSON, a appointmentJSON) appointmentBookingJSON {
+	return appointmentBookingJSON{
+		Ref: b.Ref, Status: b.Status, SessionID: b.SessionID, EventID: b.EventID, Name: b.Name, Email: b.Email,
+		Seats: b.Seats, AmountCents: b.AmountCents, Currency: b.Currency, RefundedCents: b.RefundedCents,
+		HoldExpiresAt: b.HoldExpiresAt, Answers: b.Answers, PaymentRef: b.PaymentRef, PaymentIntent: b.PaymentIntent,
+		CreatedAt: b.CreatedAt, ManageURL: b.ManageURL, CheckoutURL: b.CheckoutURL, Refunds: b.Refunds,
+		Type: a.Type, Start: a.Start, End: a.End, Timezone: a.Timezone, Host: a.Host, Hosts: a.Hosts,
+	}
 }
 
 func (s *handlers) getCoaching(c echo.Context) error {
@@ -117,6 +149,8 @@ type appointmentRequest struct {
 	Email    *string           `json:"email"`
 	Timezone *string           `json:"timezone"`
 	Answers  map[string]string `json:"answers"`
+	// CreditCode spends one credit of a package instead of a payment.
+	CreditCode *string `json:"credit_code"`
 }
 
 func (s *handlers) bookAppointment(c echo.Context) error {
@@ -127,7 +161,8 @@ func (s *handlers) bookAppointment(c echo.Context) error {
 	var f fault.Fields
 	start := bind.TimeField(&f, "start", bind.Str(req.Start))
 	r := booking.AppointmentRequest{TypeSlug: c.Param("slug"), Start: start, Name: bind.Str(req.Name), Email: bind.Str(req.Email),
-		Timezone: bind.Str(req.Timezone), Answers: req.Answers, IdempotencyKey: c.Request().Header.Get("Idempotency-Key")}
+		Timezone: bind.Str(req.Timezone), Answers: req.Answers, CreditCode: bind.Str(req.CreditCode),
+		IdempotencyKey: c.Request().Header.Get("Idempotency-Key")}
 	if err := f.Err(); err != nil {
 		return err
 	}
@@ -135,13 +170,14 @@ func (s *handlers) bookAppointment(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	out := appointmentBookingJSON{bookingJSON: newBookingJSON(res.Booking), appointmentJSON: newAppointmentJSON(res.Appointment)}
-	out.ManageURL = s.Booking.ManageURL(res.Booking.Ref, res.Token)
+	b := newBookingJSON(res.Booking)
+	b.ManageURL = s.Booking.ManageURL(res.Booking.Ref, res.Token)
 	if res.Booking.Status == booking.PendingPayment {
-		if out.CheckoutURL, err = s.StartCheckout(c.Request().Context(), res.Result); err != nil {
+		if b.CheckoutURL, err = s.StartCheckout(c.Request().Context(), res.Result); err != nil {
 			return err
 		}
 	}
+	out := newAppointmentBookingJSON(b, newAppointmentJSON(res.Appointment))
 	status := http.StatusCreated
 	if res.Replayed {
 		status = http.StatusOK
@@ -178,5 +214,5 @@ func (s *handlers) rescheduleAs(c echo.Context, actor booking.Actor) error {
 	if err != nil {
 		return err
 	}
-	return c.JSON(http.StatusOK, appointmentBookingJSON{bookingJSON: newBookingJSON(d.Booking), appointmentJSON: newAppointmentJSON(*d.Appointment)})
+	return c.JSON(http.StatusOK, newAppointmentBookingJSON(newBookingJSON(d.Booking), newAppointmentJSON(*d.Appointment)))
 }

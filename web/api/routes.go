@@ -46,7 +46,7 @@ func Routes(e *echo.Echo, site *site.Site) {
 	admin.PATCH("/events/:slug", s.adminUpdateEvent)
 	admin.POST("/events/:slug/publish", s.adminSetStatus(events.Published))
 	admin.POST("/events/:slug/unpublish", s.adminSetStatus(events.Draft))
-	admin.POST("/events/:slug/cancel", s.adminSetStatus(events.Cancelled))
+	admin.POST("/events/:slug/cancel", s.adminCancelEvent)
 	admin.POST("/events/:slug/sessions", s.adminAddSession)
 	admin.PATCH("/sessions/:id", s.adminUpdateSession)
 	admin.POST("/sessions/:id/cancel", s.adminCancelSession)

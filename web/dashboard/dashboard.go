@@ -1,12 +1,8 @@
 package dashboard
 
 import (
-	"context"
 	"errors"
-	"log/slog"
 	"net/http"
-	"sync"
-	"time"
 
 	"github.com/labstack/echo/v4"
 
@@ -27,9 +23,6 @@ type dashboard struct {
 	// (email), in memory: each server process counts its own.
 	signInByAddress *limit.Limiter
 	signInByAccount *limit.Limiter
-	// dateCancellations are the dates whose bookings are being cancelled
-	// in the background.
-	dateCancellations *backgroundJobs
 }
 
 // Sign-in throttling: an address may fail 10 times in a row and then once
@@ -43,10 +36,9 @@ const (
 
 func newDashboard(s *site.Site) *dashboard {
 	return &dashboard{
-		Site:              s,
-		signInByAddress:   limit.New(signInFailuresPerMinuteByAddress, signInBurstByAddress),
-		signInByAccount:   limit.New(signInFailuresPerMinuteByAccount, signInBurstByAccount),
-		dateCancellations: &backgroundJobs{log: s.Log, running: map[int64]bool{}},
+		Site:            s,
+		signInByAddress: limit.New(signInFailuresPerMinuteByAddress, signInBurstByAddress),
+		signInByAccount: limit.New(signInFailuresPerMinuteByAccount, signInBurstByAccount),
 	}
 }
 
@@ -128,45 +120,4 @@ func formError(err error, rename map[string]string) (problem formProblem, ok boo
 // page that follows does not send the form again.
 func redirectTo(c echo.Context, path string) error {
 	return c.Redirect(http.StatusSeeOther, path)
-}
-
-// backgroundJobs runs at most one job per key at a time, outside any
-// request, each bounded by its own timeout.
-type backgroundJobs struct {
-	log     *slog.Logger
-	mu      sync.Mutex
-	running map[int64]bool
-}
-
-// start runs job for key in a goroutine unless one is running already,
-// and reports whether it started one. The job's context keeps the
-// request's values but not its cancellation, and ends after timeout.
-func (j *backgroundJobs) start(parent context.Context, key int64, timeout time.Duration, job func(ctx context.Context)) bool {
-	j.mu.Lock()
-	defer j.mu.Unlock()
-	if j.running[key] {
-		return false
-	}
-	j.running[key] = true
-	go func() {
-		defer func() {
-			if r := recover(); r != nil {
-				j.log.Error("background job panicked", "key", key, "panic", r)
-			}
-			j.mu.Lock()
-			delete(j.running, key)
-			j.mu.Unlock()
-		}()
-		ctx, cancel := context.WithTimeout(context.WithoutCancel(parent), timeout)
-		defer cancel()
-		job(ctx)
-	}()
-	return true
-}
-
-// isRunning reports whether a job for key is running.
-func (j *backgroundJobs) isRunning(key int64) bool {
-	j.mu.Lock()
-	defer j.mu.Unlock()
-	return j.running[key]
 }

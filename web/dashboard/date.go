@@ -23,9 +23,9 @@ type sessionDashData struct {
 	DateForm  dashForm
 	// Counts for the summary line.
 	Confirmed, CheckedIn, Live int
-	// Cancelling is set while the date's bookings are being cancelled in
-	// the background; Live says how many are left.
-	Cancelling bool
+	// Refunds of a cancelled date's bookings by state: made, still queued
+	// with the refund worker, and given up (to be refunded by hand).
+	RefundsDone, RefundsPending, RefundsFailed int
 }
 
 // DateFields are the fields of the form that changes the date.
@@ -94,7 +94,6 @@ func (d *dashboard) renderSessionPage(c echo.Context, status int, sess events.Se
 	data := sessionDashData{
 		dashPage: d.page(c, e.Title+" · "+view.NewDate(sess, zone, d.Now()).Day, "events"),
 		Event:    e, Date: newDashDate(e, sess, stats[sess.ID], d.Now()), Questions: questions, DateForm: dateForm,
-		Cancelling: d.dateCancellations.isRunning(sess.ID),
 	}
 	data.Notice, data.Error = notice, problem
 	for _, a := range attendees {
@@ -107,6 +106,11 @@ func (d *dashboard) renderSessionPage(c echo.Context, status int, sess events.Se
 			if a.CheckedInAt != nil {
 				data.CheckedIn += a.Seats
 			}
+		}
+	}
+	if sess.Status == events.SessionCancelled {
+		if err := d.countRefunds(c, &data, attendees); err != nil {
+			return err
 		}
 	}
 	for _, w := range waitlist {
@@ -138,31 +142,30 @@ func newAttendeeRow(a booking.Attendee, questions []booking.Question, zone *time
 	return row
 }
 
-// cancelProgress is the JSON the date page polls while its bookings are
-// being cancelled.
-type cancelProgress struct {
-	Live    int  `json:"live"`
-	Running bool `json:"running"`
-}
-
-// sessionCancelProgress reports how many of a cancelled date's bookings
-// are still to cancel, read from the bookings themselves.
-func (d *dashboard) sessionCancelProgress(c echo.Context) error {
-	id, err := bind.IDParam(c, "id")
-	if err != nil {
-		return err
-	}
-	attendees, err := d.Booking.SessionAttendees(c.Request().Context(), coachOf(c).ID, id)
-	if err != nil {
-		return err
-	}
-	p := cancelProgress{Running: d.dateCancellations.isRunning(id)}
+// countRefunds counts the refunds of a cancelled date's bookings by state,
+// for the page's progress line: the refund worker makes them after the
+// cancellation, so some may still be pending.
+func (d *dashboard) countRefunds(c echo.Context, data *sessionDashData, attendees []booking.Attendee) error {
 	for _, a := range attendees {
-		if a.Status.Live() {
-			p.Live++
+		if a.AmountCents == 0 {
+			continue
+		}
+		refunds, err := d.Booking.Refunds(c.Request().Context(), a.ID)
+		if err != nil {
+			return err
+		}
+		for _, r := range refunds {
+			switch r.Status {
+			case "succeeded":
+				data.RefundsDone++
+			case "failed":
+				data.RefundsFailed++
+			default:
+				data.RefundsPending++
+			}
 		}
 	}
-	return c.JSON(http.StatusOK, p)
+	return nil
 }
 
 // sessionPath is the dashboard page of a date.

@@ -24,7 +24,7 @@ func (d *dashboard) addDate(c echo.Context) error {
 	in := sessionFromForm(form, e.Zone(), &f)
 	err = f.Err()
 	if err == nil {
-		_, err = d.Events.AddSession(ctx, coach.ID, e.Slug, in)
+		_, err = d.Booking.AddSession(ctx, coach.ID, e.Slug, in)
 	}
 	if err != nil {
 		problem, ok := formError(err, sessionFieldNames)

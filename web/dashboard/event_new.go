@@ -44,7 +44,7 @@ func (d *dashboard) createEvent(c echo.Context) error {
 	if len(f) > 0 {
 		return d.newEventFormError(c, form, withDomainChecks(f, in, d.Now()))
 	}
-	e, err := d.Events.CreateEvent(c.Request().Context(), coachOf(c).ID, in)
+	e, err := d.Booking.CreateEvent(c.Request().Context(), coachOf(c).ID, in)
 	if err != nil {
 		return d.newEventFormError(c, form, err)
 	}

@@ -11,8 +11,9 @@ import (
 	"github.com/roster-app/roster/web/internal/bind"
 )
 
-// saveEvent applies the edit form to an event the coach hosts. Its slug
-// stays: links to the event have been shared.
+// saveEvent applies the edit form to an event the coach hosts; a change
+// attendees' calendars show sends them the updated invite. Its slug stays:
+// links to the event have been shared.
 func (d *dashboard) saveEvent(c echo.Context) error {
 	form, err := c.FormParams()
 	if err != nil {
@@ -30,7 +31,7 @@ func (d *dashboard) saveEvent(c echo.Context) error {
 	if len(f) > 0 {
 		return d.eventFormError(c, e, form, withDomainChecks(f, in, d.Now()))
 	}
-	if _, err := d.Events.UpdateEvent(ctx, coach.ID, e.Slug, patchFromInput(in)); err != nil {
+	if _, err := d.Booking.UpdateEvent(ctx, coach.ID, e.Slug, patchFromInput(in)); err != nil {
 		return d.eventFormError(c, e, form, err)
 	}
 	return redirectTo(c, "/dashboard/events/"+e.Slug+"?done=saved")
@@ -49,7 +50,7 @@ func (d *dashboard) eventFormError(c echo.Context, e events.Event, form url.Valu
 // setEventStatus publishes or unpublishes an event the coach hosts.
 func (d *dashboard) setEventStatus(status events.Status, done string) echo.HandlerFunc {
 	return func(c echo.Context) error {
-		e, err := d.Events.UpdateEvent(c.Request().Context(), coachOf(c).ID, c.Param("slug"), events.EventPatch{Status: &status})
+		e, err := d.Booking.UpdateEvent(c.Request().Context(), coachOf(c).ID, c.Param("slug"), events.EventPatch{Status: &status})
 		if err != nil {
 			if problem, ok := formError(err, nil); ok {
 				current, getErr := d.Events.HostedEvent(c.Request().Context(), coachOf(c).ID, c.Param("slug"))

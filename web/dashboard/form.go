@@ -12,6 +12,7 @@ import (
 	"golang.org/x/text/currency"
 
 	"github.com/roster-app/roster/booking"
+	"github.com/roster-app/roster/calendar"
 	"github.com/roster-app/roster/events"
 	"github.com/roster-app/roster/fault"
 )
@@ -196,10 +197,13 @@ func formatDurations(minutes events.Minutes) string {
 
 // sessionFromForm reads a date form (a day, a start and end time in the
 // event's time zone, and a capacity). An end before the start is on the
-// next day, for an evening that runs past midnight.
+// next day, for an evening that runs past midnight. Wall times become
+// instants through calendar.At, the one conversion in Roster: a time the
+// clocks skip is read with the offset before the change, a time they
+// repeat means its first occurrence.
 func sessionFromForm(form url.Values, zone *time.Location, f *fault.Fields) events.SessionInput {
 	var in events.SessionInput
-	day, err := time.ParseInLocation("2006-01-02", strings.TrimSpace(form.Get("date")), zone)
+	day, err := time.Parse("2006-01-02", strings.TrimSpace(form.Get("date")))
 	if err != nil {
 		f.Add("date", "must be a date such as 2027-09-22")
 	}
@@ -212,12 +216,12 @@ func sessionFromForm(form url.Values, zone *time.Location, f *fault.Fields) even
 		f.Add("end", "must be a time such as 20:00")
 	}
 	if err == nil && startErr == nil && endErr == nil {
-		in.StartsAt = time.Date(day.Year(), day.Month(), day.Day(), start.Hour(), start.Minute(), 0, 0, zone).UTC()
 		endDay := day
 		if end.Before(start) {
 			endDay = day.AddDate(0, 0, 1)
 		}
-		in.EndsAt = time.Date(endDay.Year(), endDay.Month(), endDay.Day(), end.Hour(), end.Minute(), 0, 0, zone).UTC()
+		in.StartsAt = wallTime(f, "start", zone, day, start)
+		in.EndsAt = wallTime(f, "end", zone, endDay, end)
 	}
 	capacity, err := strconv.Atoi(strings.TrimSpace(form.Get("capacity")))
 	if err != nil {
@@ -225,6 +229,16 @@ func sessionFromForm(form url.Values, zone *time.Location, f *fault.Fields) even
 	}
 	in.Capacity = capacity
 	return in
+}
+
+// wallTime is the instant (UTC) the clock in zone shows clock on day.
+func wallTime(f *fault.Fields, field string, zone *time.Location, day, clock time.Time) time.Time {
+	t, err := calendar.At(zone.String(), day.Year(), day.Month(), day.Day(), clock.Hour(), clock.Minute())
+	if err != nil {
+		f.Add(field, "is not a time in the event's time zone")
+		return time.Time{}
+	}
+	return t.UTC()
 }
 
 // sessionFormValues fills a date form from a date.

@@ -91,8 +91,10 @@ func noticeOf(c echo.Context) string {
 		return "Date added."
 	case "date-saved":
 		return "Date saved. Attendees' calendar invites update with their next email."
-	case "date-cancelling":
-		return "The date is cancelled. Its attendees are being told and refunded; progress is shown below."
+	case "date-cancelled":
+		return "The date is cancelled. Its attendees have been told; refunds are made by the payment provider, as shown below."
+	case "event-cancelled":
+		return "The event is cancelled with its dates to come. Attendees have been told; refunds are made by the payment provider."
 	case "questions-saved":
 		return "Registration questions saved."
 	case "cancelled":

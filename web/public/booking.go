@@ -29,8 +29,17 @@ type bookingPageData struct {
 	Refund     string // what cancelling now refunds, for paid bookings
 	Token      string
 	Calendar   view.CalendarLinks
+	Refunds    []refundView
 	// Appointment is set for a 1:1 call's booking.
 	Appointment *appointmentView
+}
+
+// refundView is one refund of the booking as the attendee reads it.
+type refundView struct {
+	Amount    string // with its currency, "£49.00"
+	Requested string // in the event's time zone
+	Refunded  string // when the provider made it; "" until then
+	Status    string // pending, succeeded or failed
 }
 
 // Live reports whether the booking still holds seats.
@@ -69,6 +78,18 @@ func (s *handlers) renderBookingPage(c echo.Context, status int, token, notice, 
 		Title: "Booking " + d.Booking.Ref, Booking: d.Booking, Event: ev, Token: token,
 		Date: view.NewDate(d.Session, d.Event.Zone(), now), Amount: view.FormatMoney(d.Booking.AmountCents, d.Booking.Currency),
 		Notice: notice, Error: problem,
+	}
+	refunds, err := s.Booking.BookingRefunds(c.Request().Context(), d.Booking.Ref, booking.Actor{Token: token})
+	if err != nil {
+		return err
+	}
+	for _, r := range refunds {
+		v := refundView{Amount: view.FormatMoney(r.AmountCents, r.Currency), Status: r.Status,
+			Requested: r.RequestedAt.In(d.Event.Zone()).Format("2 Jan 2006")}
+		if r.RefundedAt != nil {
+			v.Refunded = r.RefundedAt.In(d.Event.Zone()).Format("2 Jan 2006")
+		}
+		data.Refunds = append(data.Refunds, v)
 	}
 	data.Paying = c.QueryParam("paid") == "1" && d.Booking.Status == booking.PendingPayment
 	data.Calendar = s.linksFor(d.Event, d.Session)

@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"net/url"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/labstack/echo/v4"
@@ -191,7 +192,8 @@ func (s *handlers) bookAppointmentFromPage(c echo.Context) error {
 	if err != nil {
 		return bind.Malformed("body", "must be a form", err)
 	}
-	req := booking.AppointmentRequest{TypeSlug: t.Slug, Name: form.Get("name"), Email: form.Get("email"), Timezone: form.Get("tz"), Answers: booking.Answers{}}
+	req := booking.AppointmentRequest{TypeSlug: t.Slug, Name: form.Get("name"), Email: form.Get("email"), Timezone: form.Get("tz"),
+		CreditCode: strings.TrimSpace(form.Get("credit_code")), Answers: booking.Answers{}}
 	start, parseErr := time.Parse(time.RFC3339, form.Get("start"))
 	if parseErr == nil {
 		req.Start = start

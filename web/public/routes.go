@@ -52,6 +52,7 @@ func Routes(e *echo.Echo, site *site.Site) {
 	e.POST("/checkout/test/:id/abandon", s.testCheckoutAbandon)
 	e.GET("/waitlist/:id/claim", s.claimOfferPage)
 	e.POST("/waitlist/:id/claim", s.claimOffer)
+	e.POST("/waitlist/:id/decline", s.declineOffer)
 
 	// While SMTP_URL is unset, the emails Roster would send.
 	if s.Mailbox != nil && s.ShowDevMailbox {

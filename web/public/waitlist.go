@@ -17,13 +17,14 @@ import (
 )
 
 type waitlistPageData struct {
-	Title   string
-	Event   eventView
-	Date    view.Date
-	Entry   booking.WaitlistEntry
-	Token   string
-	Expires string
-	Claim   bool // an offer to claim rather than a place in line
+	Title    string
+	Event    eventView
+	Date     view.Date
+	Entry    booking.WaitlistEntry
+	Token    string
+	Expires  string
+	Claim    bool // an offer to claim rather than a place in line
+	Declined bool // the offer was just given up
 }
 
 func (s *handlers) joinWaitlistFromPage(c echo.Context) error {
@@ -60,7 +61,12 @@ func (s *handlers) joinWaitlistFromPage(c echo.Context) error {
 }
 
 func (s *handlers) renderWaitlist(c echo.Context, e events.Event, entry booking.WaitlistEntry, token string, claim bool) error {
-	data := waitlistPageData{Title: "Waitlist · " + e.Title, Event: newEventView(e, s.Now()), Entry: entry, Token: token, Claim: claim}
+	return s.renderWaitlistPage(c, e, waitlistPageData{Entry: entry, Token: token, Claim: claim})
+}
+
+func (s *handlers) renderWaitlistPage(c echo.Context, e events.Event, data waitlistPageData) error {
+	entry := data.Entry
+	data.Title, data.Event = "Waitlist · "+e.Title, newEventView(e, s.Now())
 	for _, sess := range e.Sessions {
 		if sess.ID == entry.SessionID {
 			data.Date = view.NewDate(sess, e.Zone(), s.Now())
@@ -101,4 +107,28 @@ func (s *handlers) claimOffer(c echo.Context) error {
 		return err
 	}
 	return c.Redirect(http.StatusSeeOther, s.afterBooking(res))
+}
+
+// declineOffer gives up a waitlist offer with its claim token: the held
+// seats go to the next person in line.
+func (s *handlers) declineOffer(c echo.Context) error {
+	id, err := bind.IDParam(c, "id")
+	if err != nil {
+		return err
+	}
+	ctx := c.Request().Context()
+	token := c.FormValue("t")
+	entry, err := s.Booking.Offer(ctx, id, token)
+	if err != nil {
+		return err
+	}
+	if err := s.Booking.DeclineOffer(ctx, id, token); err != nil {
+		return err
+	}
+	e, err := s.Events.EventByID(ctx, entry.EventID)
+	if err != nil {
+		return err
+	}
+	entry.Status = booking.Left
+	return s.renderWaitlistPage(c, e, waitlistPageData{Entry: entry, Declined: true})
 }

@@ -120,7 +120,7 @@ func (s *sweepEnv) assertLabUntouched(t *testing.T) {
 		t.Errorf("Ada's booking changed under refused requests: %d %s", status, body)
 	}
 	status, body = s.do("GET", fmt.Sprintf("/api/v1/admin/sessions/%d/waitlist", s.dateA), s.jamesToken, "")
-	if status != 200 || !strings.Contains(body, `"Status":"offered"`) {
+	if status != 200 || !strings.Contains(body, `"status":"offered"`) {
 		t.Errorf("Cy's offer changed under refused requests: %d %s", status, body)
 	}
 }

@@ -304,6 +304,7 @@ func (s *sweepEnv) request(method, path string, header http.Header, body string)
 	}
 	defer resp.Body.Close()
 	b, _ := io.ReadAll(resp.Body)
+	checkSnakeCase(s.t, method+" "+path, path, resp.Header.Get("Content-Type"), string(b))
 	return resp, string(b)
 }
 

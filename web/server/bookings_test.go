@@ -153,16 +153,18 @@ func TestBookingBadInput(t *testing.T) {
 		{"seats zero", `{"session_id": 1, "name": "A", "email": "a@example.com", "seats": 0}`, 422, "seats"},
 		{"seats negative", `{"session_id": 1, "name": "A", "email": "a@example.com", "seats": -1}`, 422, "seats"},
 		{"seats huge", `{"session_id": 1, "name": "A", "email": "a@example.com", "seats": 99999999999}`, 422, "seats"},
-		{"seats not a number", `{"session_id": 1, "name": "A", "email": "a@example.com", "seats": "two"}`, 400, "seats"},
-		{"seats fractional", `{"session_id": 1, "name": "A", "email": "a@example.com", "seats": 1.5}`, 400, "seats"},
+		{"seats not a number", `{"session_id": 1, "name": "A", "email": "a@example.com", "seats": "two"}`, 422, "seats"},
+		{"seats fractional", `{"session_id": 1, "name": "A", "email": "a@example.com", "seats": 1.5}`, 422, "seats"},
 		{"malformed email", `{"session_id": 1, "name": "A", "email": "a@@example", "seats": 1}`, 422, "email"},
 		{"CR/LF in email", `{"session_id": 1, "name": "A", "email": "a@example.com\r\nBcc: b@example.com", "seats": 1}`, 422, "email"},
 		{"20 kB name", `{"session_id": 1, "name": "` + strings.Repeat("x", 20000) + `", "email": "a@example.com", "seats": 1}`, 422, "name"},
 		{"null byte in name", `{"session_id": 1, "name": "A\u0000B", "email": "a@example.com", "seats": 1}`, 422, "name"},
 		{"unknown date", `{"session_id": 999, "name": "A", "email": "a@example.com", "seats": 1}`, 404, ""},
-		{"session id a string", `{"session_id": "one", "name": "A", "email": "a@example.com"}`, 400, "session_id"},
+		{"session id a string", `{"session_id": "one", "name": "A", "email": "a@example.com"}`, 422, "session_id"},
 		{"invalid JSON", `{"session_id": 1,`, 400, "body"},
 		{"not an object", `[1,2,3]`, 400, "body"},
+		{"a key named twice", `{"session_id": 1, "name": "A", "name": "B", "email": "a@example.com"}`, 400, "name"},
+		{"a key in the wrong case", `{"session_id": 1, "Name": "A", "email": "a@example.com"}`, 400, "Name"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -69,7 +69,6 @@ func (fx *labFixture) routes() []route {
 		{"GET", "/dashboard/sessions/1", nil},
 		{"GET", "/dashboard/sessions/1/attendees.csv", nil},
 		{"GET", "/dashboard/sessions/1/message", nil},
-		{"GET", "/dashboard/sessions/1/cancel/progress", nil},
 		{"GET", ada, nil},
 		{"POST", "/dashboard/events/career-clarity-lab", url.Values{"title": {"Mine now"}, "timezone": {"UTC"}, "currency": {"GBP"}, "price": {"1"}}},
 		{"POST", "/dashboard/events/career-clarity-lab/unpublish", nil},

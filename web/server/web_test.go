@@ -142,6 +142,8 @@ func (e *env) do(method, path, token, body string) (int, string) {
 	}
 	defer resp.Body.Close()
 	b, _ := io.ReadAll(resp.Body)
+	checkSnakeCase(e.t, method+" "+path, path, resp.Header.Get("Content-Type"), string(b))
+	checkAgainstSpec(e.t, method, path, resp.StatusCode, resp.Header.Get("Content-Type"), string(b))
 	return resp.StatusCode, string(b)
 }
 
@@ -325,8 +327,10 @@ func TestAdminValidation(t *testing.T) {
 	}{
 		{"invalid JSON", `{"title": `, 400, "body"},
 		{"empty body", ``, 400, "body"},
-		{"price is a string", `{"title": "X", "price_cents": "free"}`, 400, "price_cents"},
-		{"capacity is a string", `{"title": "X", "sessions": [{"capacity": "ten"}]}`, 400, "sessions.capacity"},
+		{"price is a string", `{"title": "X", "price_cents": "free"}`, 422, "price_cents"},
+		{"capacity is a string", `{"title": "X", "sessions": [{"capacity": "ten"}]}`, 422, "sessions[0].capacity"},
+		{"a key named twice", `{"title": "X", "title": "Y"}`, 400, "title"},
+		{"a key in the wrong case", `{"Title": "X"}`, 400, "Title"},
 		{"empty title", `{"title": "", "timezone": "Europe/London", "currency": "GBP"}`, 422, "title"},
 		{"unknown zone", `{"title": "X", "timezone": "Europe/Atlantis", "currency": "GBP"}`, 422, "timezone"},
 		{"negative price", `{"title": "X", "timezone": "UTC", "currency": "GBP", "price_cents": -5}`, 422, "price_cents"},
@@ -360,6 +364,24 @@ func TestAdminValidation(t *testing.T) {
 			}
 		})
 	}
+	t.Run("a type error does not hide the other mistakes", func(t *testing.T) {
+		status, body := e.do("POST", "/api/v1/admin/events", e.jamesToken, `{"title": 7, "timezone": "Mars/Base",
+			"price_cents": "49", "currency": "XX", "sessions": [{"starts_at": "yesterday", "ends_at": "2027-01-01T10:00:00Z", "capacity": "3"}]}`)
+		if status != 422 {
+			t.Fatalf("status %d, want 422: %s", status, body)
+		}
+		var got struct {
+			Error struct{ Fields map[string]string }
+		}
+		if err := json.Unmarshal([]byte(body), &got); err != nil {
+			t.Fatal(err)
+		}
+		for _, field := range []string{"title", "timezone", "price_cents", "currency", "sessions[0].starts_at", "sessions[0].capacity"} {
+			if got.Error.Fields[field] == "" {
+				t.Errorf("%s not named: %v", field, got.Error.Fields)
+			}
+		}
+	})
 	t.Run("body over 1 MiB", func(t *testing.T) {
 		big := `{"title": "` + strings.Repeat("x", 2<<20) + `"}`
 		status, body := e.do("POST", "/api/v1/admin/events", e.jamesToken, big)

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"reflect"
 	"strconv"
 	"strings"
 	"time"
@@ -49,9 +50,26 @@ func IsMalformed(err error) bool {
 	return errors.As(err, &m)
 }
 
-// JSON decodes the request body into dst, naming the field at fault when
-// a value has the wrong type and refusing bodies over 1 MiB or not UTF-8.
+// JSON decodes the request body into dst (a pointer to a struct or to a
+// slice of structs) as Decode does, and returns every value of the wrong
+// type at once as a fault.Invalid error (422) naming each by its JSON path.
 func JSON(c echo.Context, dst any) error {
+	var f fault.Fields
+	if err := Decode(c, dst, &f); err != nil {
+		return err
+	}
+	return f.Err()
+}
+
+// Decode reads the request body into dst (a pointer to a struct or to a
+// slice of structs), recording in f each value of the wrong type under its
+// JSON path (sessions[0].capacity) so that the caller can add the rule
+// errors it finds and answer them all at once. It returns a malformed-body
+// error (400) for what cannot be read as the object asked for: a body over
+// 1 MiB (413), not UTF-8, empty, not JSON, more than one value, a key
+// named twice in one object, or a key that matches a field only when case
+// is ignored.
+func Decode(c echo.Context, dst any, f *fault.Fields) error {
 	r := c.Request()
 	body, err := io.ReadAll(http.MaxBytesReader(c.Response(), r.Body, MaxBodyBytes))
 	var tooBig *http.MaxBytesError
@@ -67,15 +85,14 @@ func JSON(c echo.Context, dst any) error {
 	if len(strings.TrimSpace(string(body))) == 0 {
 		return Malformed("body", "is empty; send a JSON object", nil)
 	}
-	dec := json.NewDecoder(strings.NewReader(string(body)))
-	dec.UseNumber()
-	if err := dec.Decode(dst); err != nil {
-		return jsonError(err)
+	if err := checkKeys(body); err != nil {
+		return err
 	}
-	if dec.More() {
-		return Malformed("body", "must hold one JSON object", nil)
+	v := reflect.ValueOf(dst)
+	if v.Kind() != reflect.Pointer || v.IsNil() {
+		return fmt.Errorf("bind: decode into %T, not a pointer", dst)
 	}
-	return nil
+	return decodeValue(body, v.Elem(), "", f)
 }
 
 func jsonError(err error) error {

@@ -29,7 +29,10 @@ func TestJSON(t *testing.T) {
 		{name: "cut short", body: `{"seats": `, malformed: true, field: "body"},
 		{name: "a good body", body: `{"seats": 2, "name": "Ada"}`},
 		{name: "not JSON", body: `{"seats": 2,,}`, malformed: true, field: "body", cause: new(*json.SyntaxError)},
-		{name: "a wrong type", body: `{"seats": "two"}`, malformed: true, field: "seats", cause: new(*json.UnmarshalTypeError)},
+		{name: "a key named twice", body: `{"seats": 1, "seats": 2}`, malformed: true, field: "seats"},
+		{name: "a key named twice inside a list", body: `{"items": [{"a": 1, "a": 1}]}`, malformed: true, field: "items[0].a"},
+		{name: "a key in the wrong case", body: `{"Seats": 2}`, malformed: true, field: "Seats"},
+		{name: "nested too deeply", body: strings.Repeat("[", 40) + strings.Repeat("]", 40), malformed: true, field: "body"},
 		{name: "empty", body: ` `, malformed: true, field: "body"},
 		{name: "two objects", body: `{} {}`, malformed: true, field: "body"},
 		{name: "not UTF-8", body: "{\"name\": \"\xff\"}", malformed: true, field: "body"},
@@ -58,6 +61,59 @@ func TestJSON(t *testing.T) {
 			}
 		})
 	}
+	t.Run("every value of the wrong type is named at once, with its path", func(t *testing.T) {
+		type session struct {
+			StartsAt *string `json:"starts_at"`
+			Capacity *int    `json:"capacity"`
+		}
+		type event struct {
+			Title    *string   `json:"title"`
+			Price    *int64    `json:"price_cents"`
+			Hosts    []string  `json:"hosts"`
+			Sessions []session `json:"sessions"`
+			Unknown  string    `json:"-"`
+		}
+		body := `{"title": 7, "price_cents": 49.5, "hosts": ["a@example.com", 3], "extra": true,
+			"sessions": [{"starts_at": "2027-01-01T10:00:00Z", "capacity": 3}, {"starts_at": false, "capacity": "ten"}]}`
+		req := httptest.NewRequest(http.MethodPost, "/api/v1/admin/events", strings.NewReader(body))
+		c := echo.New().NewContext(req, httptest.NewRecorder())
+		var got event
+		err := bind.JSON(c, &got)
+		if bind.IsMalformed(err) {
+			t.Fatalf("JSON = %v, want a 422 validation error", err)
+		}
+		var fe *fault.Error
+		if !errors.As(err, &fe) || fe.Code != fault.Invalid {
+			t.Fatalf("JSON = %v, want fault.Invalid", err)
+		}
+		want := map[string]string{
+			"title": "must be a string", "price_cents": "must be a whole number", "hosts": "must be a list of strings",
+			"sessions[1].starts_at": "must be a string", "sessions[1].capacity": "must be a whole number",
+		}
+		if len(fe.Fields) != len(want) {
+			t.Errorf("fields = %v, want %v", fe.Fields, want)
+		}
+		for field, message := range want {
+			if fe.Fields[field] != message {
+				t.Errorf("fields[%q] = %q, want %q", field, fe.Fields[field], message)
+			}
+		}
+		if len(got.Sessions) != 2 || got.Sessions[0].Capacity == nil || *got.Sessions[0].Capacity != 3 {
+			t.Errorf("the good values were not kept: %+v", got.Sessions)
+		}
+	})
+	t.Run("a list body is read item by item", func(t *testing.T) {
+		req := httptest.NewRequest(http.MethodPut, "/questions", strings.NewReader(`[{"seats": 1}, {"seats": "x"}]`))
+		c := echo.New().NewContext(req, httptest.NewRecorder())
+		var got []request
+		var f fault.Fields
+		if err := bind.Decode(c, &got, &f); err != nil {
+			t.Fatal(err)
+		}
+		if len(got) != 2 || got[0].Seats != 1 || f["[1].seats"] == "" {
+			t.Errorf("got %+v, fields %v", got, f)
+		}
+	})
 	t.Run("a validation error is not a malformed body", func(t *testing.T) {
 		if bind.IsMalformed(fault.New(fault.Invalid, "request body is not valid JSON")) {
 			t.Error("a fault with the same message counts as malformed")

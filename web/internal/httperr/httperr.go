@@ -38,7 +38,8 @@ func StatusOf(code fault.Code) int {
 	case fault.NotFound:
 		return http.StatusNotFound
 	case fault.Conflict, fault.SoldOut, fault.RegistrationClosed, fault.HoldExpired, fault.AlreadyBooked,
-		fault.SessionStarted, fault.SessionCancelled, fault.EventCancelled, fault.SlotUnavailable:
+		fault.SessionStarted, fault.SessionCancelled, fault.EventCancelled, fault.SlotUnavailable,
+		fault.HostBusy, fault.NoCreditsLeft:
 		return http.StatusConflict
 	case fault.Unauthorized:
 		return http.StatusUnauthorized
