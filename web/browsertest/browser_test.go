@@ -24,6 +24,7 @@ import (
 	"github.com/roster-app/roster/events"
 	"github.com/roster-app/roster/notify"
 	"github.com/roster-app/roster/payments"
+	"github.com/roster-app/roster/sqldb"
 	"github.com/roster-app/roster/sqldb/sqldbtest"
 	"github.com/roster-app/roster/web/server"
 )
@@ -64,6 +65,7 @@ func requirements(t *testing.T) (string, string) {
 // sees it, with offline TEST MODE payments and the dev outbox.
 type site struct {
 	url     string
+	db      *sqldb.DB
 	coaches *coaches.Service
 	events  *events.Service
 	booking *booking.Service
@@ -93,7 +95,7 @@ func startSite(t *testing.T) site {
 	srv.Config.Handler = handler
 	srv.Start()
 	t.Cleanup(srv.Close)
-	return site{url: baseURL, coaches: people, events: evs, booking: bookings}
+	return site{url: baseURL, db: db, coaches: people, events: evs, booking: bookings}
 }
 
 type testWriter struct{ t *testing.T }
@@ -112,6 +114,13 @@ type browser struct {
 }
 
 func newBrowser(t *testing.T, s site, chromium, axe string) *browser {
+	t.Helper()
+	// The browser is in London, like the events, as a coach there would be.
+	return newBrowserIn(t, s, chromium, axe, "Europe/London")
+}
+
+// newBrowserIn is a browser whose clock is in zone, as a visitor's there.
+func newBrowserIn(t *testing.T, s site, chromium, axe, zone string) *browser {
 	t.Helper()
 	opts := append(chromedp.DefaultExecAllocatorOptions[:],
 		chromedp.ExecPath(chromium),
@@ -133,9 +142,8 @@ func newBrowser(t *testing.T, s site, chromium, axe string) *browser {
 	// It records Content-Security-Policy violations on every page, so a
 	// page that relies on inline script or style fails the test instead of
 	// silently losing it.
-	// The browser is in London, like the events, as a coach there would be.
 	err := chromedp.Do(ctx, chromedp.Func(func(ctx context.Context, t *chromedp.Target) error {
-		if _, err := cdp.Call(ctx, t, emulation.SetTimezoneOverride, emulation.SetTimezoneOverrideParams{TimezoneID: "Europe/London"}); err != nil {
+		if _, err := cdp.Call(ctx, t, emulation.SetTimezoneOverride, emulation.SetTimezoneOverrideParams{TimezoneID: zone}); err != nil {
 			return err
 		}
 		_, err := cdp.Call(ctx, t, page.AddScriptToEvaluateOnNewDocument, page.AddScriptToEvaluateOnNewDocumentParams{
