@@ -22,7 +22,7 @@ func TestBookACallFromAnotherZone(t *testing.T) {
 	chromium, axe := requirements(t)
 	s := startSite(t)
 	ctx := context.Background()
-	james, err := s.coaches.Add(ctx, "james@example.com", "James Downer", "")
+	james, err := s.coaches.Add(ctx, "james@example.com", "James Downer", coachPassword)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -96,4 +96,21 @@ func TestBookACallFromAnotherZone(t *testing.T) {
 	b.open("/coaches/james")
 	b.mustSee("main", "Career chat")
 	b.checkAccessibility("coach page")
+
+	coach := newBrowser(t, s, chromium, axe)
+	coach.open("/dashboard/login")
+	coach.typeInto("email", "james@example.com")
+	coach.typeInto("password", coachPassword)
+	coach.submit(`form[action="/dashboard/login"] button[type=submit]`)
+	for _, page := range []struct{ path, want string }{
+		{"/dashboard/appointments", "Ada Lovelace"},
+		{"/dashboard/availability", "Weekly hours"},
+		{"/dashboard/appointment-types", "Career chat"},
+		{"/dashboard/appointment-types/new", "Create call"},
+		{"/dashboard/appointment-types/career-chat", "Save"},
+	} {
+		coach.open(page.path)
+		coach.mustSee("main", page.want)
+		coach.checkAccessibility(page.path)
+	}
 }
