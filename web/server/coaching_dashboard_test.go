@@ -35,6 +35,27 @@ func TestDashboardCoaching(t *testing.T) {
 			}
 		}
 	})
+	t.Run("availability: the busy feed's last failure is shown", func(t *testing.T) {
+		form := url.Values{"timezone": {"Europe/London"}, "weekly.mon": {"09:00-17:00"}, "busy_feed_url": {"https://calendar.example.com/private-1/basic.ics"}}
+		if a := james.post("/dashboard/availability", form); a.status != 303 {
+			t.Fatalf("%d %.1000s", a.status, a.body)
+		}
+		if a := james.get("/dashboard/availability"); !strings.Contains(a.body, "Not read yet") {
+			t.Errorf("before the first read: %.2000s", between(a.body, "<legend>Busy calendar", "</fieldset>"))
+		}
+		if err := e.booking.RecordFeedCheck(context.Background(), e.james.ID, "the feed answered 404 Not Found"); err != nil {
+			t.Fatal(err)
+		}
+		if a := james.get("/dashboard/availability"); !strings.Contains(a.body, "failed: the feed answered 404 Not Found") {
+			t.Errorf("after a failed read: %.2000s", between(a.body, "<legend>Busy calendar", "</fieldset>"))
+		}
+		if err := e.booking.RecordFeedCheck(context.Background(), e.james.ID, ""); err != nil {
+			t.Fatal(err)
+		}
+		if a := james.get("/dashboard/availability"); !strings.Contains(a.body, "0 busy times ahead") {
+			t.Errorf("after a good read: %.2000s", between(a.body, "<legend>Busy calendar", "</fieldset>"))
+		}
+	})
 	t.Run("appointment types: create, list, edit", func(t *testing.T) {
 		form := url.Values{"title": {"Career chat"}, "slug": {"career-chat"}, "duration_minutes": {"45"}, "price": {"0"}, "currency": {"GBP"},
 			"location": {"Online"}, "online_url": {"https://meet.example.com/james"}, "assignment": {"any"}, "horizon_days": {"60"},
