@@ -145,6 +145,11 @@ func (s *handlers) inviteFile(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	if d.Booking.Status != booking.Confirmed {
+		// The join link is for those who hold a confirmed place: not a
+		// hold still unpaid, nor a booking that ended.
+		d.Event.OnlineURL = ""
+	}
 	body, err := s.Notifier.Invite(d.Event, d.Session, d.Booking, s.Booking.ManageURL(d.Booking.Ref, token))
 	if err != nil {
 		return err

@@ -124,7 +124,17 @@ func TestCoachingPageWithoutScript(t *testing.T) {
 		resp, body := e.postForm("/coaching/deep-dive/book", url.Values{"start": {"2026-12-02T13:00:00Z"},
 			"tz": {"Europe/London"}, "name": {"Dee"}, "email": {"dee@example.com"}})
 		if resp.StatusCode != 303 || !strings.Contains(resp.Header.Get("Location"), "/checkout/test/") {
-			t.Errorf("%d %s %s", resp.StatusCode, resp.Header.Get("Location"), body)
+			t.Fatalf("%d %s %s", resp.StatusCode, resp.Header.Get("Location"), body)
+		}
+		checkout, _ := url.Parse(resp.Header.Get("Location"))
+		ref := checkout.Query().Get("ref")
+		token := checkout.Query().Get("t")
+		if ref == "" || token == "" {
+			t.Fatalf("checkout URL without ref and token: %s", checkout)
+		}
+		status, ics := e.do("GET", "/bookings/"+ref+"/invite.ics?t="+url.QueryEscape(token), "", "")
+		if status != 200 || strings.Contains(strings.ReplaceAll(ics, "\r\n ", ""), "meet.example.com/deep") {
+			t.Errorf("the invite of an unpaid call gives the join link: %d %s", status, ics)
 		}
 	})
 	t.Run("the coach's page lists the calls", func(t *testing.T) {
