@@ -97,7 +97,9 @@ func (s *handlers) getCoaching(c echo.Context) error {
 
 // listSlots answers GET /api/v1/coaching/:slug/slots?from=&to=&timezone=:
 // from and to are whole days in timezone, inclusive; from defaults to
-// today there and to to six days after from.
+// today there (in UTC when no timezone is given: the default zone, the
+// first host's, is known only inside the service) and to to six days
+// after from.
 func (s *handlers) listSlots(c echo.Context) error {
 	var f fault.Fields
 	zone := c.QueryParam("timezone")
