@@ -33,9 +33,13 @@ func Routes(e *echo.Echo, shared *site.Site) {
 	api.GET("/bookings/:ref", s.getBooking, site.NoStore)
 	api.POST("/bookings/:ref/cancel", s.cancelBooking, site.NoStore)
 	api.POST("/bookings/:ref/move", s.moveBooking, site.NoStore)
+	api.POST("/bookings/:ref/reschedule", s.rescheduleBooking, site.NoStore)
 	api.GET("/bookings/:ref/export", s.exportBooking, site.NoStore)
 	api.POST("/bookings/:ref/erase", s.eraseBooking, limited, site.NoStore)
 	api.POST("/sessions/:id/waitlist", s.joinWaitlist, limited, site.NoStore)
+	api.GET("/coaching/:slug", s.getCoaching)
+	api.GET("/coaching/:slug/slots", s.listSlots)
+	api.POST("/coaching/:slug/bookings", s.bookAppointment, limited, site.NoStore)
 
 	// Coach JSON API: every route needs a coach API token, and each handler
 	// acts only on events that coach hosts.
@@ -68,4 +72,10 @@ func Routes(e *echo.Echo, shared *site.Site) {
 	admin.PUT("/privacy", s.adminSetPrivacy)
 	admin.GET("/erasure-requests", s.adminErasureRequests)
 	admin.POST("/erasure-requests/:id/confirm", s.adminConfirmErasure)
+	admin.GET("/availability", s.adminGetAvailability)
+	admin.PUT("/availability", s.adminPutAvailability)
+	admin.GET("/appointment-types", s.adminListAppointmentTypes)
+	admin.POST("/appointment-types", s.adminCreateAppointmentType)
+	admin.GET("/appointment-types/:slug", s.adminGetAppointmentType)
+	admin.PATCH("/appointment-types/:slug", s.adminUpdateAppointmentType)
 }
