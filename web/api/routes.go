@@ -32,6 +32,9 @@ func Routes(e *echo.Echo, site *site.Site) {
 	api.POST("/bookings/:ref/cancel", s.cancelBooking)
 	api.POST("/bookings/:ref/move", s.moveBooking)
 	api.POST("/sessions/:id/waitlist", s.joinWaitlist, limited)
+	api.GET("/packages/:slug", s.getPackage)
+	api.POST("/packages/:slug/purchase", s.buyPackage, limited)
+	api.GET("/packages/purchases/:ref", s.getPurchase)
 
 	// Coach JSON API: every route needs a coach API token, and each handler
 	// acts only on events that coach hosts.
@@ -58,4 +61,12 @@ func Routes(e *echo.Echo, site *site.Site) {
 	admin.POST("/bookings/:ref/move", s.adminMoveBooking)
 	admin.POST("/bookings/:ref/refund", s.adminRefund)
 	admin.GET("/outbox", s.adminOutbox)
+	admin.GET("/packages", s.adminListPackages)
+	admin.POST("/packages", s.adminCreatePackage)
+	admin.POST("/packages/:slug/grants", s.adminGrantCredits)
+	admin.GET("/package-purchases", s.adminListPurchases)
+	admin.GET("/package-purchases/:ref", s.adminGetPurchase)
+	admin.POST("/package-purchases/:ref/extend", s.adminExtendPurchase)
+	admin.POST("/package-purchases/:ref/refund", s.adminRefundPurchase)
+	admin.GET("/package-balances", s.adminPackageBalances)
 }

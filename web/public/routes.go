@@ -31,6 +31,13 @@ func Routes(e *echo.Echo, site *site.Site) {
 	e.GET("/coaches/feed.ics", s.coachFeed)
 	e.POST("/events/:slug/sessions/:id/waitlist", s.joinWaitlistFromPage, limited)
 
+	// Packages of 1:1 calls: buy one; a purchase, opened with its token
+	// (which is also its credit code).
+	e.GET("/packages/:slug", s.packagePage)
+	e.POST("/packages/:slug/buy", s.buyPackageFromPage, limited)
+	e.GET("/packages/purchases/:ref", s.purchasePage)
+	e.POST("/packages/purchases/:ref/pay", s.payPurchaseFromPage)
+
 	// A booking, opened with its manage token.
 	e.GET("/bookings/:ref", s.bookingPage)
 	e.POST("/bookings/:ref/cancel", s.cancelFromPage)
