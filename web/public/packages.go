@@ -96,20 +96,22 @@ func purchasePath(ref, token string) string {
 type creditUseView struct {
 	booking.CreditUse
 	When     string
+	Start    string // RFC 3339, for <time datetime>
 	Returned bool
 }
 
 type purchasePageData struct {
-	Title    string
-	Purchase booking.PurchaseDetails
-	Token    string
-	Amount   string
-	Expires  string // when the credits left expire, UTC
-	Uses     []creditUseView
-	BookURL  string // the type's slot picker, paying with this purchase's credit
-	Paying   bool   // back from the checkout, waiting for the payment
-	Notice   string
-	Error    string
+	Title     string
+	Purchase  booking.PurchaseDetails
+	Token     string
+	Amount    string
+	Expires   string // when the credits left expire, UTC
+	ExpiresAt string // RFC 3339, for <time datetime>
+	Uses      []creditUseView
+	BookURL   string // the type's slot picker, paying with this purchase's credit
+	Paying    bool   // back from the checkout, waiting for the payment
+	Notice    string
+	Error     string
 }
 
 // purchasePage is a client's package: credits left, the calls booked with
@@ -129,13 +131,14 @@ func (s *handlers) renderPurchasePage(c echo.Context, status int, token, problem
 		Paying: c.QueryParam("paid") == "1" && d.Status == booking.PurchasePending}
 	if d.ExpiresAt != nil {
 		data.Expires = d.ExpiresAt.In(zone).Format("Monday 2 January 2006, 15:04 MST")
+		data.ExpiresAt = d.ExpiresAt.UTC().Format(time.RFC3339)
 	}
 	if d.Status == booking.PurchaseActive && d.CreditsLeft > 0 {
 		data.BookURL = "/coaching/" + url.PathEscape(d.Type.Slug) + "?credit=" + url.QueryEscape(token)
 	}
 	for _, u := range d.Uses {
 		data.Uses = append(data.Uses, creditUseView{CreditUse: u, Returned: u.ReturnedAt != nil,
-			When: u.StartsAt.In(zone).Format("Monday 2 January 2006, 15:04 MST")})
+			When: u.StartsAt.In(zone).Format("Monday 2 January 2006, 15:04 MST"), Start: u.StartsAt.UTC().Format(time.RFC3339)})
 	}
 	if c.QueryParam("paid") == "1" && d.Status == booking.PurchaseActive {
 		data.Notice = fmt.Sprintf("Payment received: your %d credits are ready to use.", d.CreditsBought)
