@@ -112,6 +112,9 @@ type Notice struct {
 	RetryURL string
 	// Reason says, in words for the attendee, why a payment was refunded.
 	Reason string
+	// Answers are the booking's answers to its registration questions, in
+	// the questions' order, for the hosts' coach_new_booking notice.
+	Answers []AnsweredQuestion
 }
 
 // Notifier writes the messages a booking change causes. It is called inside

@@ -28,7 +28,9 @@ var (
 	ErrHoldExpired        = fault.New(fault.HoldExpired, "the seats held for this booking were released; please book again")
 	ErrNotLive            = fault.New(fault.Conflict, "this booking is no longer active")
 	ErrAlreadyBooked      = fault.New(fault.AlreadyBooked, "this email already has a booking for this date; its confirmation email has the link to manage it")
-	ErrIdempotencyReuse   = &fault.Error{Code: fault.Conflict, Message: "this Idempotency-Key was used with a different request",
+	ErrFormReused         = &fault.Error{Code: fault.Conflict, Message: "this form was already used for another booking; reload the page and try again",
+		Fields: map[string]string{"form_token": "was already used"}}
+	ErrIdempotencyReuse = &fault.Error{Code: fault.Conflict, Message: "this Idempotency-Key was used with a different request",
 		Fields: map[string]string{"Idempotency-Key": "was used with a different request"}}
 )
 
@@ -94,8 +96,13 @@ type Request struct {
 	// of the same form answers with the first booking.
 	FormNonce string
 	// IdempotencyKey is the API client's key; the same key with the same
-	// request answers with the first booking for 24 hours.
+	// request from the same client (IdempotencyScope) answers with the
+	// first booking for 24 hours.
 	IdempotencyKey string
+	// IdempotencyScope names the client that sent IdempotencyKey (web
+	// passes its address): a key is looked up only among the client's own,
+	// so another client's key never replays into someone else's booking.
+	IdempotencyScope string
 }
 
 // Result is a booking and the secret that manages it.
@@ -129,6 +136,7 @@ func (r Request) validate(maxSeats int) error {
 	f.Check(r.Seats >= 1, "seats", "must be at least 1")
 	f.Check(r.Seats <= maxSeats, "seats", fmt.Sprintf("at most %d per booking", maxSeats))
 	f.Check(len(r.IdempotencyKey) <= 255, "Idempotency-Key", "must be at most 255 characters")
+	f.Check(len(r.IdempotencyScope) <= 255, "Idempotency-Key", "cannot be scoped")
 	f.Check(len(r.FormNonce) <= 100, "form_token", "is not valid")
 	return f.Err()
 }
@@ -232,9 +240,8 @@ func (s *Service) reserve(ctx context.Context, tx *sqlx.Tx, req Request) (Result
 		return Result{}, err
 	}
 	if req.IdempotencyKey != "" {
-		if _, err := tx.ExecContext(ctx, tx.Rebind(`INSERT INTO idempotency_keys (key, request_hash, booking_id, created_at) VALUES (?, ?, ?, ?)`),
-			req.IdempotencyKey, req.hash(), b.ID, now); err != nil {
-			return Result{}, fmt.Errorf("record idempotency key: %w", err)
+		if err := recordIdempotencyKey(ctx, tx, req.IdempotencyScope, req.IdempotencyKey, req.hash(), b.ID, now); err != nil {
+			return Result{}, err
 		}
 	}
 	if err := recordHistory(ctx, ext, b, "", "booked", now); err != nil {
@@ -261,33 +268,19 @@ func (s *Service) reserve(ctx context.Context, tx *sqlx.Tx, req Request) (Result
 }
 
 // replay finds the booking an earlier identical request made, by its
-// idempotency key or form nonce, and answers with it and a fresh token.
+// idempotency key (within the same client's scope) or form nonce, and
+// answers with it and a fresh token. A form token used for another person
+// or date is ErrFormReused: the manage link goes only to a request that
+// repeats the original.
 func (s *Service) replay(ctx context.Context, tx *sqlx.Tx, req Request) (Result, bool, error) {
 	var bookingID int64
 	switch {
 	case req.IdempotencyKey != "":
-		var prior struct {
-			RequestHash string    `db:"request_hash"`
-			BookingID   int64     `db:"booking_id"`
-			CreatedAt   time.Time `db:"created_at"`
+		id, ok, err := s.priorRequest(ctx, tx, req.IdempotencyScope, req.IdempotencyKey, req.hash())
+		if err != nil || !ok {
+			return Result{}, false, err
 		}
-		err := tx.GetContext(ctx, &prior, tx.Rebind(`SELECT request_hash, booking_id, created_at FROM idempotency_keys WHERE key = ?`), req.IdempotencyKey)
-		if isNoRows(err) {
-			return Result{}, false, nil
-		}
-		if err != nil {
-			return Result{}, false, fmt.Errorf("look up idempotency key: %w", err)
-		}
-		if s.now().Sub(prior.CreatedAt) > 24*time.Hour {
-			if _, err := tx.ExecContext(ctx, tx.Rebind(`DELETE FROM idempotency_keys WHERE key = ?`), req.IdempotencyKey); err != nil {
-				return Result{}, false, fmt.Errorf("forget old idempotency key: %w", err)
-			}
-			return Result{}, false, nil
-		}
-		if prior.RequestHash != req.hash() {
-			return Result{}, false, ErrIdempotencyReuse
-		}
-		bookingID = prior.BookingID
+		bookingID = id
 	case req.FormNonce != "":
 		err := tx.GetContext(ctx, &bookingID, tx.Rebind(`SELECT id FROM bookings WHERE form_nonce = ?`), req.FormNonce)
 		if isNoRows(err) {
@@ -302,6 +295,9 @@ func (s *Service) replay(ctx context.Context, tx *sqlx.Tx, req Request) (Result,
 	b, err := bookingByID(ctx, tx, bookingID, "")
 	if err != nil {
 		return Result{}, false, err
+	}
+	if req.FormNonce != "" && req.IdempotencyKey == "" && (b.SessionID != req.SessionID || b.Email != req.Email) {
+		return Result{}, false, ErrFormReused
 	}
 	token, err := s.mintToken(ctx, tx, b.ID)
 	if err != nil {
@@ -336,9 +332,18 @@ func (s *Service) holdExpiry(e events.Event, sess events.Session) *time.Time {
 	return &expires
 }
 
+// notifyConfirmed tells the client their booking is confirmed and its
+// hosts who booked, with the answers to the registration questions.
 func (s *Service) notifyConfirmed(ctx context.Context, tx *sqlx.Tx, b Booking, e events.Event, sess events.Session, token string) error {
+	questions, err := bookingQuestions(ctx, tx, b)
+	if err != nil {
+		return err
+	}
 	for _, kind := range []NoticeKind{NoticeConfirmed, NoticeCoachNewBooking} {
 		n := Notice{Kind: kind, Booking: b, Event: e, Session: sess, ManageURL: s.ManageURL(b.Ref, token)}
+		if kind == NoticeCoachNewBooking {
+			n.Answers = answered(questions, b.Answers)
+		}
 		if err := s.notifier.Notify(ctx, tx, n); err != nil {
 			return fmt.Errorf("notify %s: %w", kind, err)
 		}

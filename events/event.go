@@ -91,12 +91,29 @@ type Event struct {
 
 	Hosts    []Host    `db:"-"`
 	Sessions []Session `db:"-"`
+	// HostTimezone is set only on the Event shape of a 1:1 appointment
+	// (where Timezone is the client's zone): the IANA zone of the coach
+	// who attends it, so emails can show the time in both zones.
+	HostTimezone string `db:"-"`
+}
+
+// HostZone returns HostTimezone's location, or nil when it is unset,
+// unknown, or the same zone as Timezone (nothing more to show).
+func (e Event) HostZone() *time.Location {
+	if e.HostTimezone == "" || e.HostTimezone == e.Timezone {
+		return nil
+	}
+	loc, err := time.LoadLocation(e.HostTimezone)
+	if err != nil {
+		return nil
+	}
+	return loc
 }
 
 // Free reports whether booking the event costs nothing.
 func (e Event) Free() bool { return e.PriceCents == 0 }
 
-// Location returns the event's time zone; events are validated on write, so
+// Zone returns the event's time zone; events are validated on write, so
 // an unknown zone falls back to UTC rather than failing a page.
 func (e Event) Zone() *time.Location {
 	loc, err := time.LoadLocation(e.Timezone)

@@ -309,6 +309,42 @@ func (s *Service) Upcoming(ctx context.Context) ([]Event, error) {
 		s.now().UTC(), s.now().UTC())
 }
 
+// UpcomingAfter is a place in the list Upcoming returns: the next start
+// (UTC) and id of the last event of a page.
+type UpcomingAfter struct {
+	NextStart time.Time
+	ID        int64
+}
+
+// NextStart returns when e next starts after now (its earliest session
+// starting after now), the key Upcoming sorts by; false if none does.
+func (e Event) NextStart(now time.Time) (time.Time, bool) {
+	var next time.Time
+	for _, s := range e.Sessions {
+		if s.StartsAt.After(now) && (next.IsZero() || s.StartsAt.Before(next)) {
+			next = s.StartsAt
+		}
+	}
+	return next.UTC(), !next.IsZero()
+}
+
+// UpcomingPage returns at most limit events of the list Upcoming returns,
+// those after the place after (nil: from the start), in the same order.
+func (s *Service) UpcomingPage(ctx context.Context, after *UpcomingAfter, limit int) ([]Event, error) {
+	now := s.now().UTC()
+	const nextStart = `(SELECT MIN(s.starts_at) FROM sessions s WHERE s.event_id = e.id AND s.starts_at > ?)`
+	query := `SELECT e.* FROM events e WHERE e.status = 'published' AND EXISTS (
+			SELECT 1 FROM sessions s WHERE s.event_id = e.id AND s.status = 'scheduled' AND s.starts_at > ?)`
+	args := []any{now}
+	if after != nil {
+		query += ` AND (` + nextStart + ` > ? OR (` + nextStart + ` = ? AND e.id > ?))`
+		args = append(args, now, after.NextStart.UTC(), now, after.NextStart.UTC(), after.ID)
+	}
+	query += ` ORDER BY ` + nextStart + `, e.id LIMIT ?`
+	args = append(args, now, limit)
+	return s.loadMany(ctx, query, args...)
+}
+
 // CoachEvents returns every event the coach hosts, newest first.
 func (s *Service) CoachEvents(ctx context.Context, coachID int64) ([]Event, error) {
 	return s.loadMany(ctx, `

@@ -13,6 +13,7 @@ import (
 	"github.com/roster-app/roster/booking"
 	"github.com/roster-app/roster/coaches"
 	"github.com/roster-app/roster/events"
+	"github.com/roster-app/roster/metrics"
 	"github.com/roster-app/roster/notify"
 	"github.com/roster-app/roster/payments"
 	"github.com/roster-app/roster/sqldb"
@@ -33,6 +34,7 @@ type app struct {
 	notifier  *notify.BookingNotifier
 	stripe    *payments.Stripe  // set when STRIPE_SECRET_KEY is
 	offline   *payments.Offline // set when it is not
+	product   *metrics.Product  // the product metrics, made once by open
 	log       *slog.Logger
 	now       func() time.Time
 }
@@ -64,6 +66,7 @@ func (m *Main) open(ctx context.Context, cfg Config) (*app, error) {
 		db.Close()
 		return nil, err
 	}
+	a.product = a.newProductMetrics()
 	return a, nil
 }
 

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/roster-app/roster/availability"
+	"github.com/roster-app/roster/buildinfo"
 	"github.com/roster-app/roster/calendar"
 )
 
@@ -26,7 +27,7 @@ type feedReader struct {
 }
 
 func newFeedReader(a *app) *feedReader {
-	return &feedReader{a: a, fetcher: calendar.FeedFetcher{AllowPrivate: a.cfg.AllowPrivateFeeds == "true"},
+	return &feedReader{a: a, fetcher: calendar.FeedFetcher{AllowPrivate: a.cfg.AllowPrivateFeeds == "true", UserAgent: buildinfo.UserAgent()},
 		validators: map[int64][2]string{}}
 }
 
@@ -52,6 +53,7 @@ func (r *feedReader) refresh(ctx context.Context) {
 		seen := r.validators[feed.CoachID]
 		res, err := r.fetcher.Fetch(ctx, feed.URL, seen[0], seen[1])
 		if err != nil {
+			r.a.productMetrics().FeedFetchFailed(err)
 			r.a.log.Warn("busy feed unreadable", "coach", feed.CoachID, "err", err)
 			continue
 		}

@@ -83,7 +83,7 @@ func (s *handlers) createBooking(c echo.Context) error {
 		return err
 	}
 	r := booking.Request{Name: bind.Str(req.Name), Email: bind.Str(req.Email), Answers: req.Answers, Consent: req.Consent.value(),
-		IdempotencyKey: c.Request().Header.Get("Idempotency-Key")}
+		IdempotencyKey: c.Request().Header.Get("Idempotency-Key"), IdempotencyScope: idempotencyScope(c)}
 	if req.SessionID != nil {
 		r.SessionID = *req.SessionID
 	}
@@ -199,3 +199,9 @@ func (s *handlers) joinWaitlist(c echo.Context) error {
 	}
 	return c.JSON(http.StatusCreated, waitlistPlaceJSON{ID: entry.ID, Status: entry.Status, SessionID: entry.SessionID, Seats: entry.Seats})
 }
+
+// idempotencyScope is the client an Idempotency-Key belongs to: its
+// address. With the request's hash (which holds the email) that is what a
+// replay must share with the original before it is answered with the
+// booking and a new manage link.
+func idempotencyScope(c echo.Context) string { return "addr:" + c.RealIP() }

@@ -126,7 +126,6 @@ func (s *handlers) buyPackage(c echo.Context) error {
 			return err
 		}
 	}
-	c.Response().Header().Set("Cache-Control", "no-store")
 	return c.JSON(http.StatusCreated, out)
 }
 
@@ -138,7 +137,6 @@ func (s *handlers) getPurchase(c echo.Context) error {
 	}
 	out := newPurchaseJSON(d)
 	out.CreditCode = token
-	c.Response().Header().Set("Cache-Control", "no-store")
 	return c.JSON(http.StatusOK, out)
 }
 

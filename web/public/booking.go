@@ -12,6 +12,7 @@ import (
 	"github.com/roster-app/roster/booking"
 	"github.com/roster-app/roster/fault"
 	"github.com/roster-app/roster/web/internal/httperr"
+	"github.com/roster-app/roster/web/internal/site"
 	"github.com/roster-app/roster/web/internal/view"
 )
 
@@ -49,7 +50,7 @@ func (s *handlers) bookingPage(c echo.Context) error {
 		// Back from the checkout: ask the provider rather than wait for the
 		// webhook. A failure here only means the webhook confirms instead.
 		if err := s.Booking.ConfirmFromCheckout(c.Request().Context(), c.Param("ref"), token); err != nil {
-			s.Log.Warn("confirm from checkout", "ref", c.Param("ref"), "err", err)
+			s.Log.Warn("confirm from checkout", "ref", site.ClipForLog(c.Param("ref")), "err", site.ClipForLog(err.Error()))
 		}
 	}
 	return s.renderBookingPage(c, http.StatusOK, token, noticeFor(c.QueryParam("done")), "")

@@ -143,7 +143,6 @@ func (s *handlers) renderPurchasePage(c echo.Context, status int, token, problem
 	if c.QueryParam("paid") == "1" && d.Status == booking.PurchaseActive {
 		data.Notice = fmt.Sprintf("Payment received: your %d credits are ready to use.", d.CreditsBought)
 	}
-	c.Response().Header().Set("Cache-Control", "no-store")
 	c.Response().Header().Set("Referrer-Policy", "no-referrer") // the URL holds the credit code
 	return s.Render(c, status, "package_purchase.html", data)
 }
