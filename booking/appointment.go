@@ -84,6 +84,9 @@ type AppointmentRequest struct {
 	// IdempotencyScope names the client that sent IdempotencyKey, as for
 	// Request.IdempotencyScope.
 	IdempotencyScope string
+	// ClientAddr is the network address the request came from, for the
+	// caps on unpaid holds (see Config); empty when unknown.
+	ClientAddr string
 }
 
 // AppointmentResult is a booked appointment and the secret that manages it.
@@ -199,10 +202,13 @@ func (s *Service) bookAppointment(ctx context.Context, tx *sqlx.Tx, req Appointm
 		b.AmountCents = 0 // paid with a credit
 	}
 	if !t.Free() && req.CreditCode == "" {
+		if err := s.checkOpenCaps(ctx, tx, req.Email, req.ClientAddr); err != nil {
+			return AppointmentResult{}, err
+		}
 		expires := now.Add(s.cfg.HoldDuration)
 		b.Status, b.HoldExpiresAt = PendingPayment, &expires
 	}
-	if err := insertBooking(ctx, tx, &b, t.Title, ""); err != nil {
+	if err := insertBooking(ctx, tx, &b, t.Title, "", req.ClientAddr); err != nil {
 		return AppointmentResult{}, err
 	}
 	if req.CreditCode != "" {

@@ -27,29 +27,36 @@ var (
 	ErrRegistrationClosed = fault.New(fault.RegistrationClosed, "registration for this date is closed")
 	ErrHoldExpired        = fault.New(fault.HoldExpired, "the seats held for this booking were released; please book again")
 	ErrNotLive            = fault.New(fault.Conflict, "this booking is no longer active")
-	ErrAlreadyBooked      = fault.New(fault.AlreadyBooked, "this email already has a booking for this date; its confirmation email has the link to manage it")
+	ErrAlreadyBooked      = fault.New(fault.AlreadyBooked, "this email already has a booking for this date: check your email for your booking (we send its link again at most every 10 minutes)")
 	ErrFormReused         = &fault.Error{Code: fault.Conflict, Message: "this form was already used for another booking; reload the page and try again",
 		Fields: map[string]string{"form_token": "was already used"}}
 	ErrIdempotencyReuse = &fault.Error{Code: fault.Conflict, Message: "this Idempotency-Key was used with a different request",
 		Fields: map[string]string{"Idempotency-Key": "was used with a different request"}}
 )
 
-// alreadyBooked is ErrAlreadyBooked naming the existing booking. Its
-// manage link is not given out: anyone who knows an address could use it.
-func alreadyBooked(ref string) error {
-	return &fault.Error{Code: fault.AlreadyBooked, Message: ErrAlreadyBooked.Message,
-		Fields: map[string]string{"email": "already has booking " + ref + " for this date; its confirmation email has the link to manage it"}}
-}
-
 // Config tunes the service.
+//
+// Seats held without payment have short lifetimes and per-person caps, so
+// an anonymous caller cannot keep a date full: a hold lasts HoldDuration
+// (stretched to the checkout's expiry, at most registration close), an
+// offer OfferDuration (at most registration close), and one email or one
+// network address may have at most MaxOpenPerEmail / MaxOpenPerAddress
+// holds and waitlist places live at once.
 type Config struct {
 	BaseURL       string        // for manage and claim links
 	HoldDuration  time.Duration // how long a paid booking's seats are held for payment; default 30 minutes
-	OfferDuration time.Duration // how long a waitlist offer stands; default 12 hours
+	OfferDuration time.Duration // how long a waitlist offer stands; default 2 hours
 	MaxSeats      int           // seats one booking may take; default 10
+	// MaxOpenPerEmail and MaxOpenPerAddress cap the live holds and
+	// waitlist places (waiting or offered) of one email and of one network
+	// address; defaults 3 and 5.
+	MaxOpenPerEmail, MaxOpenPerAddress int
 	// Payments takes payment for paid events; nil refuses paid bookings'
 	// checkouts with ErrNoPayments.
 	Payments payments.Provider
+	// HostNotifier tells coaches that an event change made them hosts;
+	// nil tells nobody.
+	HostNotifier events.HostNotifier
 	// AllowPrivateFeeds accepts busy feeds on loopback and private
 	// addresses (tests, self-hosters on one network).
 	AllowPrivateFeeds bool
@@ -57,10 +64,16 @@ type Config struct {
 
 func (c Config) withDefaults() Config {
 	if c.HoldDuration <= 0 {
-		c.HoldDuration = 30 * time.Minute
+		c.HoldDuration = DefaultHoldDuration
 	}
 	if c.OfferDuration <= 0 {
-		c.OfferDuration = 12 * time.Hour
+		c.OfferDuration = DefaultOfferDuration
+	}
+	if c.MaxOpenPerEmail <= 0 {
+		c.MaxOpenPerEmail = DefaultMaxOpenPerEmail
+	}
+	if c.MaxOpenPerAddress <= 0 {
+		c.MaxOpenPerAddress = DefaultMaxOpenPerAddress
 	}
 	if c.MaxSeats <= 0 {
 		c.MaxSeats = 10
@@ -103,6 +116,10 @@ type Request struct {
 	// passes its address): a key is looked up only among the client's own,
 	// so another client's key never replays into someone else's booking.
 	IdempotencyScope string
+	// ClientAddr is the network address the request came from (web passes
+	// the client's IP), for the caps on unpaid holds and waitlist places;
+	// empty when unknown.
+	ClientAddr string
 }
 
 // Result is a booking and the secret that manages it.
@@ -138,6 +155,7 @@ func (r Request) validate(maxSeats int) error {
 	f.Check(len(r.IdempotencyKey) <= 255, "Idempotency-Key", "must be at most 255 characters")
 	f.Check(len(r.IdempotencyScope) <= 255, "Idempotency-Key", "cannot be scoped")
 	f.Check(len(r.FormNonce) <= 100, "form_token", "is not valid")
+	f.Check(len(r.ClientAddr) <= 100, "client_addr", "is not valid")
 	return f.Err()
 }
 
@@ -162,10 +180,11 @@ func (r Request) hash() string {
 // once; a paid event's is a hold (PendingPayment) that expires after the hold
 // duration unless paid. Returns ErrSoldOut when the seats do not fit,
 // ErrRegistrationClosed for a past, cancelled or unpublished date,
-// ErrAlreadyBooked when the email has a live booking for the date,
+// ErrAlreadyBooked when the email has a live booking for the date (whose
+// link is then sent again to that email, rate-limited: see resendLink),
 // ErrConsentRequired when the event's coach requires consent to their
-// terms and req.Consent.Terms is false, and a fault.Invalid error naming
-// bad fields.
+// terms and req.Consent.Terms is false, ErrTooManyOpen past the caps on
+// unpaid holds (see Config), and a fault.Invalid error naming bad fields.
 func (s *Service) Reserve(ctx context.Context, req Request) (Result, error) {
 	req.normalize()
 	if err := req.validate(s.cfg.MaxSeats); err != nil {
@@ -179,6 +198,9 @@ func (s *Service) Reserve(ctx context.Context, req Request) (Result, error) {
 			return err
 		})
 		if attempt == 3 || !(sqldb.IsUniqueViolation(err) || errors.Is(err, ErrAlreadyBooked) && req.repeatable()) {
+			if errors.Is(err, ErrAlreadyBooked) {
+				return Result{}, s.alreadyBooked(ctx, req.SessionID, req.Email)
+			}
 			return res, err
 		}
 		// A concurrent request won a race for a unique value: the same
@@ -212,7 +234,7 @@ func (s *Service) reserve(ctx context.Context, tx *sqlx.Tx, req Request) (Result
 	if ref, err := liveRef(ctx, ext, liveKey(sess.ID, req.Email)); err != nil {
 		return Result{}, err
 	} else if ref != "" {
-		return Result{}, alreadyBooked(ref)
+		return Result{}, ErrAlreadyBooked
 	}
 	if sess.SeatsLeft() < req.Seats {
 		return Result{}, ErrSoldOut // a fast answer; the guarded update below is the real check
@@ -231,9 +253,12 @@ func (s *Service) reserve(ctx context.Context, tx *sqlx.Tx, req Request) (Result
 		Answers: answers, CreatedAt: now, UpdatedAt: now,
 	}
 	if !event.Free() {
+		if err := s.checkOpenCaps(ctx, tx, req.Email, req.ClientAddr); err != nil {
+			return Result{}, err
+		}
 		b.Status, b.HoldExpiresAt = PendingPayment, s.holdExpiry(event, sess)
 	}
-	if err := insertBooking(ctx, ext, &b, event.Title, req.FormNonce); err != nil {
+	if err := insertBooking(ctx, ext, &b, event.Title, req.FormNonce, req.ClientAddr); err != nil {
 		return Result{}, err
 	}
 	if err := recordConsents(ctx, tx, b, req.Consent, now); err != nil {

@@ -39,9 +39,11 @@ const (
 
 // Errors returned by the service.
 var (
-	ErrNotFound  = fault.New(fault.NotFound, "event not found")
-	ErrNotHost   = fault.New(fault.NotFound, "event not found") // a coach who does not host an event cannot tell it exists
-	ErrSlugTaken = &fault.Error{Code: fault.Conflict, Message: "that slug is already taken", Fields: map[string]string{"slug": "is already taken"}}
+	ErrNotFound = fault.New(fault.NotFound, "event not found")
+	ErrNotHost  = fault.New(fault.NotFound, "event not found") // a coach who does not host an event cannot tell it exists
+	// ErrSlugTaken matches the answer to a slug in use, published or not;
+	// its field message suggests a free slug.
+	ErrSlugTaken = &fault.Error{Code: fault.Invalid, Message: "that slug is not available", Fields: map[string]string{"slug": "is not available"}}
 )
 
 // Limits on what an event may hold.
@@ -342,7 +344,9 @@ func (s SessionInput) validate(f *fault.Fields, prefix string, now time.Time) {
 
 // validSlug reports whether s could be a slug; anything else is looked up
 // nowhere (a NUL or invalid UTF-8 would be a database error on PostgreSQL).
-func validSlug(s string) bool { return len(s) <= 80 && slugPattern.MatchString(s) }
+func validSlug(s string) bool { return len(s) <= maxSlugLen && slugPattern.MatchString(s) }
+
+const maxSlugLen = 80
 
 // Slugify turns a title into a URL slug: lower-case ASCII letters and digits
 // joined by single hyphens.

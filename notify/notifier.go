@@ -51,6 +51,10 @@ func NewBookingNotifier(cfg Config, now func() time.Time, logger *slog.Logger) (
 //   - session_cancelled (the coach cancelled the date or event): keyed
 //     booking:<ref>:session_cancelled, with METHOD:CANCEL at the booking's
 //     (already raised) SEQUENCE, the refund queued and the other dates.
+//   - booking_link (someone tried to book the date again with the
+//     booking's email): the manage link again, keyed
+//     booking:<ref>:booking_link:<start of the 10-minute window, unix
+//     seconds>, so at most one per window.
 //   - payment_failed, refund_receipt, refund_failed: to the attendee;
 //     the refund ones keyed booking:<ref>:<kind>:<refund id>.
 //   - waitlist_offer: one to the person waiting, keyed
@@ -132,7 +136,7 @@ func (n *BookingNotifier) messages(notice booking.Notice) ([]Message, error) {
 	case booking.NoticeSessionCancelled:
 		v.Refund = ""
 		if notice.RefundCents > 0 {
-			v.Refund = formatMoney(notice.RefundCents, b.Currency)
+			v.Refund = formatMoney(notice.RefundCents, firstNonEmpty(notice.RefundCurrency, b.Currency))
 		}
 		v.EventCancelled = e.Status == events.Cancelled
 		v.OtherDates = a.dates(e, notice.OtherDates)
@@ -156,12 +160,16 @@ func (n *BookingNotifier) messages(notice booking.Notice) ([]Message, error) {
 		return one(a.message(KindPaymentFailed, key, attendee, b.Ref, v, nil, ""))
 
 	case booking.NoticeRefunded, booking.NoticeRefundFailed:
-		v.Refund = formatMoney(notice.RefundCents, b.Currency)
+		v.Refund = formatMoney(notice.RefundCents, firstNonEmpty(notice.RefundCurrency, b.Currency))
 		v.RefundedOn = a.now().In(e.Zone()).Format("Monday 2 January 2006")
 		return one(a.message(Kind(notice.Kind), fmt.Sprintf("%s:%d", key, notice.RefundID), attendee, b.Ref, v, nil, ""))
 
 	case booking.NoticeHoldExpired:
 		return one(a.message(KindHoldExpired, key, attendee, b.Ref, v, nil, ""))
+
+	case booking.NoticeBookingLink:
+		bucket := a.now().UTC().Truncate(booking.LinkResendInterval).Unix()
+		return one(a.message(KindBookingLink, fmt.Sprintf("%s:%d", key, bucket), attendee, b.Ref, v, nil, ""))
 
 	case booking.NoticeWaitlistOffer:
 		offer := notice.Offer

@@ -61,9 +61,13 @@ type view struct {
 	Reason         string       // why a payment was refunded, in the attendee's words
 	RefundedOn     string       // the day a refund was made
 
-	Credits    int    // a package's credits: bought (confirmed) or left (expiring)
-	CreditCode string // a package's credit code
-	Expires    string // when a package's credits expire
+	Credits      int    // a package's credits: bought (confirmed) or left (expiring)
+	CreditCode   string // a package's credit code
+	Expires      string // when a package's credits expire
+	AddedBy      person // the coach who made the recipient a host
+	HostOf       string // "event" or "appointment type"
+	HostOfStatus string // its status: "draft", "published", ...
+	DashboardURL string
 
 	Sender         string // a coach message's author
 	MessageSubject string

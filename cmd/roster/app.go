@@ -88,8 +88,9 @@ func (a *app) wireNotify() error {
 	if err != nil {
 		return fmt.Errorf("--allow-private-feeds %q: want true or false", a.cfg.AllowPrivateFeeds)
 	}
+	a.events.SetHostNotifier(notifier)
 	a.booking = booking.NewService(a.db, notifier, booking.Config{BaseURL: a.cfg.BaseURL, Payments: provider,
-		AllowPrivateFeeds: allowPrivate}, a.now)
+		HostNotifier: notifier, AllowPrivateFeeds: allowPrivate}, a.now)
 	if a.cfg.SMTPURL == "" {
 		a.mailbox = notify.NewDevMailbox(200, a.log, a.now)
 		a.sender = a.mailbox

@@ -127,6 +127,7 @@ func (s *handlers) bookFromPage(c echo.Context) error {
 	// A value that does not parse is left at zero, which the service refuses
 	// too, so one answer names every bad field; the parse message wins.
 	req, parseErrors := bookingRequestFromForm(form)
+	req.ClientAddr = c.RealIP()
 	res, err := s.Booking.Reserve(ctx, req)
 	if err != nil {
 		var fe *fault.Error

@@ -31,10 +31,16 @@ func Routes(e *echo.Echo, shared *site.Site) {
 	e.GET("/coaches/feed.ics", s.coachFeed)
 	e.POST("/events/:slug/sessions/:id/waitlist", s.joinWaitlistFromPage, limited, site.NoStore)
 
+	// 1:1 coaching: a type's slot picker and its booking form, a coach's page.
+	e.GET("/coaching/:slug", s.coachingPage)
+	e.POST("/coaching/:slug/book", s.bookAppointmentFromPage, limited, site.NoStore)
+	e.GET("/coaches/:slug", s.coachPage)
+
 	// A booking, opened with its manage token: never stored by a cache.
 	e.GET("/bookings/:ref", s.bookingPage, site.NoStore)
 	e.POST("/bookings/:ref/cancel", s.cancelFromPage, site.NoStore)
 	e.POST("/bookings/:ref/move", s.moveFromPage, site.NoStore)
+	e.POST("/bookings/:ref/reschedule", s.rescheduleFromPage, site.NoStore)
 	e.GET("/bookings/:ref/export", s.exportFromPage, site.NoStore)
 	e.POST("/bookings/:ref/erase", s.eraseFromPage, limited, site.NoStore)
 	e.POST("/bookings/:ref/pay", s.payFromPage, site.NoStore)

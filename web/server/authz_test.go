@@ -188,6 +188,8 @@ func newSweepEnv(t *testing.T, cfg server.Config) *sweepEnv {
 		"timezone": "UTC", "currency": "GBP", "price_cents": 0, "status": "published",
 		"sessions": [{"starts_at": "2027-10-01T09:00:00Z", "ends_at": "2027-10-01T10:00:00Z", "capacity": 5}]}`)
 	s.malloryDate = sweepSessionIDs(t, theirs)[0]
+	s.mustJSON("POST", "/api/v1/admin/appointment-types", s.jamesToken, 201, `{"slug": "authz-chat", "title": "Authz Chat",
+		"duration_minutes": 30, "currency": "GBP", "hosts": ["parveen@example.com"], "status": "published"}`)
 
 	s.addPackageFixture()
 
@@ -210,7 +212,7 @@ func newSweepEnv(t *testing.T, cfg server.Config) *sweepEnv {
 		t.Fatalf("Ada's outbox: %v %v", err, outbox)
 	}
 	s.outboxID = outbox[0].ID
-	s.markers = []string{"ada@example.com", "Ada Lovelace", "dan@example.com", "cy@example.com", "Authz Lab", s.ada.Token, s.jamesToken,
+	s.markers = []string{"ada@example.com", "Ada Lovelace", "dan@example.com", "cy@example.com", "Authz Lab", "Authz Chat", s.ada.Token, s.jamesToken,
 		"fay@example.com", "Fay Fairweather", s.purchase.Token}
 	return s
 }
@@ -256,7 +258,7 @@ func sweepSessionIDs(t *testing.T, eventJSON []byte) []int64 {
 }
 
 // fill replaces a route's parameters with the fixture's James-side values:
-// the lab's slug, its first date, Ada's booking, Cy's waitlist entry, an
+// the lab's slug (or James's appointment type's), its first date, Ada's booking, Cy's waitlist entry, an
 // outbox message about Ada and James's API token; for package routes, the
 // Authz Pack and Fay's purchase of it.
 func (s *sweepEnv) fill(path string) string {
@@ -274,6 +276,8 @@ func (s *sweepEnv) fill(path string) string {
 			parts[i] = s.packageSlug
 		case part == ":ref" && purchaseRoute(path):
 			parts[i] = s.purchase.Ref
+		case part == ":slug" && (prev == "appointment-types" || prev == "coaching"):
+			parts[i] = "authz-chat"
 		case part == ":slug":
 			parts[i] = s.slug
 		case part == ":ref":
@@ -346,6 +350,9 @@ var sweepAdminBodies = map[string]string{
 	"POST /api/v1/admin/events/:slug/cancel":           `{}`,
 	"POST /api/v1/admin/events/:slug/publish":          `{}`,
 	"POST /api/v1/admin/events/:slug/unpublish":        `{}`,
+	"PATCH /api/v1/admin/appointment-types/:slug":      `{"title": "Taken over"}`,
+	"POST /api/v1/admin/appointment-types":             `{"slug": "second-chat", "title": "Second chat", "duration_minutes": 30, "currency": "GBP"}`,
+	"PUT /api/v1/admin/availability":                   `{"timezone": "UTC", "weekly": {"mon": [{"start": "09:00", "end": "10:00"}]}}`,
 	"POST /api/v1/admin/packages":                      `{"slug": "second-pack", "title": "Second", "appointment_type": "authz-call", "credits": 1}`,
 	"POST /api/v1/admin/packages/:slug/grants":         `{"name": "Taken Over", "email": "taken@example.com", "credits": 1}`,
 	"POST /api/v1/admin/package-purchases/:ref/extend": `{"days": 30}`,
