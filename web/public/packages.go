@@ -165,3 +165,17 @@ func (s *handlers) payPurchaseFromPage(c echo.Context) error {
 	}
 	return c.Redirect(http.StatusSeeOther, to)
 }
+
+// typePackages are the packages on sale of an appointment type, for its
+// slot picker to offer.
+func (s *handlers) typePackages(c echo.Context, t events.AppointmentType) ([]packageView, error) {
+	list, err := s.Booking.TypePackages(c.Request().Context(), t.ID)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]packageView, 0, len(list))
+	for _, p := range list {
+		out = append(out, newPackageView(p, t))
+	}
+	return out, nil
+}
