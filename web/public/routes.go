@@ -46,6 +46,8 @@ func Routes(e *echo.Echo, shared *site.Site) {
 	e.POST("/bookings/:ref/pay", s.payFromPage, site.NoStore)
 	e.GET("/bookings/:ref/abandon", s.abandonCheckout, site.NoStore)
 	e.GET("/bookings/:ref/invite.ics", s.inviteFile, site.NoStore)
+	e.GET("/bookings/:ref/receipts", s.receiptsPage, site.NoStore)
+	e.GET("/bookings/:ref/receipts/:file", s.receiptPDF, site.NoStore)
 
 	// Packages of 1:1 calls: buy one; a purchase, opened with its token
 	// (which is also its credit code): never stored by a cache.
