@@ -67,7 +67,12 @@ func (s *Service) Check(ctx context.Context) ([]string, error) {
 	}
 	out = append(out, overlaps...)
 	credits, err := s.checkCredits(ctx)
-	return append(out, credits...), err
+	if err != nil {
+		return nil, err
+	}
+	out = append(out, credits...)
+	pricing, err := s.checkPricing(ctx)
+	return append(out, pricing...), err
 }
 
 // offersPastClose finds open offers that stand (or would stand) after

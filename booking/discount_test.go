@@ -84,6 +84,7 @@ func TestDiscountCodes(t *testing.T) {
 		if _, err := fx.svc.Reserve(ctx, booking.Request{SessionID: fx.lab.Sessions[1].ID, Name: "Ada", Email: "ada@example.com", Seats: 1, DiscountCode: "ONCE"}); err != nil {
 			t.Errorf("the use given back: %v", err)
 		}
+		fx.mustCheck(t)
 	})
 
 	t.Run("a code is valid in its window and for its events", func(t *testing.T) {
@@ -201,6 +202,7 @@ func TestPricingRaces(t *testing.T) {
 		if won.Load() != 5 || fx.uses(t, c.ID) != 5 {
 			t.Errorf("%d won, %d uses; want 5 of 5", won.Load(), fx.uses(t, c.ID))
 		}
+		fx.mustCheck(t)
 	})
 
 	t.Run("one email races itself for a once-per-email code", func(t *testing.T) {

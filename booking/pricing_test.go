@@ -2,6 +2,7 @@ package booking_test
 
 import (
 	"context"
+	"strings"
 	"testing"
 	"time"
 
@@ -153,4 +154,36 @@ func TestTicketTypes(t *testing.T) {
 			t.Errorf("hidden with the code: amount %d (%v), want 2755", res.Booking.AmountCents, err)
 		}
 	})
+}
+
+func TestCheckPricing(t *testing.T) {
+	ctx := context.Background()
+	for _, tc := range []struct{ name, corrupt, want string }{
+		{"a ticket type's count that drifted", `UPDATE ticket_types SET sold = sold + 1`, "ticket type"},
+		{"a code's uses that drifted", `UPDATE discount_codes SET uses = uses + 1`, "discount code SAVE10"},
+		{"an amount that differs from its lines", `UPDATE bookings SET amount_cents = amount_cents + 1`, "amount differs"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			fx := newFixture(t)
+			e := fx.setTypes(t, fx.lab, events.TicketTypeInput{Name: "Standard", PriceCents: 4900, Quota: ptr(5)})
+			fx.code(t, booking.DiscountCodeInput{Code: "SAVE10", PercentOff: ptr(10)})
+			if _, err := fx.svc.Reserve(ctx, booking.Request{SessionID: e.Sessions[0].ID, Name: "Ada", Email: "a@example.com", Seats: 1, DiscountCode: "SAVE10"}); err != nil {
+				t.Fatal(err)
+			}
+			if _, err := fx.db.ExecContext(ctx, tc.corrupt); err != nil {
+				t.Fatal(err)
+			}
+			violations, err := fx.svc.Check(ctx)
+			if err != nil {
+				t.Fatal(err)
+			}
+			found := false
+			for _, v := range violations {
+				found = found || strings.Contains(v, tc.want)
+			}
+			if !found {
+				t.Errorf("violations %q name nothing like %q", violations, tc.want)
+			}
+		})
+	}
 }

@@ -180,6 +180,7 @@ func TestReceipts(t *testing.T) {
 		if tax := first.TaxCents + rest.TaxCents; tax > paid.TaxCents {
 			t.Errorf("credited %d VAT of %d charged", tax, paid.TaxCents)
 		}
+		fx.mustCheck(t)
 	})
 }
 
@@ -206,4 +207,5 @@ func TestReceiptNumbersUnderConcurrency(t *testing.T) {
 			t.Fatalf("receipt numbers %v: want R-000001 to R-%06d without gaps or repeats", numbers, len(numbers))
 		}
 	}
+	fx.mustCheck(t)
 }
