@@ -157,6 +157,27 @@ func orderLines(e events.Event, req Request, unlocked bool, now time.Time) ([]mo
 	return lines, typeIDs, f.Err()
 }
 
+// claimOrder prices the seats a waitlist offer held: at the event's one
+// type or price, or, when it sells several types, at the first type (in
+// the coach's order) on sale now, visible, with room in its quota; a
+// fault.SoldOut error when none has.
+func claimOrder(ctx context.Context, ext sqlx.ExtContext, e events.Event, seats int, now time.Time) (order, error) {
+	req := Request{Seats: seats}
+	if len(e.TicketTypes) > 1 {
+		for _, t := range e.TicketTypes {
+			left, limited := t.Left()
+			if !t.Hidden && t.Phase(now) == events.OnSale && (!limited || left >= seats) {
+				req.Tickets = []TicketRequest{{TicketTypeID: t.ID, Quantity: seats}}
+				break
+			}
+		}
+		if req.Tickets == nil {
+			return order{}, fault.New(fault.SoldOut, "no ticket type has %d tickets left on sale", seats)
+		}
+	}
+	return priceOrder(ctx, ext, e, req, now)
+}
+
 // onlyType returns the one type a request for plain seats buys: the only
 // type the buyer can see and buy now.
 func onlyType(types []events.TicketType, unlocked bool) (events.TicketType, bool) {

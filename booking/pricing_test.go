@@ -187,3 +187,41 @@ func TestCheckPricing(t *testing.T) {
 		})
 	}
 }
+
+func TestWaitlistClaimWithTicketTypes(t *testing.T) {
+	ctx := context.Background()
+	fx := newFixture(t)
+	room := fx.createEvent(t, "Tiny Room", 4900, 2)
+	e := fx.setTypes(t, room, events.TicketTypeInput{Name: "Early bird", PriceCents: 3900, Quota: ptr(1)},
+		events.TicketTypeInput{Name: "Standard", PriceCents: 4900})
+	date := e.Sessions[0]
+	leaver, err := fx.reserveTickets(date.ID, "leaver@example.com", "", booking.TicketRequest{TicketTypeID: e.TicketTypes[0].ID, Quantity: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := fx.reserveTickets(date.ID, "stayer@example.com", "", booking.TicketRequest{TicketTypeID: e.TicketTypes[1].ID, Quantity: 1}); err != nil {
+		t.Fatal(err)
+	}
+	ben, err := fx.svc.JoinWaitlist(ctx, booking.Request{SessionID: date.ID, Name: "Ben", Email: "ben@example.com", Seats: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := fx.svc.Cancel(ctx, leaver.Booking.Ref, booking.Actor{Token: leaver.Token}); err != nil {
+		t.Fatal(err)
+	}
+	var claimURL string
+	for _, n := range fx.notices.list {
+		if n.Kind == booking.NoticeWaitlistOffer && n.Offer != nil && n.Offer.ID == ben.ID {
+			claimURL = n.ClaimURL
+		}
+	}
+	res, err := fx.svc.ClaimOffer(ctx, ben.ID, claimToken(claimURL))
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The cancel gave the early-bird ticket back, so the claim gets it.
+	if res.Booking.AmountCents != 3900 || fx.sold(t, e.TicketTypes[0].ID) != 1 {
+		t.Errorf("claimed at %d with %d early birds sold; want 3900 and 1", res.Booking.AmountCents, fx.sold(t, e.TicketTypes[0].ID))
+	}
+	fx.mustCheck(t)
+}

@@ -211,13 +211,20 @@ func (s *Service) ClaimOffer(ctx context.Context, entryID int64, token string) (
 			return err
 		}
 		now := s.now().UTC()
+		priced, err := claimOrder(ctx, tx, e, entry.Seats, now)
+		if err != nil {
+			return err
+		}
 		b := Booking{SessionID: sess.ID, EventID: e.ID, Name: entry.Name, Email: entry.Email, Seats: entry.Seats,
-			Status: Confirmed, AmountCents: e.PriceCents * int64(entry.Seats), Currency: e.Currency, Answers: Answers{},
+			Status: Confirmed, AmountCents: priced.quote.GrossCents, Currency: e.Currency, Answers: Answers{},
 			CreatedAt: now, UpdatedAt: now}
-		if !e.Free() {
+		if !priced.quote.Free() {
 			b.Status, b.HoldExpiresAt = PendingPayment, s.holdExpiry(e, sess)
 		}
 		if err := insertBooking(ctx, tx, &b, e.Title, "", ""); err != nil {
+			return err
+		}
+		if err := storeOrder(ctx, tx, b, priced, now); err != nil {
 			return err
 		}
 		if err := recordHistory(ctx, tx, b, "", fmt.Sprintf("claimed waitlist offer %d", entry.ID), now); err != nil {
