@@ -51,3 +51,40 @@ func groupThousands(digits string) string {
 	}
 	return b.String()
 }
+
+// Decimals is the number of minor-unit digits of an ISO 4217 currency: 2
+// for GBP, 0 for JPY, 3 for KWD; 2 for an unknown code.
+func Decimals(code string) int {
+	unit, err := currency.ParseISO(code)
+	if err != nil {
+		return 2
+	}
+	scale, _ := currency.Standard.Rounding(unit)
+	return scale
+}
+
+// ParseMajor reads an amount typed by a person in major units ("12.50",
+// "12", "12.5") as minor units of the currency (1250 for GBP). It returns
+// false for anything else: a sign, more decimals than the currency has,
+// thousands separators, or an amount too large to hold.
+func ParseMajor(text, code string) (int64, bool) {
+	decimals := Decimals(code)
+	whole, frac, hasPoint := strings.Cut(strings.TrimSpace(text), ".")
+	if whole == "" || len(whole) > 12 || len(frac) > decimals || hasPoint && frac == "" || !digitsOnly(whole) || !digitsOnly(frac) {
+		return 0, false
+	}
+	var minor int64
+	for _, r := range whole + frac + strings.Repeat("0", decimals-len(frac)) {
+		minor = minor*10 + int64(r-'0')
+	}
+	return minor, true
+}
+
+func digitsOnly(s string) bool {
+	for _, r := range s {
+		if r < '0' || r > '9' {
+			return false
+		}
+	}
+	return true
+}

@@ -116,3 +116,23 @@ func TestProRata(t *testing.T) {
 		})
 	}
 }
+
+func TestParseMajor(t *testing.T) {
+	for _, tc := range []struct {
+		text, code string
+		want       int64
+		ok         bool
+	}{
+		{"12.50", "GBP", 1250, true}, {"12.5", "GBP", 1250, true}, {"12", "GBP", 1200, true}, {" 0.01 ", "GBP", 1, true},
+		{"500", "JPY", 500, true}, {"1.234", "KWD", 1234, true},
+		{"12.505", "GBP", 0, false}, {"5.5", "JPY", 0, false}, {"-1", "GBP", 0, false}, {"1,000", "GBP", 0, false},
+		{"", "GBP", 0, false}, {"12.", "GBP", 0, false}, {".5", "GBP", 0, false}, {"£12", "GBP", 0, false},
+	} {
+		t.Run(tc.code+" "+tc.text, func(t *testing.T) {
+			got, ok := ParseMajor(tc.text, tc.code)
+			if got != tc.want || ok != tc.ok {
+				t.Errorf("ParseMajor(%q, %s) = %d, %v; want %d, %v", tc.text, tc.code, got, ok, tc.want, tc.ok)
+			}
+		})
+	}
+}

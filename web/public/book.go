@@ -54,6 +54,8 @@ type eventPageData struct {
 	MaxSeats    int
 	// Privacy is the event's coach's notice and consent texts.
 	Privacy coaches.Privacy
+	// Pricing is the ticket types, the code and a quote, set per request.
+	Pricing pricingView
 }
 
 // eventPage serves the public event page. What every visitor sees alike
@@ -77,16 +79,25 @@ func (s *handlers) eventPage(c echo.Context) error {
 	page := data.(eventPageData)
 	page.Released = c.QueryParam("released") == "1"
 	page.Nonce = secret.RandomString(18)
+	page.Pricing = newPricingView(page.Event.Event, booking.NormalizeCode(c.QueryParam("code")), s.Now())
 	return s.Render(c, http.StatusOK, "event.html", page)
 }
 
 func (s *handlers) renderEventPage(c echo.Context, status int, e events.Event, form bookForm) error {
+	return s.renderEventPageQuoted(c, status, e, form, nil)
+}
+
+// renderEventPageQuoted is renderEventPage with the order's price shown
+// (nil: none).
+func (s *handlers) renderEventPageQuoted(c echo.Context, status int, e events.Event, form bookForm, quote *quoteView) error {
 	data, err := s.eventPageData(c, e, form)
 	if err != nil {
 		return err
 	}
 	data.Released = c.QueryParam("released") == "1"
 	data.Nonce = secret.RandomString(18)
+	data.Pricing = newPricingView(e, booking.NormalizeCode(form.Value("discount_code")), s.Now())
+	data.Pricing.Quote = quote
 	return s.Render(c, status, "event.html", data)
 }
 
@@ -126,8 +137,11 @@ func (s *handlers) bookFromPage(c echo.Context) error {
 	}
 	// A value that does not parse is left at zero, which the service refuses
 	// too, so one answer names every bad field; the parse message wins.
-	req, parseErrors := bookingRequestFromForm(form)
+	req, parseErrors := bookingRequestFromForm(form, e.Currency)
 	req.ClientAddr = c.RealIP()
+	if form.Get("action") == "quote" {
+		return s.quoteFromPage(c, e, form, req, parseErrors)
+	}
 	res, err := s.Booking.Reserve(ctx, req)
 	if err != nil {
 		var fe *fault.Error
@@ -153,16 +167,20 @@ func (s *handlers) afterBooking(res booking.Result) string {
 	return "/bookings/" + res.Booking.Ref + "?t=" + url.QueryEscape(res.Token)
 }
 
-func bookingRequestFromForm(form url.Values) (booking.Request, map[string]string) {
+func bookingRequestFromForm(form url.Values, currency string) (booking.Request, map[string]string) {
 	var f fault.Fields
 	req := booking.Request{Name: form.Get("name"), Email: form.Get("email"), FormNonce: form.Get("form_token"), Answers: booking.Answers{},
-		Consent: booking.Consent{Terms: form.Get("consent_terms") == "yes", Marketing: form.Get("consent_marketing") == "yes"}}
+		Consent: booking.Consent{Terms: form.Get("consent_terms") == "yes", Marketing: form.Get("consent_marketing") == "yes"},
+		DiscountCode: form.Get("discount_code")}
 	id, err := strconv.ParseInt(form.Get("session_id"), 10, 64)
 	f.Check(err == nil && id > 0, "session_id", "choose a date")
 	req.SessionID = id
-	seats, err := strconv.Atoi(strings.TrimSpace(form.Get("seats")))
-	f.Check(err == nil, "seats", "must be a whole number")
-	req.Seats = seats
+	req.Tickets = ticketsFromForm(form, currency, &f)
+	if len(req.Tickets) == 0 && form.Has("seats") {
+		seats, err := strconv.Atoi(strings.TrimSpace(form.Get("seats")))
+		f.Check(err == nil, "seats", "must be a whole number")
+		req.Seats = seats
+	}
 	for key, values := range form {
 		if id, ok := strings.CutPrefix(key, "answers."); ok && len(values) > 0 {
 			req.Answers[id] = values[0]
