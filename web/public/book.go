@@ -170,7 +170,7 @@ func (s *handlers) afterBooking(res booking.Result) string {
 func bookingRequestFromForm(form url.Values, currency string) (booking.Request, map[string]string) {
 	var f fault.Fields
 	req := booking.Request{Name: form.Get("name"), Email: form.Get("email"), FormNonce: form.Get("form_token"), Answers: booking.Answers{},
-		Consent: booking.Consent{Terms: form.Get("consent_terms") == "yes", Marketing: form.Get("consent_marketing") == "yes"},
+		Consent:      booking.Consent{Terms: form.Get("consent_terms") == "yes", Marketing: form.Get("consent_marketing") == "yes"},
 		DiscountCode: form.Get("discount_code")}
 	id, err := strconv.ParseInt(form.Get("session_id"), 10, 64)
 	f.Check(err == nil && id > 0, "session_id", "choose a date")
