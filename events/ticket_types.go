@@ -116,18 +116,6 @@ func validateTicketTypes(list []TicketTypeInput) error {
 const ticketTypeColumns = `id, event_id, position, name, price_cents, min_price_cents, quota, sold, on_sale_from, on_sale_until,
 	hidden, archived, created_at, updated_at`
 
-// TicketTypesOf returns the event's ticket types on sale or shown (not
-// archived), in the coach's order; none for an event sold at its single
-// price.
-func TicketTypesOf(ctx context.Context, ext sqlx.ExtContext, eventID int64) ([]TicketType, error) {
-	var list []TicketType
-	if err := sqlx.SelectContext(ctx, ext, &list, ext.Rebind(`SELECT `+ticketTypeColumns+` FROM ticket_types
-		WHERE event_id = ? AND NOT archived ORDER BY position, id`), eventID); err != nil {
-		return nil, fmt.Errorf("ticket types of event %d: %w", eventID, err)
-	}
-	return list, nil
-}
-
 // TicketTypeByID returns one ticket type, archived or not, or ErrNotFound.
 func TicketTypeByID(ctx context.Context, ext sqlx.ExtContext, id int64) (TicketType, error) {
 	var t TicketType
