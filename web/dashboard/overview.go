@@ -3,6 +3,7 @@ package dashboard
 import (
 	"net/http"
 	"sort"
+	"time"
 
 	"github.com/labstack/echo/v4"
 
@@ -25,6 +26,9 @@ type overviewEvent struct {
 	events.Event
 	Upcoming int
 	NextDate string
+	// Charts: seats booked per day lately, and seats sold per upcoming date.
+	Bookings bookingsChart
+	Seats    []seatsBar
 }
 
 // overview shows the coach's dates, soonest first, with how each is
@@ -47,12 +51,19 @@ func (d *dashboard) overview(c echo.Context) error {
 		return err
 	}
 	now := d.Now()
+	booked, err := d.Booking.CoachBookingsSince(ctx, coach.ID, now.AddDate(0, 0, -chartDays-1))
+	if err != nil {
+		return err
+	}
 	data := overviewData{dashPage: d.page(c, "Overview", "overview"), Revenue: formatRevenue(booking.TotalRevenue(stats))}
 	data.Notice = noticeOf(c)
 	for _, e := range list {
-		line := overviewEvent{Event: e}
+		line := overviewEvent{Event: e, Bookings: newBookingsChart(e, booked, now)}
+		var dates []dashDate
+		starts := map[int64]time.Time{}
 		for _, s := range e.Sessions {
 			date := newDashDate(e, s, stats[s.ID], now)
+			dates, starts[s.ID] = append(dates, date), s.StartsAt
 			if date.Past {
 				data.Past = append(data.Past, date)
 				continue
@@ -68,6 +79,7 @@ func (d *dashboard) overview(c echo.Context) error {
 				}
 			}
 		}
+		line.Seats = newSeatsBars(dates, starts, e.Zone())
 		data.Events = append(data.Events, line)
 	}
 	sort.SliceStable(data.Upcoming, func(i, j int) bool { return data.Upcoming[i].StartsAt < data.Upcoming[j].StartsAt })
