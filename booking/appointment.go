@@ -69,6 +69,7 @@ type AppointmentRequest struct {
 	Email          string
 	Timezone       string
 	Answers        Answers
+	Consent        Consent // see ErrConsentRequired
 	IdempotencyKey string
 	// CreditCode, if set, pays with one credit of a package of the type
 	// instead of money: the booking is confirmed at once.
@@ -206,6 +207,9 @@ func (s *Service) bookAppointment(ctx context.Context, tx *sqlx.Tx, req Appointm
 		return AppointmentResult{}, err
 	}
 	if err := s.occupy(ctx, tx, a, t, hostIDs); err != nil {
+		return AppointmentResult{}, err
+	}
+	if err := recordConsents(ctx, tx, b, req.Consent, now); err != nil {
 		return AppointmentResult{}, err
 	}
 	if req.IdempotencyKey != "" {

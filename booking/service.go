@@ -88,6 +88,8 @@ type Request struct {
 	Email     string
 	Seats     int
 	Answers   Answers
+	// Consent is what the attendee ticked: see ErrConsentRequired.
+	Consent Consent
 	// FormNonce is the one-time token of the HTML form; a second submission
 	// of the same form answers with the first booking.
 	FormNonce string
@@ -152,8 +154,10 @@ func (r Request) hash() string {
 // once; a paid event's is a hold (PendingPayment) that expires after the hold
 // duration unless paid. Returns ErrSoldOut when the seats do not fit,
 // ErrRegistrationClosed for a past, cancelled or unpublished date,
-// ErrAlreadyBooked when the email has a live booking for the date, and a
-// fault.Invalid error naming bad fields.
+// ErrAlreadyBooked when the email has a live booking for the date,
+// ErrConsentRequired when the event's coach requires consent to their
+// terms and req.Consent.Terms is false, and a fault.Invalid error naming
+// bad fields.
 func (s *Service) Reserve(ctx context.Context, req Request) (Result, error) {
 	req.normalize()
 	if err := req.validate(s.cfg.MaxSeats); err != nil {
@@ -222,6 +226,9 @@ func (s *Service) reserve(ctx context.Context, tx *sqlx.Tx, req Request) (Result
 		b.Status, b.HoldExpiresAt = PendingPayment, s.holdExpiry(event, sess)
 	}
 	if err := insertBooking(ctx, ext, &b, event.Title, req.FormNonce); err != nil {
+		return Result{}, err
+	}
+	if err := recordConsents(ctx, tx, b, req.Consent, now); err != nil {
 		return Result{}, err
 	}
 	if req.IdempotencyKey != "" {

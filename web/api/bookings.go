@@ -60,6 +60,21 @@ type bookingRequest struct {
 	Email     *string           `json:"email"`
 	Seats     *int              `json:"seats"`
 	Answers   map[string]string `json:"answers"`
+	Consent   *consentJSON      `json:"consent"`
+}
+
+// consentJSON is what the attendee ticked: the coach's terms and,
+// separately, marketing. Both default to false.
+type consentJSON struct {
+	Terms     bool `json:"terms"`
+	Marketing bool `json:"marketing"`
+}
+
+func (c *consentJSON) value() booking.Consent {
+	if c == nil {
+		return booking.Consent{}
+	}
+	return booking.Consent{Terms: c.Terms, Marketing: c.Marketing}
 }
 
 func (s *handlers) createBooking(c echo.Context) error {
@@ -67,7 +82,7 @@ func (s *handlers) createBooking(c echo.Context) error {
 	if err := bind.JSON(c, &req); err != nil {
 		return err
 	}
-	r := booking.Request{Name: bind.Str(req.Name), Email: bind.Str(req.Email), Answers: req.Answers,
+	r := booking.Request{Name: bind.Str(req.Name), Email: bind.Str(req.Email), Answers: req.Answers, Consent: req.Consent.value(),
 		IdempotencyKey: c.Request().Header.Get("Idempotency-Key")}
 	if req.SessionID != nil {
 		r.SessionID = *req.SessionID

@@ -31,6 +31,8 @@ func Routes(e *echo.Echo, site *site.Site) {
 	api.GET("/bookings/:ref", s.getBooking)
 	api.POST("/bookings/:ref/cancel", s.cancelBooking)
 	api.POST("/bookings/:ref/move", s.moveBooking)
+	api.GET("/bookings/:ref/export", s.exportBooking)
+	api.POST("/bookings/:ref/erase", s.eraseBooking, limited)
 	api.POST("/sessions/:id/waitlist", s.joinWaitlist, limited)
 
 	// Coach JSON API: every route needs a coach API token, and each handler
@@ -58,4 +60,10 @@ func Routes(e *echo.Echo, site *site.Site) {
 	admin.POST("/bookings/:ref/move", s.adminMoveBooking)
 	admin.POST("/bookings/:ref/refund", s.adminRefund)
 	admin.GET("/outbox", s.adminOutbox)
+	admin.GET("/people", s.adminPeople)
+	admin.POST("/people/erase", s.adminErasePerson)
+	admin.GET("/privacy", s.adminGetPrivacy)
+	admin.PUT("/privacy", s.adminSetPrivacy)
+	admin.GET("/erasure-requests", s.adminErasureRequests)
+	admin.POST("/erasure-requests/:id/confirm", s.adminConfirmErasure)
 }

@@ -55,6 +55,10 @@ func Routes(e *echo.Echo, site *site.Site) {
 
 	// Mail and payments.
 	g.GET("/outbox", d.outboxPage)
+	g.GET("/people", d.peoplePage)
+	g.POST("/people/export", d.exportPerson)
+	g.POST("/people/erase", d.erasePerson)
+	g.POST("/erasure-requests/:id/confirm", d.confirmErasure)
 	g.POST("/outbox/:id/retry", d.retryEmail)
 	g.GET("/webhooks", d.webhooksPage)
 

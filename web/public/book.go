@@ -10,6 +10,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"github.com/roster-app/roster/booking"
+	"github.com/roster-app/roster/coaches"
 	"github.com/roster-app/roster/events"
 	"github.com/roster-app/roster/fault"
 	"github.com/roster-app/roster/secret"
@@ -50,6 +51,8 @@ type eventPageData struct {
 	Form      bookForm
 	Nonce     string
 	MaxSeats  int
+	// Privacy is the event's coach's notice and consent texts.
+	Privacy coaches.Privacy
 }
 
 // eventPage serves the public event page, from the page cache when it can:
@@ -98,6 +101,11 @@ func (s *handlers) eventPageData(c echo.Context, e events.Event, form bookForm) 
 	}
 	data := eventPageData{Title: e.Title, Event: view, Questions: qs, Form: form, Released: c.QueryParam("released") == "1",
 		Nonce: secret.RandomString(18), MaxSeats: s.Booking.MaxSeats()}
+	if len(e.Hosts) > 0 {
+		if data.Privacy, err = s.Coaches.Privacy(c.Request().Context(), e.Hosts[0].CoachID); err != nil {
+			return eventPageData{}, err
+		}
+	}
 	return data, nil
 }
 
@@ -144,7 +152,8 @@ func (s *handlers) afterBooking(res booking.Result) string {
 
 func bookingRequestFromForm(form url.Values) (booking.Request, map[string]string) {
 	var f fault.Fields
-	req := booking.Request{Name: form.Get("name"), Email: form.Get("email"), FormNonce: form.Get("form_token"), Answers: booking.Answers{}}
+	req := booking.Request{Name: form.Get("name"), Email: form.Get("email"), FormNonce: form.Get("form_token"), Answers: booking.Answers{},
+		Consent: booking.Consent{Terms: form.Get("consent_terms") == "yes", Marketing: form.Get("consent_marketing") == "yes"}}
 	id, err := strconv.ParseInt(form.Get("session_id"), 10, 64)
 	f.Check(err == nil && id > 0, "session_id", "choose a date")
 	req.SessionID = id

@@ -61,6 +61,8 @@ func noticeFor(done string) string {
 		return "Your booking is cancelled and your seats are released."
 	case "moved":
 		return "Your booking is moved. We've emailed you an updated calendar invite."
+	case "erase_requested":
+		return "We have your request to erase your personal data. Your coach confirms it, or it is carried out within 30 days; this link then stops working."
 	}
 	return ""
 }

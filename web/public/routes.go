@@ -35,6 +35,8 @@ func Routes(e *echo.Echo, site *site.Site) {
 	e.GET("/bookings/:ref", s.bookingPage)
 	e.POST("/bookings/:ref/cancel", s.cancelFromPage)
 	e.POST("/bookings/:ref/move", s.moveFromPage)
+	e.GET("/bookings/:ref/export", s.exportFromPage)
+	e.POST("/bookings/:ref/erase", s.eraseFromPage, limited)
 	e.POST("/bookings/:ref/pay", s.payFromPage)
 	e.GET("/bookings/:ref/abandon", s.abandonCheckout)
 	e.GET("/bookings/:ref/invite.ics", s.inviteFile)

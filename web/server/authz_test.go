@@ -280,7 +280,11 @@ func (s *sweepEnv) fill(path string) string {
 			parts[i] = "1"
 		}
 	}
-	return strings.Join(parts, "/")
+	filled := strings.Join(parts, "/")
+	if strings.HasSuffix(filled, "/admin/people") {
+		filled += "?email=" + url.QueryEscape("ada@example.com") // the person asked about is a query parameter
+	}
+	return filled
 }
 
 // request sends a request with optional sweepBearer token, cookie and form, and

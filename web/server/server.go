@@ -11,6 +11,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"github.com/roster-app/roster/privacy"
 	"github.com/roster-app/roster/web/internal/limit"
 	"github.com/roster-app/roster/web/internal/pagecache"
 	"github.com/roster-app/roster/web/internal/site"
@@ -40,6 +41,9 @@ func New(cfg Config, deps Deps) (*Server, error) {
 	v, err := view.Load(deps.Offline != nil)
 	if err != nil {
 		return nil, fmt.Errorf("load templates: %w", err)
+	}
+	if deps.Privacy == nil && deps.Booking != nil {
+		deps.Privacy = privacy.NewService(deps.DB, deps.Booking, deps.Now)
 	}
 	s := &Server{
 		site: &site.Site{Config: cfg, Deps: deps, Views: v,

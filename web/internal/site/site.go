@@ -15,6 +15,7 @@ import (
 	"github.com/roster-app/roster/events"
 	"github.com/roster-app/roster/notify"
 	"github.com/roster-app/roster/payments"
+	"github.com/roster-app/roster/privacy"
 	"github.com/roster-app/roster/sqldb"
 	"github.com/roster-app/roster/web/internal/limit"
 	"github.com/roster-app/roster/web/internal/pagecache"
@@ -47,6 +48,9 @@ type Deps struct {
 	// renders booking invites.
 	Outbox   *notify.Outbox
 	Notifier *notify.BookingNotifier
+	// Privacy exports and erases people's data; nil builds one on DB and
+	// Booking.
+	Privacy *privacy.Service
 	// Mailbox is set when SMTP_URL is unset: /dev/mailbox shows its mail.
 	Mailbox *notify.DevMailbox
 	// Exactly one of Stripe and Offline is set when payments are on.
