@@ -2,7 +2,6 @@ package dashboard
 
 import (
 	"net/http"
-	"net/url"
 
 	"github.com/labstack/echo/v4"
 
@@ -38,7 +37,7 @@ func (d *dashboard) eventPage(c echo.Context) error {
 		return err
 	}
 	form := dashForm{Values: eventFormValues(e, coachOf(c).ID)}
-	dateForm := dashForm{Values: url.Values{"capacity": {"12"}, "start": {"18:00"}, "end": {"20:00"}}}
+	dateForm := dashForm{Values: newDateDefaults(e)}
 	return d.renderEventPage(c, http.StatusOK, e, form, dateForm, noticeOf(c), "")
 }
 

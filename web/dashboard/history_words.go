@@ -59,7 +59,8 @@ func (w historyWords) say(reason, currency string) string {
 		return "Refund of " + w.money(m[1], m[2]) + " sent"
 	}
 	if m := refundQueuedRE.FindStringSubmatch(reason); m != nil {
-		return "Refund of " + w.money(m[1], m[2]) + " queued (" + w.who(m[3]) + ")"
+		// A refund by hand says "refund by coach 3": "queued (by you)".
+		return "Refund of " + w.money(m[1], m[2]) + " queued (" + strings.TrimPrefix(w.who(m[3]), "refund ") + ")"
 	}
 	if m := refundRecordedRE.FindStringSubmatch(reason); m != nil {
 		return "The payment provider reports " + w.money(m[1], currency) + " refunded in all"

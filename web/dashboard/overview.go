@@ -3,6 +3,8 @@ package dashboard
 import (
 	"net/http"
 	"sort"
+	"strconv"
+	"strings"
 	"time"
 
 	"github.com/labstack/echo/v4"
@@ -90,7 +92,13 @@ func (d *dashboard) overview(c echo.Context) error {
 // noticeOf turns the done=... that a form's redirect carries into a
 // confirmation for the page it lands on.
 func noticeOf(c echo.Context) string {
-	switch c.QueryParam("done") {
+	done := c.QueryParam("done")
+	if n, ok := strings.CutPrefix(done, "dates-added-"); ok {
+		if _, err := strconv.Atoi(n); err == nil {
+			return n + " weekly dates added."
+		}
+	}
+	switch done {
 	case "created":
 		return "Event created. Add its dates below, then publish it when you're ready."
 	case "saved":

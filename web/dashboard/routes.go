@@ -30,6 +30,7 @@ func Routes(e *echo.Echo, site *site.Site) {
 	g.GET("/events/new", d.newEventPage)
 	g.POST("/events", d.createEvent)
 	g.GET("/events/:slug", d.eventPage)
+	g.GET("/events/:slug/preview", d.eventPreview)
 	g.POST("/events/:slug", d.saveEvent)
 	g.POST("/events/:slug/publish", d.setEventStatus(events.Published, "published"))
 	g.POST("/events/:slug/unpublish", d.setEventStatus(events.Draft, "unpublished"))
