@@ -129,6 +129,8 @@ func noticeOf(c echo.Context) string {
 		return "Check-in undone."
 	case "sent":
 		return "Message queued for sending. You can follow it in Emails."
+	case "refunds-retried":
+		return "The failed refunds are queued again; the payment provider is asked within a minute."
 	case "retried":
 		return "The email is queued to be sent again."
 	case "token-revoked":

@@ -43,6 +43,8 @@ func Routes(e *echo.Echo, site *site.Site) {
 	g.GET("/sessions/:id", d.sessionPage)
 	g.POST("/sessions/:id", d.saveDate)
 	g.POST("/sessions/:id/cancel", d.cancelDate)
+	g.GET("/sessions/:id/refunds", d.refundProgress)
+	g.POST("/sessions/:id/refunds/retry", d.retryRefunds)
 	g.GET("/sessions/:id/attendees.csv", d.attendeesCSV)
 	g.GET("/sessions/:id/message", d.messagePage)
 	g.POST("/sessions/:id/message", d.sendMessage)

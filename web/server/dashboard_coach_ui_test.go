@@ -152,3 +152,51 @@ func mustZone(t *testing.T, name string) *time.Location {
 	}
 	return zone
 }
+
+// A cancelled date's refunds show as made, pending and failed of the
+// total, from a JSON answer the page polls, with a retry for failures.
+func TestDashboardRefundProgress(t *testing.T) {
+	fx := newLabFixture(t)
+	james := fx.signedIn("james@example.com")
+	ctx := context.Background()
+	if a := james.post("/dashboard/sessions/1/cancel", url.Values{"refund": {"full"}, "confirm": {"yes"}}); a.status != http.StatusSeeOther {
+		t.Fatalf("cancel: %d %.300s", a.status, a.body)
+	}
+	progress := func(t *testing.T) string {
+		t.Helper()
+		a := james.get("/dashboard/sessions/1/refunds")
+		if a.status != http.StatusOK || !strings.HasPrefix(a.header.Get("Content-Type"), "application/json") {
+			t.Fatalf("%d %s %.300s", a.status, a.header.Get("Content-Type"), a.body)
+		}
+		return strings.TrimSpace(a.body)
+	}
+	if got, want := progress(t), `{"done":0,"pending":1,"failed":0,"total":1}`; got != want {
+		t.Errorf("after cancelling: %s, want %s", got, want)
+	}
+	if _, err := fx.db.Writer().Exec(`UPDATE refunds SET status = 'failed', last_error = 'card expired'`); err != nil {
+		t.Fatal(err)
+	}
+	if got, want := progress(t), `{"done":0,"pending":0,"failed":1,"total":1}`; got != want {
+		t.Errorf("after the worker gave up: %s, want %s", got, want)
+	}
+	page := james.get("/dashboard/sessions/1")
+	if !strings.Contains(page.body, "Retry failed refunds") || !strings.Contains(page.body, `data-progress-url="/dashboard/sessions/1/refunds"`) {
+		t.Errorf("the date page offers no retry: %.3000s", page.body)
+	}
+	if a := fx.signedIn("mallory@example.com").get("/dashboard/sessions/1/refunds"); a.status != http.StatusNotFound {
+		t.Errorf("Mallory reads James's refunds: %d", a.status)
+	}
+	if a := fx.newBrowser().get("/dashboard/sessions/1/refunds"); a.status != http.StatusSeeOther {
+		t.Errorf("signed out: %d, want the sign-in redirect", a.status)
+	}
+	a := james.post("/dashboard/sessions/1/refunds/retry", nil)
+	if a.status != http.StatusSeeOther || a.location != "/dashboard/sessions/1?done=refunds-retried" {
+		t.Fatalf("retry: %d %q", a.status, a.location)
+	}
+	if _, err := fx.booking.ProcessRefunds(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if got, want := progress(t), `{"done":1,"pending":0,"failed":0,"total":1}`; got != want {
+		t.Errorf("after the retry: %s, want %s", got, want)
+	}
+}
