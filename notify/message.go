@@ -43,6 +43,9 @@ const (
 	KindPackageConfirmed  = Kind(booking.NoticePackageConfirmed)
 	KindPackageExpiring   = Kind(booking.NoticePackageExpiring)
 	KindPackageRefunded   = Kind(booking.NoticePackageRefunded)
+	// Account emails to coaches: a password reset link, an invitation.
+	KindPasswordReset   = Kind("password_reset")
+	KindCoachInvitation = Kind("coach_invitation")
 )
 
 // allKinds lists every kind, in the order above.
@@ -51,6 +54,7 @@ var allKinds = []Kind{
 	KindHoldExpired, KindCoachNewBooking, KindCoachCancellation, KindChanged, KindSessionCancelled,
 	KindWaitlistClosed, KindWaitlistJoined, KindPaymentFailed, KindRefundReceipt, KindRefundFailed,
 	KindReminder, KindCoachMessage, KindPackageConfirmed, KindPackageExpiring, KindPackageRefunded,
+	KindPasswordReset, KindCoachInvitation,
 }
 
 // Calendar methods an invite attached to a message may carry (RFC 5546).
