@@ -23,6 +23,10 @@ type dashboard struct {
 	// (email), in memory: each server process counts its own.
 	signInByAddress *limit.Limiter
 	signInByAccount *limit.Limiter
+	// Password reset requests are throttled the same way, so the form
+	// cannot be used to flood an inbox.
+	resetByAddress *limit.Limiter
+	resetByAccount *limit.Limiter
 }
 
 // Sign-in throttling: an address may fail 10 times in a row and then once
@@ -32,6 +36,10 @@ const (
 	signInBurstByAddress             = 10
 	signInFailuresPerMinuteByAccount = 1
 	signInBurstByAccount             = 5
+	// Reset requests: 5 from an address, 3 for an account, then one a minute.
+	resetPerMinute       = 1
+	resetBurstByAddress  = 5
+	resetBurstByAccount  = 3
 )
 
 func newDashboard(s *site.Site) *dashboard {
@@ -39,6 +47,8 @@ func newDashboard(s *site.Site) *dashboard {
 		Site:            s,
 		signInByAddress: limit.New(signInFailuresPerMinuteByAddress, signInBurstByAddress),
 		signInByAccount: limit.New(signInFailuresPerMinuteByAccount, signInBurstByAccount),
+		resetByAddress:  limit.New(resetPerMinute, resetBurstByAddress),
+		resetByAccount:  limit.New(resetPerMinute, resetBurstByAccount),
 	}
 }
 

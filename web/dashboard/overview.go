@@ -133,6 +133,12 @@ func noticeOf(c echo.Context) string {
 		return "The failed refunds are queued again; the payment provider is asked within a minute."
 	case "retried":
 		return "The email is queued to be sent again."
+	case "password-set":
+		return "Your password is set and you are signed in."
+	case "password-changed":
+		return "Password changed. Your other browsers are signed out."
+	case "invited":
+		return "Invitation sent. Once they choose a password, add their email as a co-host of your events."
 	case "token-revoked":
 		return "Token revoked: it no longer opens the API."
 	}

@@ -6,6 +6,7 @@ package dashboard
 import (
 	"github.com/labstack/echo/v4"
 
+	"github.com/roster-app/roster/coaches"
 	"github.com/roster-app/roster/events"
 	"github.com/roster-app/roster/web/internal/site"
 )
@@ -21,6 +22,15 @@ func Routes(e *echo.Echo, site *site.Site) {
 
 	e.GET("/dashboard/login", d.loginPage)
 	e.POST("/dashboard/login", d.login, d.sameOrigin, d.throttleSignIn)
+
+	// Setting a password from an emailed link: open to anyone, the link's
+	// token is the credential; asking for a reset link is throttled.
+	e.GET("/dashboard/forgot-password", d.forgotPasswordPage)
+	e.POST("/dashboard/forgot-password", d.forgotPassword, d.sameOrigin)
+	e.GET("/dashboard/reset-password", d.linkPasswordPage(coaches.PurposeReset))
+	e.POST("/dashboard/reset-password", d.setPasswordWithLink(coaches.PurposeReset), d.sameOrigin)
+	e.GET("/dashboard/invitation", d.linkPasswordPage(coaches.PurposeInvite))
+	e.POST("/dashboard/invitation", d.setPasswordWithLink(coaches.PurposeInvite), d.sameOrigin)
 
 	g := e.Group("/dashboard", d.requireSignIn, d.checkCSRF)
 	g.POST("/logout", d.logout)
@@ -71,4 +81,6 @@ func Routes(e *echo.Echo, site *site.Site) {
 	g.POST("/settings/tokens", d.createToken)
 	g.POST("/settings/tokens/:id/revoke", d.revokeToken)
 	g.POST("/settings/sign-out-everywhere", d.logoutEverywhere)
+	g.POST("/settings/password", d.changePassword)
+	g.POST("/settings/invite", d.inviteCoHost)
 }
