@@ -37,9 +37,9 @@ const (
 	signInFailuresPerMinuteByAccount = 1
 	signInBurstByAccount             = 5
 	// Reset requests: 5 from an address, 3 for an account, then one a minute.
-	resetPerMinute       = 1
-	resetBurstByAddress  = 5
-	resetBurstByAccount  = 3
+	resetPerMinute      = 1
+	resetBurstByAddress = 5
+	resetBurstByAccount = 3
 )
 
 func newDashboard(s *site.Site) *dashboard {
