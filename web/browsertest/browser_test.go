@@ -24,6 +24,7 @@ import (
 	"github.com/roster-app/roster/events"
 	"github.com/roster-app/roster/notify"
 	"github.com/roster-app/roster/payments"
+	"github.com/roster-app/roster/sqldb"
 	"github.com/roster-app/roster/sqldb/sqldbtest"
 	"github.com/roster-app/roster/web/server"
 )
@@ -67,6 +68,7 @@ type site struct {
 	coaches *coaches.Service
 	events  *events.Service
 	booking *booking.Service
+	db      *sqldb.DB
 }
 
 func startSite(t *testing.T) site {
@@ -93,7 +95,7 @@ func startSite(t *testing.T) site {
 	srv.Config.Handler = handler
 	srv.Start()
 	t.Cleanup(srv.Close)
-	return site{url: baseURL, coaches: people, events: evs, booking: bookings}
+	return site{url: baseURL, coaches: people, events: evs, booking: bookings, db: db}
 }
 
 type testWriter struct{ t *testing.T }

@@ -94,16 +94,20 @@ func (d demoServer) setPassword(t *testing.T, email, password string) {
 }
 
 // dashboardPages are the dashboard pages a coach reaches from the demo,
-// named as their screenshots are. Paths with %s take the first date's id.
+// named as their screenshots are. {date} is the first date's id, {ref} a
+// booking's ref on it.
 var dashboardPages = []struct{ name, path string }{
 	{"dashboard", "/dashboard"},
 	{"dashboard-event", "/dashboard/events/career-clarity-lab"},
-	{"dashboard-date", "/dashboard/sessions/%s"},
+	{"dashboard-preview", "/dashboard/events/career-clarity-lab/preview"},
+	{"dashboard-date", "/dashboard/sessions/{date}"},
+	{"dashboard-booking", "/dashboard/bookings/{ref}"},
 	{"dashboard-questions", "/dashboard/events/career-clarity-lab/questions"},
 	{"dashboard-new-event", "/dashboard/events/new"},
 	{"dashboard-emails", "/dashboard/outbox"},
 	{"dashboard-payments", "/dashboard/webhooks"},
 	{"dashboard-settings", "/dashboard/settings"},
+	{"dashboard-forgot-password", "/dashboard/forgot-password"},
 }
 
 func TestDashboardScreenshots(t *testing.T) {
@@ -129,13 +133,23 @@ func TestDashboardScreenshots(t *testing.T) {
 	coach.typeInto("password", coachPassword)
 	coach.submit(`form[action="/dashboard/login"] button[type=submit]`)
 	coach.mustSee("h1", "Hello, James Downer")
-	ref := run(coach, chromedp.Evaluate[string](`(function () {
-  var a = document.querySelector('a[href^="/dashboard/sessions/"]');
+	// lastPart is the end of the first link's path under prefix.
+	lastPart := func(prefix string) string {
+		return run(coach, chromedp.Evaluate[string](`(function () {
+  var a = document.querySelector('a[href^="` + prefix + `"]');
   return a ? a.getAttribute("href").split("/").pop() : "";
 })()`))
-	if ref == "" {
+	}
+	date := lastPart("/dashboard/sessions/")
+	if date == "" {
 		t.Fatal("the overview links to no date")
 	}
+	coach.open("/dashboard/sessions/" + date)
+	ref := lastPart("/dashboard/bookings/")
+	if ref == "" {
+		t.Fatal("the date lists no booking")
+	}
+	fill := strings.NewReplacer("{date}", date, "{ref}", ref)
 
 	widths := []struct {
 		suffix        string
@@ -151,10 +165,7 @@ func TestDashboardScreenshots(t *testing.T) {
 				coach.do(chromedp.EmulateViewport(w.width, w.height))
 			}
 			for _, p := range dashboardPages {
-				path := p.path
-				if strings.Contains(path, "%s") {
-					path = fmt.Sprintf(path, ref)
-				}
+				path := fill.Replace(p.path)
 				coach.open(path)
 				coach.checkAccessibility(p.name + w.suffix)
 				if overflow := run(coach, chromedp.Evaluate[bool](`document.documentElement.scrollWidth > window.innerWidth + 1`)); overflow {

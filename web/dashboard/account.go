@@ -33,8 +33,10 @@ type accountPageData struct {
 func (d *dashboard) renderAccount(c echo.Context, status int, name string, data accountPageData) error {
 	h := c.Response().Header()
 	h.Set("Cache-Control", "no-store")
-	// The page's URL holds a link's token: no other site may see it.
-	h.Set("Referrer-Policy", "no-referrer")
+	// The page's URL holds a link's token: no other site may see it. Not
+	// "no-referrer": with it, browsers send "Origin: null" with the form,
+	// which sameOrigin rightly refuses.
+	h.Set("Referrer-Policy", "same-origin")
 	return d.Render(c, status, name, data)
 }
 

@@ -73,7 +73,7 @@ func TestDashboardAccountLinks(t *testing.T) {
 		elsewhere := fx.signedIn("james@example.com")
 		b := fx.newBrowser()
 		page := b.get(path + "?t=" + url.QueryEscape(token))
-		if page.status != http.StatusOK || !strings.Contains(page.body, "james@example.com") || page.header.Get("Referrer-Policy") != "no-referrer" {
+		if page.status != http.StatusOK || !strings.Contains(page.body, "james@example.com") || page.header.Get("Referrer-Policy") != "same-origin" {
 			t.Fatalf("%d %q %.500s", page.status, page.header.Get("Referrer-Policy"), page.body)
 		}
 		form := url.Values{"token": {token}, "password": {"a fresh passphrase"}, "password_confirm": {"a different one!"}}
