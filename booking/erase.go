@@ -143,7 +143,7 @@ func (s *Service) cancelForErasure(ctx context.Context, tx *sqlx.Tx, b Booking, 
 		return Booking{}, err
 	}
 	if amount > 0 {
-		if err := s.queueRefund(ctx, tx, b, b.PaymentIntent, amount, b.Currency, "cancelled: "+reason); err != nil {
+		if err := s.queueOwnRefund(ctx, tx, b, amount, "cancelled: "+reason); err != nil {
 			return Booking{}, err
 		}
 	}

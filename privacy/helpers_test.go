@@ -136,7 +136,7 @@ func (fx *fixture) people(t *testing.T) (adaPast, adaFuture booking.Result) {
 	fx.book(t, fx.taster.Sessions[1].ID, "Ada Lovelace", "Ada@Example.com")
 	fx.book(t, fx.taster.Sessions[0].ID, "Bob Baker", "bob@example.com")
 	fx.book(t, fx.lab.Sessions[0].ID, "Bob Baker", "bob@example.com")
-	if _, err := fx.booking.JoinWaitlist(context.Background(), fx.taster.Sessions[0].ID, "Ada Lovelace", "ada@example.com", 1); err != nil {
+	if _, err := fx.booking.JoinWaitlist(context.Background(), booking.Request{SessionID: fx.taster.Sessions[0].ID, Name: "Ada Lovelace", Email: "ada@example.com", Seats: 1}); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := fx.deliver.RunOnce(context.Background()); err != nil {

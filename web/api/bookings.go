@@ -83,7 +83,7 @@ func (s *handlers) createBooking(c echo.Context) error {
 		return err
 	}
 	r := booking.Request{Name: bind.Str(req.Name), Email: bind.Str(req.Email), Answers: req.Answers, Consent: req.Consent.value(),
-		IdempotencyKey: c.Request().Header.Get("Idempotency-Key")}
+		IdempotencyKey: c.Request().Header.Get("Idempotency-Key"), IdempotencyScope: idempotencyScope(c), ClientAddr: c.RealIP()}
 	if req.SessionID != nil {
 		r.SessionID = *req.SessionID
 	}
@@ -127,6 +127,9 @@ func (s *handlers) getBooking(c echo.Context) error {
 	for _, r := range refunds {
 		out.Refunds = append(out.Refunds, refundJSON{AmountCents: r.AmountCents, Currency: r.Currency, Status: r.Status,
 			CreatedAt: r.RequestedAt, RefundedAt: r.RefundedAt})
+	}
+	if d.Appointment != nil {
+		return c.JSON(http.StatusOK, newAppointmentBookingJSON(out, newAppointmentJSON(*d.Appointment)))
 	}
 	return c.JSON(http.StatusOK, out)
 }
@@ -193,9 +196,15 @@ func (s *handlers) joinWaitlist(c echo.Context) error {
 	if req.Seats != nil {
 		seats = *req.Seats
 	}
-	entry, err := s.Booking.JoinWaitlist(c.Request().Context(), id, bind.Str(req.Name), bind.Str(req.Email), seats)
+	entry, err := s.Booking.JoinWaitlist(c.Request().Context(), booking.Request{SessionID: id, Name: bind.Str(req.Name), Email: bind.Str(req.Email), Seats: seats, ClientAddr: c.RealIP()})
 	if err != nil {
 		return err
 	}
 	return c.JSON(http.StatusCreated, waitlistPlaceJSON{ID: entry.ID, Status: entry.Status, SessionID: entry.SessionID, Seats: entry.Seats})
 }
+
+// idempotencyScope is the client an Idempotency-Key belongs to: its
+// address. With the request's hash (which holds the email) that is what a
+// replay must share with the original before it is answered with the
+// booking and a new manage link.
+func idempotencyScope(c echo.Context) string { return "addr:" + c.RealIP() }

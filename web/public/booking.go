@@ -12,6 +12,7 @@ import (
 	"github.com/roster-app/roster/booking"
 	"github.com/roster-app/roster/fault"
 	"github.com/roster-app/roster/web/internal/httperr"
+	"github.com/roster-app/roster/web/internal/site"
 	"github.com/roster-app/roster/web/internal/view"
 )
 
@@ -30,6 +31,8 @@ type bookingPageData struct {
 	Token      string
 	Calendar   view.CalendarLinks
 	Refunds    []refundView
+	// Appointment is set for a 1:1 call's booking.
+	Appointment *appointmentView
 }
 
 // refundView is one refund of the booking as the attendee reads it.
@@ -49,7 +52,7 @@ func (s *handlers) bookingPage(c echo.Context) error {
 		// Back from the checkout: ask the provider rather than wait for the
 		// webhook. A failure here only means the webhook confirms instead.
 		if err := s.Booking.ConfirmFromCheckout(c.Request().Context(), c.Param("ref"), token); err != nil {
-			s.Log.Warn("confirm from checkout", "ref", c.Param("ref"), "err", err)
+			s.Log.Warn("confirm from checkout", "ref", site.ClipForLog(c.Param("ref")), "err", site.ClipForLog(err.Error()))
 		}
 	}
 	return s.renderBookingPage(c, http.StatusOK, token, noticeFor(c.QueryParam("done")), "")
@@ -104,6 +107,11 @@ func (s *handlers) renderBookingPage(c echo.Context, status int, token, notice, 
 	}
 	if d.Booking.HoldExpiresAt != nil {
 		data.HoldUntil = d.Booking.HoldExpiresAt.In(d.Event.Zone()).Format("15:04 MST on Mon 2 Jan")
+	}
+	if d.Appointment != nil {
+		if data.Appointment, err = s.appointmentView(c, d, now); err != nil {
+			return err
+		}
 	}
 	for _, date := range ev.Dates {
 		if date.ID != d.Session.ID && date.Open() && date.SeatsLeft >= d.Booking.Seats {
