@@ -217,7 +217,7 @@ func TestCoachAndAttendees(t *testing.T) {
 		coachTab.mustSee(".stats", "£98.00")
 		coachTab.checkAccessibility("dashboard overview")
 
-		coachTab.load(chromedp.Click(chromedp.CSS(fmt.Sprintf(`a[href="/dashboard/sessions/%d"]`, lab.Sessions[0].ID))))
+		coachTab.load(chromedp.Click(chromedp.CSS(fmt.Sprintf(`table.data a[href="/dashboard/sessions/%d"]`, lab.Sessions[0].ID))))
 		coachTab.mustSee("table.attendees", "Ada Lovelace")
 		coachTab.mustSee("table.attendees", "Cy Twombly")
 		coachTab.checkAccessibility("date page")
