@@ -136,7 +136,7 @@ func TestDashboardScreenshots(t *testing.T) {
 	// lastPart is the end of the first link's path under prefix.
 	lastPart := func(prefix string) string {
 		return run(coach, chromedp.Evaluate[string](`(function () {
-  var a = document.querySelector('a[href^="` + prefix + `"]');
+  var a = document.querySelector('a[href^="`+prefix+`"]');
   return a ? a.getAttribute("href").split("/").pop() : "";
 })()`))
 	}
