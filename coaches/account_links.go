@@ -91,11 +91,11 @@ func (s *Service) Invite(ctx context.Context, inviterID int64, email, name strin
 	if err != nil {
 		return Coach{}, err
 	}
-	invited, err := s.Add(ctx, email, name, "")
-	if err != nil {
-		return Coach{}, err
-	}
+	var invited Coach
 	err = s.db.InTx(ctx, func(tx *sqlx.Tx) error {
+		if invited, err = s.addIn(ctx, tx, email, name, ""); err != nil {
+			return err
+		}
 		link, err := insertLink(ctx, tx, invited, &inviter, PurposeInvite, s.now().UTC(), InvitationLinkTTL)
 		if err != nil {
 			return err
@@ -103,8 +103,6 @@ func (s *Service) Invite(ctx context.Context, inviterID int64, email, name strin
 		return mail.AccountLinkEmail(ctx, tx, link)
 	})
 	if err != nil {
-		// Without its email the invitation is no use: take the coach back.
-		_, _ = s.db.ExecContext(ctx, s.db.Rebind(`DELETE FROM coaches WHERE id = ? AND password_hash IS NULL`), invited.ID)
 		return Coach{}, err
 	}
 	return invited, nil

@@ -94,7 +94,10 @@ func (d *dashboard) renderBookingPage(c echo.Context, status int, form dashForm,
 			data.OtherDates = append(data.OtherDates, date)
 		}
 	}
-	words := historyWords{coachID: coach.ID, zone: zone, dates: map[int64]string{}}
+	words := historyWords{coachID: coach.ID, zone: zone, dates: map[int64]string{}, hosts: map[int64]string{}}
+	for _, h := range a.Event.Hosts {
+		words.hosts[h.CoachID] = h.Name
+	}
 	for _, s := range a.Event.Sessions {
 		words.dates[s.ID] = shortTime(s.StartsAt, zone)
 	}

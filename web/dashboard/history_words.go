@@ -24,6 +24,8 @@ type historyWords struct {
 	zone    *time.Location
 	// dates names the event's dates by session id ("Wed 22 Sep, 18:00").
 	dates map[int64]string
+	// hosts names the event's hosts by coach id.
+	hosts map[int64]string
 }
 
 var (
@@ -94,13 +96,16 @@ func (w historyWords) say(reason, currency string) string {
 	return capitalise(said)
 }
 
-// who replaces "by coach 12" with "by you" or "by a co-host", and "by
-// attendee" with "by the attendee".
+// who replaces "by coach 12" with "by you", the co-host's name or "by a
+// co-host", and "by attendee" with "by the attendee".
 func (w historyWords) who(reason string) string {
 	reason = byCoachRE.ReplaceAllStringFunc(reason, func(m string) string {
 		id, _ := strconv.ParseInt(byCoachRE.FindStringSubmatch(m)[1], 10, 64)
 		if id == w.coachID {
 			return " by you"
+		}
+		if name, ok := w.hosts[id]; ok {
+			return " by " + name
 		}
 		return " by a co-host"
 	})

@@ -10,7 +10,7 @@ func TestHistoryWords(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	w := historyWords{coachID: 3, zone: london, dates: map[int64]string{5: "22 Sep 2027, 18:00"}}
+	w := historyWords{coachID: 3, zone: london, dates: map[int64]string{5: "22 Sep 2027, 18:00"}, hosts: map[int64]string{4: "Parveen Downer"}}
 	tests := []struct {
 		name, reason, want string
 	}{
@@ -18,7 +18,8 @@ func TestHistoryWords(t *testing.T) {
 		{"a refund made, with the provider's id hidden", "refund 7 of 9800 GBP made (offline_re_3f9a)", "Refund of £98.00 sent"},
 		{"a refund queued by the coach looking", "refund 7 of 4900 GBP queued: cancelled by coach 3", "Refund of £49.00 queued (cancelled by you)"},
 		{"a refund the provider reports", "refund of 4900 recorded at the provider", "The payment provider reports £49.00 refunded in all"},
-		{"a co-host's cancellation", "cancelled by coach 4", "Cancelled by a co-host"},
+		{"a co-host's cancellation names them", "cancelled by coach 4", "Cancelled by Parveen Downer"},
+		{"a coach no longer hosting", "cancelled by coach 9", "Cancelled by a co-host"},
 		{"the attendee's cancellation", "cancelled by attendee", "Cancelled by the attendee"},
 		{"a move names the date it left", "moved by coach 3 from session 5", "Moved by you from 22 Sep 2027, 18:00"},
 		{"a reschedule in the event's zone", "rescheduled by attendee from 2027-07-01T17:00:00Z", "Rescheduled by the attendee from 1 Jul 2027, 18:00"},
