@@ -75,3 +75,35 @@ func TestSessionRefundProgress(t *testing.T) {
 		}
 	})
 }
+
+func TestEventRefundProgress(t *testing.T) {
+	ctx := context.Background()
+	fx := newPaidFixture(t)
+	for i, s := range fx.lab.Sessions {
+		res, checkout := fx.hold(t, s.ID, "a"+string(rune('0'+i))+"@example.com", 1)
+		fx.apply(t, fx.offline.CompleteEvent(checkout, res.Booking.Ref, 4900, "GBP", fx.clock.Now()))
+	}
+	if _, _, err := fx.svc.CancelEvent(ctx, fx.coach.ID, fx.lab.Slug, booking.RefundFull); err != nil {
+		t.Fatal(err)
+	}
+	got, err := fx.svc.EventRefundProgress(ctx, fx.coach.ID, fx.lab.ID)
+	if want := (booking.RefundProgress{Pending: 2, Total: 2}); err != nil || got != want {
+		t.Fatalf("after cancelling the event: %+v %v, want %+v", got, err, want)
+	}
+	if _, err := fx.db.Writer().Exec(`UPDATE refunds SET status = 'failed'`); err != nil {
+		t.Fatal(err)
+	}
+	other, _ := fx.coaches.Add(ctx, "mallory@example.com", "Mallory", "")
+	if _, err := fx.svc.RetryFailedEventRefunds(ctx, other.ID, fx.lab.ID); fault.CodeOf(err) != fault.NotFound {
+		t.Errorf("another coach retries: %v, want not found", err)
+	}
+	if n, err := fx.svc.RetryFailedEventRefunds(ctx, fx.coach.ID, fx.lab.ID); err != nil || n != 2 {
+		t.Fatalf("retried %d, %v; want 2", n, err)
+	}
+	if _, err := fx.svc.ProcessRefunds(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if got, _ := fx.svc.EventRefundProgress(ctx, fx.coach.ID, fx.lab.ID); got != (booking.RefundProgress{Done: 2, Total: 2}) {
+		t.Errorf("after the retry: %+v", got)
+	}
+}

@@ -5,6 +5,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"github.com/roster-app/roster/booking"
 	"github.com/roster-app/roster/events"
 )
 
@@ -19,6 +20,7 @@ type eventDashData struct {
 	DateForm   dashForm // a new date
 	Zones      []string
 	Currencies []string
+	Refunds    booking.RefundProgress // of a cancelled event's bookings
 }
 
 // NewDateFields are the fields of the add-a-date form.
@@ -61,6 +63,11 @@ func (d *dashboard) renderEventPage(c echo.Context, status int, e events.Event, 
 		Questions: len(questions), Form: form, DateForm: dateForm, Zones: commonZones, Currencies: commonCurrencies,
 	}
 	data.Notice, data.Error = notice, problem
+	if e.Status == events.Cancelled {
+		if data.Refunds, err = d.Booking.EventRefundProgress(ctx, coach.ID, e.ID); err != nil {
+			return err
+		}
+	}
 	now := d.Now()
 	for _, s := range e.Sessions {
 		data.Dates = append(data.Dates, newDashDate(e, s, stats[s.ID], now))

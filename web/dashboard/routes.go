@@ -45,6 +45,8 @@ func Routes(e *echo.Echo, site *site.Site) {
 	g.POST("/events/:slug/publish", d.setEventStatus(events.Published, "published"))
 	g.POST("/events/:slug/unpublish", d.setEventStatus(events.Draft, "unpublished"))
 	g.POST("/events/:slug/cancel", d.cancelEvent)
+	g.GET("/events/:slug/refunds", d.eventRefundProgress)
+	g.POST("/events/:slug/refunds/retry", d.retryEventRefunds)
 	g.POST("/events/:slug/dates", d.addDate)
 	g.GET("/events/:slug/questions", d.questionsPage)
 	g.POST("/events/:slug/questions", d.saveQuestions)

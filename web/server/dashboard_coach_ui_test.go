@@ -200,3 +200,27 @@ func TestDashboardRefundProgress(t *testing.T) {
 		t.Errorf("after the retry: %s, want %s", got, want)
 	}
 }
+
+// After cancelling a whole event, its page shows the refunds of all its
+// dates, polled from the event's own JSON answer.
+func TestDashboardEventRefundProgress(t *testing.T) {
+	fx := newLabFixture(t)
+	james := fx.signedIn("james@example.com")
+	if a := james.post("/dashboard/events/career-clarity-lab/cancel", url.Values{"refund": {"full"}, "confirm": {"yes"}}); a.status != http.StatusSeeOther {
+		t.Fatalf("cancel: %d %.300s", a.status, a.body)
+	}
+	a := james.get("/dashboard/events/career-clarity-lab/refunds")
+	if got, want := strings.TrimSpace(a.body), `{"done":0,"pending":1,"failed":0,"total":1}`; a.status != http.StatusOK || got != want {
+		t.Errorf("%d %s, want %s", a.status, got, want)
+	}
+	page := james.get("/dashboard/events/career-clarity-lab")
+	if !strings.Contains(page.body, "This event is cancelled") || !strings.Contains(page.body, `data-progress-url="/dashboard/events/career-clarity-lab/refunds"`) {
+		t.Errorf("the event page shows no refund progress")
+	}
+	if a := fx.signedIn("mallory@example.com").get("/dashboard/events/career-clarity-lab/refunds"); a.status != http.StatusNotFound {
+		t.Errorf("Mallory: %d", a.status)
+	}
+	if a := james.post("/dashboard/events/career-clarity-lab/refunds/retry", nil); a.status != http.StatusSeeOther {
+		t.Errorf("retry: %d", a.status)
+	}
+}
