@@ -78,6 +78,17 @@ func Routes(e *echo.Echo, site *site.Site) {
 	g.POST("/appointment-types/:slug", d.saveAppointmentType)
 	g.GET("/appointments", d.appointmentsPage)
 	g.POST("/bookings/:ref/reschedule", d.rescheduleAppointment)
+	// Packages of 1:1 calls: list and sales with balances, one package
+	// and its grant form, one purchase with extend and refund.
+	g.GET("/packages", d.packagesPage)
+	g.GET("/packages/new", d.newPackagePage)
+	g.POST("/packages", d.createPackage)
+	g.GET("/packages/sales.csv", d.packageSalesCSV)
+	g.GET("/packages/:slug", d.packagePage)
+	g.POST("/packages/:slug/grant", d.grantCredits)
+	g.GET("/package-purchases/:ref", d.purchasePage)
+	g.POST("/package-purchases/:ref/extend", d.extendPurchase)
+	g.POST("/package-purchases/:ref/refund", d.refundPurchase)
 
 	// Mail and payments.
 	g.GET("/outbox", d.outboxPage)
