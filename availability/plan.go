@@ -28,9 +28,12 @@ type plan struct {
 type window struct{ from, to time.Time }
 
 func newPlan(h Host, t Type, now time.Time) (*plan, error) {
-	loc, err := h.Rules.validate()
-	if err != nil {
-		return nil, err
+	loc := h.Loc
+	if loc == nil || loc.String() != h.Rules.Zone {
+		var err error
+		if loc, err = h.Rules.validate(); err != nil {
+			return nil, err
+		}
 	}
 	p := &plan{
 		id:         h.ID,
