@@ -80,4 +80,6 @@ func Routes(e *echo.Echo, shared *site.Site) {
 	admin.POST("/appointment-types", s.adminCreateAppointmentType)
 	admin.GET("/appointment-types/:slug", s.adminGetAppointmentType)
 	admin.PATCH("/appointment-types/:slug", s.adminUpdateAppointmentType)
+	admin.GET("/appointment-types/:slug/questions", s.adminGetTypeQuestions)
+	admin.PUT("/appointment-types/:slug/questions", s.adminSetTypeQuestions)
 }

@@ -48,6 +48,17 @@ func TestCoachingQuestionsAndConsent(t *testing.T) {
 			t.Errorf("%d %s %.1000s", a.status, a.location, a.body)
 		}
 	})
+	// Another coach's 404 on these routes is the authorisation sweep's.
+	t.Run("the API reads and replaces the same questions", func(t *testing.T) {
+		const api = "/api/v1/admin/appointment-types/career-chat/questions"
+		if status, got := e.checked("GET", api, e.jamesToken, "", nil); status != 200 || !strings.Contains(got, "What would you like to talk about?") {
+			t.Errorf("%d %s", status, got)
+		}
+		body := `[{"kind": "short_text", "label": "What would you like to talk about?", "required": true}]`
+		if status, got := e.checked("PUT", api, e.jamesToken, body, nil); status != 200 || !strings.Contains(got, `"required":true`) {
+			t.Errorf("%d %s", status, got)
+		}
+	})
 	qid := questionID(t, e)
 	const picked = "/coaching/career-chat?tz=Europe/London&from=2026-11-30&start=2026-11-30T09:00:00Z"
 	t.Run("the public form asks the questions and for consent", func(t *testing.T) {
