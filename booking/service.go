@@ -50,7 +50,8 @@ type Config struct {
 	MaxSeats      int           // seats one booking may take; default 10
 	// MaxOpenPerEmail and MaxOpenPerAddress cap the live holds and
 	// waitlist places (waiting or offered) of one email and of one network
-	// address; defaults 3 and 5.
+	// address; defaults 3 and 5. A negative MaxOpenPerAddress caps no
+	// address (a load test sends everything from one machine).
 	MaxOpenPerEmail, MaxOpenPerAddress int
 	// Payments takes payment for paid events; nil refuses paid bookings'
 	// checkouts with ErrNoPayments.
@@ -61,6 +62,11 @@ type Config struct {
 	// AllowPrivateFeeds accepts busy feeds on loopback and private
 	// addresses (tests, self-hosters on one network).
 	AllowPrivateFeeds bool
+	// SlotCacheTTL, if positive, keeps each slot listing for that long
+	// (by the service's clock) unless this process changes a coach's
+	// schedule meanwhile: see slotCache for what can be stale. Zero lists
+	// from the database every time. A second or two is plenty.
+	SlotCacheTTL time.Duration
 }
 
 func (c Config) withDefaults() Config {
@@ -73,7 +79,7 @@ func (c Config) withDefaults() Config {
 	if c.MaxOpenPerEmail <= 0 {
 		c.MaxOpenPerEmail = DefaultMaxOpenPerEmail
 	}
-	if c.MaxOpenPerAddress <= 0 {
+	if c.MaxOpenPerAddress == 0 {
 		c.MaxOpenPerAddress = DefaultMaxOpenPerAddress
 	}
 	if c.MaxSeats <= 0 {
@@ -89,12 +95,15 @@ type Service struct {
 	cfg      Config
 	now      func() time.Time
 	stmts    *statements // Reserve's statements, prepared
+	zones    *zoneCache
+	slots    *slotCache // nil when Config.SlotCacheTTL is zero
 }
 
 // NewService returns a booking service; notifier receives every notice
 // inside the transaction that causes it.
 func NewService(db *sqldb.DB, notifier Notifier, cfg Config, now func() time.Time) *Service {
-	return &Service{db: db, notifier: notifier, cfg: cfg.withDefaults(), now: now, stmts: newStatements(db.Writer())}
+	return &Service{db: db, notifier: notifier, cfg: cfg.withDefaults(), now: now, stmts: newStatements(db.Writer()),
+		zones: &zoneCache{}, slots: newSlotCache(cfg.SlotCacheTTL)}
 }
 
 // Request is what an attendee asks for.
