@@ -17,7 +17,7 @@ import (
 func TestReceiptAttachment(t *testing.T) {
 	e, s := lab()
 	doc := &receipt.Document{Kind: receipt.Receipt, Number: "R-000042", IssuedAt: time.Date(2027, 9, 1, 10, 0, 0, 0, time.UTC),
-		Seller: receipt.Seller{Name: "James Downer Coaching", Address: "1 High Street", TaxID: "GB123456789", Registered: true},
+		Seller:    receipt.Seller{Name: "James Downer Coaching", Address: "1 High Street", TaxID: "GB123456789", Registered: true},
 		BuyerName: "Ada Lovelace", BuyerEmail: "ada@example.com", Reference: "CCL-7KQ2M9", Currency: "GBP",
 		Lines:    []receipt.Line{{Description: "Standard", Quantity: 2, UnitCents: 4900, NetCents: 9800, TaxCents: 1960, GrossCents: 11760, RateBasisPoints: 2000}},
 		NetCents: 9800, TaxCents: 1960, GrossCents: 11760}
