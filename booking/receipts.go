@@ -116,11 +116,7 @@ func (s *Service) issueReceipt(ctx context.Context, tx *sqlx.Tx, d Details) (*re
 		return nil, err
 	}
 	if len(lines) == 0 {
-		// Booked before lines were stored: one line at what was paid.
-		lines = []BookingLine{{Name: "Ticket", UnitCents: b.AmountCents, Quantity: 1, NetCents: b.AmountCents, GrossCents: b.AmountCents}}
-		if b.Seats > 1 && b.AmountCents%int64(b.Seats) == 0 {
-			lines[0].UnitCents, lines[0].Quantity = b.AmountCents/int64(b.Seats), b.Seats
-		}
+		lines = unpricedLines(b, tax)
 	}
 	docLines := make([]receipt.Line, 0, len(lines))
 	r := receiptRow{CoachID: coachID, Kind: string(receipt.Receipt), BookingID: b.ID, Currency: b.Currency,
@@ -150,6 +146,23 @@ func (s *Service) issueReceipt(ctx context.Context, tx *sqlx.Tx, d Details) (*re
 	}
 	doc, err := r.document(b.Ref, "")
 	return &doc, err
+}
+
+// unpricedLines is the one line of a booking that money.Price did not
+// price (an appointment, or a booking made before lines were stored): what
+// was paid, which for a registered seller held the tax at their rate, so
+// the tax is taken out of it as if the price included it.
+func unpricedLines(b Booking, settings TaxSettings) []BookingLine {
+	line := money.Line{Name: "Ticket", UnitCents: b.AmountCents, Quantity: 1}
+	if b.Seats > 1 && b.AmountCents%int64(b.Seats) == 0 {
+		line.UnitCents, line.Quantity = b.AmountCents/int64(b.Seats), b.Seats
+	}
+	tax := settings.tax()
+	tax.Inclusive = true
+	q := money.Price(b.Currency, []money.Line{line}, money.Discount{}, tax)
+	l := q.Lines[0]
+	return []BookingLine{{Name: l.Name, UnitCents: l.UnitCents, Quantity: l.Quantity, NetCents: l.NetCents, TaxCents: l.TaxCents,
+		GrossCents: l.GrossCents, TaxBasisPoints: tax.RateBasisPoints, TaxInclusive: true}}
 }
 
 func (s *Service) fillAndInsert(ctx context.Context, tx *sqlx.Tx, r *receiptRow, seller receipt.Seller, lines []receipt.Line) error {

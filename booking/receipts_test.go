@@ -209,3 +209,30 @@ func TestReceiptNumbersUnderConcurrency(t *testing.T) {
 	}
 	fx.mustCheck(t)
 }
+
+func TestAppointmentReceipt(t *testing.T) {
+	ctx := context.Background()
+	fx := newPackageFixture(t)
+	if _, err := fx.svc.SetTax(ctx, fx.coach.ID, booking.TaxSettings{Registered: true, TaxID: "GB123456789", RateBasisPoints: 2000,
+		BusinessName: "James Downer Coaching", BusinessAddress: "1 High Street"}); err != nil {
+		t.Fatal(err)
+	}
+	res := fx.mustBookAt(t, "career-chat", at(10, 30), "ada@example.com")
+	co, err := fx.svc.StartCheckout(ctx, res.Booking.Ref, res.Token)
+	if err != nil {
+		t.Fatal(err)
+	}
+	u, _ := url.Parse(co.URL)
+	if _, err := fx.svc.ApplyPayment(ctx, fx.offline.CompleteEvent(strings.TrimPrefix(u.Path, "/checkout/test/"), res.Booking.Ref, 9000, "GBP", fx.clock.Now())); err != nil {
+		t.Fatal(err)
+	}
+	docs, err := fx.svc.Documents(ctx, res.Booking.Ref, booking.Actor{Token: res.Token})
+	if err != nil || len(docs) != 1 {
+		t.Fatalf("documents %+v (%v)", docs, err)
+	}
+	// The call's price was charged as it is: for a registered coach it
+	// holds the VAT, 9000 / 1.2.
+	if d := docs[0]; d.Title() != "VAT invoice" || d.GrossCents != 9000 || d.NetCents != 7500 || d.TaxCents != 1500 {
+		t.Errorf("receipt %s: net %d tax %d gross %d; want a VAT invoice of 7500 + 1500 = 9000", d.Title(), d.NetCents, d.TaxCents, d.GrossCents)
+	}
+}
