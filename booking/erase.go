@@ -170,6 +170,22 @@ func (s *Service) anonymiseBooking(ctx context.Context, tx *sqlx.Tx, b Booking) 
 			return fmt.Errorf("anonymise booking %s: %w", b.Ref, err)
 		}
 	}
+	return anonymiseDocuments(ctx, tx, b)
+}
+
+// anonymiseDocuments replaces the person in what pricing kept of b: the
+// buyer on its receipts and credit notes (which are kept, numbers and
+// amounts, as tax records must be) and the email in a code's
+// once-per-email key (so the erased person could use the code again).
+func anonymiseDocuments(ctx context.Context, tx *sqlx.Tx, b Booking) error {
+	if _, err := tx.ExecContext(ctx, tx.Rebind(`UPDATE receipts SET buyer_name = ?, buyer_email = ? WHERE booking_id = ?`),
+		b.Name, b.Email, b.ID); err != nil {
+		return fmt.Errorf("anonymise receipts of booking %s: %w", b.Ref, err)
+	}
+	if _, err := tx.ExecContext(ctx, tx.Rebind(`UPDATE discount_uses SET once_key = CAST(code_id AS TEXT) || ':' || ?
+		WHERE booking_id = ? AND once_key IS NOT NULL`), b.Email, b.ID); err != nil {
+		return fmt.Errorf("anonymise code use of booking %s: %w", b.Ref, err)
+	}
 	return nil
 }
 

@@ -8,6 +8,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/jmoiron/sqlx"
+
 	"github.com/roster-app/roster/booking"
 	"github.com/roster-app/roster/fault"
 	"github.com/roster-app/roster/receipt"
@@ -235,4 +237,39 @@ func TestAppointmentReceipt(t *testing.T) {
 	if d := docs[0]; d.Title() != "VAT invoice" || d.GrossCents != 9000 || d.NetCents != 7500 || d.TaxCents != 1500 {
 		t.Errorf("receipt %s: net %d tax %d gross %d; want a VAT invoice of 7500 + 1500 = 9000", d.Title(), d.NetCents, d.TaxCents, d.GrossCents)
 	}
+}
+
+func TestErasureKeepsReceiptsWithoutThePerson(t *testing.T) {
+	ctx := context.Background()
+	fx := newPaidFixture(t)
+	fx.setVAT(t, false)
+	fx.code(t, booking.DiscountCodeInput{Code: "ONCE", PercentOff: ptr(10), OncePerEmail: true})
+	res, err := fx.svc.Reserve(ctx, booking.Request{SessionID: fx.lab.Sessions[0].ID, Name: "Ada Lovelace", Email: "ada@example.com", Seats: 1, DiscountCode: "ONCE"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	fx.pay(t, res)
+	err = fx.db.InTx(ctx, func(tx *sqlx.Tx) error {
+		_, err := fx.svc.ErasePerson(ctx, tx, "ada@example.com", booking.PersonScope{CoachID: fx.coach.ID}, "test")
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var held int
+	if err := fx.db.GetContext(ctx, &held, fx.db.Rebind(`SELECT COUNT(*) FROM receipts WHERE buyer_email = ? OR buyer_name = ?`), "ada@example.com", "Ada Lovelace"); err != nil {
+		t.Fatal(err)
+	}
+	var keys int
+	if err := fx.db.GetContext(ctx, &keys, fx.db.Rebind(`SELECT COUNT(*) FROM discount_uses WHERE once_key LIKE ?`), "%ada@example.com"); err != nil {
+		t.Fatal(err)
+	}
+	var receipts int
+	if err := fx.db.GetContext(ctx, &receipts, `SELECT COUNT(*) FROM receipts`); err != nil {
+		t.Fatal(err)
+	}
+	if held != 0 || keys != 0 || receipts != 1 {
+		t.Errorf("after erasure: %d receipts and %d code uses still name Ada, %d receipts kept; want 0, 0, 1", held, keys, receipts)
+	}
+	fx.mustCheck(t)
 }
