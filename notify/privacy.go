@@ -104,7 +104,8 @@ func ForgetPerson(ctx context.Context, ext sqlx.ExtContext, p Person) (int64, er
 			to_addr = CASE WHEN to_addr IN (SELECT email FROM coaches) THEN to_addr ELSE ? END,
 			to_name = CASE WHEN to_addr IN (SELECT email FROM coaches) THEN to_name ELSE '' END,
 			reply_to = CASE WHEN reply_to IN (SELECT email FROM coaches) THEN reply_to ELSE '' END,
-			subject = '(erased)', text_body = '', html_body = '', ics = NULL, last_error = ''
+			subject = '(erased)', text_body = '', html_body = '', ics = NULL, attachment_name = '', attachment = NULL,
+			last_error = ''
 		WHERE `+where), append([]any{erasedAddr}, args...)...)
 	if err != nil {
 		return 0, fmt.Errorf("anonymise messages of a person: %w", err)
@@ -113,11 +114,14 @@ func ForgetPerson(ctx context.Context, ext sqlx.ExtContext, p Person) (int64, er
 	return deleted + changed, nil
 }
 
-// EmptySentBodies empties, on ext, the bodies and invites of messages sent
-// before cutoff (UTC), and returns how many it emptied.
+// EmptySentBodies empties, on ext, the bodies, invites and attachments
+// (receipts' PDFs, which name the buyer) of messages sent before cutoff
+// (UTC), and returns how many it emptied.
 func EmptySentBodies(ctx context.Context, ext sqlx.ExtContext, cutoff time.Time) (int64, error) {
-	res, err := ext.ExecContext(ctx, ext.Rebind(`UPDATE outbox SET text_body = '', html_body = '', ics = NULL
-		WHERE status = 'sent' AND sent_at < ? AND (text_body <> '' OR html_body <> '' OR ics IS NOT NULL)`), cutoff.UTC())
+	res, err := ext.ExecContext(ctx, ext.Rebind(`UPDATE outbox SET text_body = '', html_body = '', ics = NULL,
+			attachment_name = '', attachment = NULL
+		WHERE status = 'sent' AND sent_at < ?
+			AND (text_body <> '' OR html_body <> '' OR ics IS NOT NULL OR attachment IS NOT NULL)`), cutoff.UTC())
 	if err != nil {
 		return 0, fmt.Errorf("empty sent bodies: %w", err)
 	}

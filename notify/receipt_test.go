@@ -2,11 +2,13 @@ package notify_test
 
 import (
 	"bytes"
+	"context"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/roster-app/roster/booking"
+	"github.com/roster-app/roster/notify"
 	"github.com/roster-app/roster/receipt"
 	"github.com/roster-app/roster/sqldb/sqldbtest"
 )
@@ -60,5 +62,28 @@ func TestReceiptAttachment(t *testing.T) {
 				t.Errorf("PDF attached: %v, want %v", found, tc.filename != "")
 			}
 		})
+	}
+}
+
+func TestSentAttachmentsAreEmptied(t *testing.T) {
+	ctx := context.Background()
+	db := sqldbtest.MustOpenDB(t)
+	now := time.Date(2027, 9, 1, 10, 0, 0, 0, time.UTC)
+	m := testMessage(1, now)
+	m.Attachment, m.AttachmentName = []byte("%PDF-1.3 Ada Lovelace"), "R-000001.pdf"
+	enqueue(t, db, m)
+	if _, err := db.ExecContext(ctx, db.Rebind(`UPDATE outbox SET status = 'sent', sent_at = ?`), now); err != nil {
+		t.Fatal(err)
+	}
+	n, err := notify.EmptySentBodies(ctx, db, now.Add(time.Hour))
+	if err != nil || n != 1 {
+		t.Fatalf("emptied %d (%v), want 1", n, err)
+	}
+	var left int
+	if err := db.GetContext(ctx, &left, `SELECT COUNT(*) FROM outbox WHERE attachment IS NOT NULL OR attachment_name <> ''`); err != nil {
+		t.Fatal(err)
+	}
+	if left != 0 {
+		t.Errorf("%d sent messages keep their attachment", left)
 	}
 }
