@@ -47,8 +47,11 @@ type Booking struct {
 	RefundedCents int64      `db:"refunded_cents"`
 	Answers       Answers    `db:"answers"`
 	Sequence      int        `db:"sequence"` // raised on every change that updates the invite
-	CreatedAt     time.Time  `db:"created_at"`
-	UpdatedAt     time.Time  `db:"updated_at"`
+	// Timezone is the attendee's own IANA zone when they gave it ("" when
+	// not): their emails show times in it beside the event's zone.
+	Timezone  string    `db:"timezone"`
+	CreatedAt time.Time `db:"created_at"`
+	UpdatedAt time.Time `db:"updated_at"`
 }
 
 // NoticeKind names a message an attendee gets when their booking changes.

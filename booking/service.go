@@ -94,6 +94,8 @@ type Request struct {
 	// IdempotencyKey is the API client's key; the same key with the same
 	// request answers with the first booking for 24 hours.
 	IdempotencyKey string
+	// Timezone is the visitor's IANA zone (optional), kept for their emails.
+	Timezone string
 }
 
 // Result is a booking and the secret that manages it.
@@ -116,6 +118,7 @@ func (s *Service) MaxSeats() int { return s.cfg.MaxSeats }
 func (r *Request) normalize() {
 	r.Name = strings.TrimSpace(r.Name)
 	r.Email = strings.ToLower(strings.TrimSpace(r.Email))
+	r.Timezone = strings.TrimSpace(r.Timezone)
 }
 
 // validate checks what can be checked without the database.
@@ -128,6 +131,9 @@ func (r Request) validate(maxSeats int) error {
 	f.Check(r.Seats <= maxSeats, "seats", fmt.Sprintf("at most %d per booking", maxSeats))
 	f.Check(len(r.IdempotencyKey) <= 255, "Idempotency-Key", "must be at most 255 characters")
 	f.Check(len(r.FormNonce) <= 100, "form_token", "is not valid")
+	if r.Timezone != "" {
+		f.Check(validZone(r.Timezone), "timezone", "must be an IANA time zone such as Europe/London")
+	}
 	return f.Err()
 }
 
@@ -216,7 +222,7 @@ func (s *Service) reserve(ctx context.Context, tx *sqlx.Tx, req Request) (Result
 	b := Booking{
 		SessionID: sess.ID, EventID: event.ID, Name: req.Name, Email: req.Email, Seats: req.Seats,
 		Status: Confirmed, AmountCents: event.PriceCents * int64(req.Seats), Currency: event.Currency,
-		Answers: answers, CreatedAt: now, UpdatedAt: now,
+		Answers: answers, Timezone: req.Timezone, CreatedAt: now, UpdatedAt: now,
 	}
 	if !event.Free() {
 		b.Status, b.HoldExpiresAt = PendingPayment, s.holdExpiry(event, sess)

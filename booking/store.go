@@ -68,10 +68,10 @@ func insertBooking(ctx context.Context, ext sqlx.ExtContext, b *Booking, title, 
 	q, args, err := sqlx.Named(`
 		INSERT INTO bookings (ref, session_id, event_id, name, email, seats, status, live_key, form_nonce,
 			amount_cents, currency, hold_expires_at, payment_ref, payment_intent, refunded_cents, answers, sequence,
-			created_at, updated_at)
+			timezone, created_at, updated_at)
 		VALUES (:ref, NULLIF(:session_id, 0), NULLIF(:event_id, 0), :name, :email, :seats, :status, :live_key, :form_nonce,
 			:amount_cents, :currency, :hold_expires_at, :payment_ref, :payment_intent, :refunded_cents, :answers, :sequence,
-			:created_at, :updated_at)
+			:timezone, :created_at, :updated_at)
 		RETURNING id`, row)
 	if err != nil {
 		return err
@@ -134,7 +134,7 @@ func bookingByRef(ctx context.Context, ext sqlx.ExtContext, ref, lock string) (B
 
 // An appointment's booking has no session or event: both read as 0.
 const bookingColumns = `id, ref, COALESCE(session_id, 0) AS session_id, COALESCE(event_id, 0) AS event_id, name, email, seats, status, amount_cents, currency,
-	hold_expires_at, payment_ref, payment_intent, refunded_cents, answers, sequence, created_at, updated_at`
+	hold_expires_at, payment_ref, payment_intent, refunded_cents, answers, sequence, timezone, created_at, updated_at`
 
 func recordHistory(ctx context.Context, ext sqlx.ExtContext, b Booking, from Status, reason string, at time.Time) error {
 	_, err := ext.ExecContext(ctx, ext.Rebind(`

@@ -60,6 +60,7 @@ type bookingRequest struct {
 	Email     *string           `json:"email"`
 	Seats     *int              `json:"seats"`
 	Answers   map[string]string `json:"answers"`
+	Timezone  *string           `json:"timezone"` // the visitor's, for their emails
 }
 
 func (s *handlers) createBooking(c echo.Context) error {
@@ -68,7 +69,7 @@ func (s *handlers) createBooking(c echo.Context) error {
 		return err
 	}
 	r := booking.Request{Name: bind.Str(req.Name), Email: bind.Str(req.Email), Answers: req.Answers,
-		IdempotencyKey: c.Request().Header.Get("Idempotency-Key")}
+		Timezone: bind.Str(req.Timezone), IdempotencyKey: c.Request().Header.Get("Idempotency-Key")}
 	if req.SessionID != nil {
 		r.SessionID = *req.SessionID
 	}
