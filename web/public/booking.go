@@ -30,6 +30,9 @@ type bookingPageData struct {
 	Token      string
 	Calendar   view.CalendarLinks
 	Refunds    []refundView
+	Hold       holdView
+	JoinURL    string // the online event's join link, once confirmed
+	ReceiptURL string // for a booking that was paid; "" otherwise
 }
 
 // refundView is one refund of the booking as the attendee reads it.
@@ -102,6 +105,13 @@ func (s *handlers) renderBookingPage(c echo.Context, status int, token, notice, 
 	}
 	if d.Booking.HoldExpiresAt != nil {
 		data.HoldUntil = d.Booking.HoldExpiresAt.In(d.Event.Zone()).Format("15:04 MST on Mon 2 Jan")
+		data.Hold = newHoldView(d.Booking, d.Event, now)
+	}
+	if d.Booking.Status == booking.Confirmed {
+		data.JoinURL = d.Event.OnlineURL
+	}
+	if paid(d.Booking) {
+		data.ReceiptURL = "/bookings/" + d.Booking.Ref + "/receipt?t=" + url.QueryEscape(token)
 	}
 	for _, date := range ev.Dates {
 		if date.ID != d.Session.ID && date.Open() && date.SeatsLeft >= d.Booking.Seats {

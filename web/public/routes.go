@@ -24,6 +24,7 @@ func Routes(e *echo.Echo, site *site.Site) {
 
 	// Event pages, booking and the waitlist.
 	e.GET("/", s.homePage)
+	e.GET("/favicon.ico", s.favicon)
 	e.GET("/events/:slug", s.eventPage)
 	e.POST("/events/:slug/book", s.bookFromPage, limited)
 	e.GET("/events/:slug/calendar.ics", s.eventFeed)
@@ -38,6 +39,7 @@ func Routes(e *echo.Echo, site *site.Site) {
 	e.POST("/bookings/:ref/pay", s.payFromPage)
 	e.GET("/bookings/:ref/abandon", s.abandonCheckout)
 	e.GET("/bookings/:ref/invite.ics", s.inviteFile)
+	e.GET("/bookings/:ref/receipt", s.receiptPage)
 
 	// Payments: Stripe's webhook, and the offline TEST MODE checkout.
 	e.POST("/webhooks/stripe", s.stripeWebhook)

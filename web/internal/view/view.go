@@ -154,3 +154,6 @@ func (v *Views) ServeStatic(c echo.Context) error {
 	}
 	return c.Blob(http.StatusOK, ctype, body)
 }
+
+// AssetURL returns the checksum URL of a static file, "/static/<sum>/<name>".
+func (v *Views) AssetURL(name string) (string, error) { return v.assetURL(name) }

@@ -3,6 +3,7 @@ package booking
 import (
 	"context"
 	"fmt"
+	"time"
 
 	"github.com/roster-app/roster/fault"
 )
@@ -30,3 +31,7 @@ func (s *Service) WaitlistPlace(ctx context.Context, entryID int64) (int, error)
 	}
 	return place, nil
 }
+
+// HoldDuration is how long a paid booking's seats are held while the
+// attendee pays (shorter when the date's registration closes sooner).
+func (s *Service) HoldDuration() time.Duration { return s.cfg.HoldDuration }
