@@ -57,22 +57,36 @@ type AppointmentDetails struct {
 	Appointment
 	Type  events.AppointmentType
 	Hosts []events.Host
+	// Questions are the type's registration questions; the client's
+	// answers are the booking's Answers, by Question.Key.
+	Questions []Question
+	// HostTimezone is the first attending coach's own zone (their
+	// availability's; UTC if they set none).
+	HostTimezone string
 }
 
 // AppointmentRequest is what a client asks for: a start (any instant; it
 // must be one of the type's slots), who they are, and their zone (for
 // their emails; "" means the first host's).
 type AppointmentRequest struct {
-	TypeSlug       string
-	Start          time.Time
-	Name           string
-	Email          string
-	Timezone       string
+	TypeSlug string
+	Start    time.Time
+	Name     string
+	Email    string
+	Timezone string
+	// Answers answer the type's registration questions, by Question.Key.
 	Answers        Answers
+	Consent        Consent // see ErrConsentRequired
 	IdempotencyKey string
 	// CreditCode, if set, pays with one credit of a package of the type
 	// instead of money: the booking is confirmed at once.
 	CreditCode string
+	// IdempotencyScope names the client that sent IdempotencyKey, as for
+	// Request.IdempotencyScope.
+	IdempotencyScope string
+	// ClientAddr is the network address the request came from, for the
+	// caps on unpaid holds (see Config); empty when unknown.
+	ClientAddr string
 }
 
 // AppointmentResult is a booked appointment and the secret that manages it.
@@ -130,7 +144,8 @@ func validZone(name string) bool {
 // one credit in the same transaction and is confirmed at once. Returns
 // ErrSlotUnavailable for a start that is not a slot now, ErrNoCreditsLeft,
 // ErrCreditWrongType, events.ErrAppointmentTypeNotFound for an unknown
-// or unpublished type, and a fault.Invalid error naming bad fields.
+// or unpublished type, and a fault.Invalid error naming bad fields
+// (answers.<question key> for an answer the type's questions refuse).
 func (s *Service) BookAppointment(ctx context.Context, req AppointmentRequest) (AppointmentResult, error) {
 	req.normalize()
 	if err := req.validate(); err != nil {
@@ -162,6 +177,14 @@ func (s *Service) bookAppointment(ctx context.Context, tx *sqlx.Tx, req Appointm
 	if t.Status != events.Published {
 		return AppointmentResult{}, events.ErrAppointmentTypeNotFound
 	}
+	questions, err := loadTypeQuestions(ctx, tx, t.ID)
+	if err != nil {
+		return AppointmentResult{}, err
+	}
+	answers, err := validateAnswers(questions, req.Answers)
+	if err != nil {
+		return AppointmentResult{}, err
+	}
 	// Everything read after the lock sees every appointment and session
 	// committed before it (READ COMMITTED reads a fresh snapshot per
 	// statement), so the predicate below answers for the present.
@@ -172,10 +195,6 @@ func (s *Service) bookAppointment(ctx context.Context, tx *sqlx.Tx, req Appointm
 	if err != nil {
 		return AppointmentResult{}, err
 	}
-	answers, err := validateAnswers(nil, req.Answers)
-	if err != nil {
-		return AppointmentResult{}, err
-	}
 	now := s.now().UTC()
 	b := Booking{Name: req.Name, Email: req.Email, Seats: 1, Status: Confirmed,
 		AmountCents: t.PriceCents, Currency: t.Currency, Answers: answers, CreatedAt: now, UpdatedAt: now}
@@ -183,10 +202,13 @@ func (s *Service) bookAppointment(ctx context.Context, tx *sqlx.Tx, req Appointm
 		b.AmountCents = 0 // paid with a credit
 	}
 	if !t.Free() && req.CreditCode == "" {
+		if err := s.checkOpenCaps(ctx, tx, req.Email, req.ClientAddr); err != nil {
+			return AppointmentResult{}, err
+		}
 		expires := now.Add(s.cfg.HoldDuration)
 		b.Status, b.HoldExpiresAt = PendingPayment, &expires
 	}
-	if err := insertBooking(ctx, tx, &b, t.Title, ""); err != nil {
+	if err := insertBooking(ctx, tx, &b, t.Title, "", req.ClientAddr); err != nil {
 		return AppointmentResult{}, err
 	}
 	if req.CreditCode != "" {
@@ -208,10 +230,12 @@ func (s *Service) bookAppointment(ctx context.Context, tx *sqlx.Tx, req Appointm
 	if err := s.occupy(ctx, tx, a, t, hostIDs); err != nil {
 		return AppointmentResult{}, err
 	}
+	if err := recordConsents(ctx, tx, b, req.Consent, now); err != nil {
+		return AppointmentResult{}, err
+	}
 	if req.IdempotencyKey != "" {
-		if _, err := tx.ExecContext(ctx, tx.Rebind(`INSERT INTO idempotency_keys (key, request_hash, booking_id, created_at) VALUES (?, ?, ?, ?)`),
-			req.IdempotencyKey, req.hash(), b.ID, now); err != nil {
-			return AppointmentResult{}, fmt.Errorf("record idempotency key: %w", err)
+		if err := recordIdempotencyKey(ctx, tx, req.IdempotencyScope, req.IdempotencyKey, req.hash(), b.ID, now); err != nil {
+			return AppointmentResult{}, err
 		}
 	}
 	if err := recordHistory(ctx, tx, b, "", "appointment booked", now); err != nil {
@@ -239,28 +263,11 @@ func (s *Service) replayAppointment(ctx context.Context, tx *sqlx.Tx, req Appoin
 	if req.IdempotencyKey == "" {
 		return AppointmentResult{}, false, nil
 	}
-	var prior struct {
-		RequestHash string    `db:"request_hash"`
-		BookingID   int64     `db:"booking_id"`
-		CreatedAt   time.Time `db:"created_at"`
+	bookingID, ok, err := s.priorRequest(ctx, tx, req.IdempotencyScope, req.IdempotencyKey, req.hash())
+	if err != nil || !ok {
+		return AppointmentResult{}, false, err
 	}
-	err := tx.GetContext(ctx, &prior, tx.Rebind(`SELECT request_hash, booking_id, created_at FROM idempotency_keys WHERE key = ?`), req.IdempotencyKey)
-	if isNoRows(err) {
-		return AppointmentResult{}, false, nil
-	}
-	if err != nil {
-		return AppointmentResult{}, false, fmt.Errorf("look up idempotency key: %w", err)
-	}
-	if s.now().Sub(prior.CreatedAt) > 24*time.Hour {
-		if _, err := tx.ExecContext(ctx, tx.Rebind(`DELETE FROM idempotency_keys WHERE key = ?`), req.IdempotencyKey); err != nil {
-			return AppointmentResult{}, false, fmt.Errorf("forget old idempotency key: %w", err)
-		}
-		return AppointmentResult{}, false, nil
-	}
-	if prior.RequestHash != req.hash() {
-		return AppointmentResult{}, false, ErrIdempotencyReuse
-	}
-	b, err := bookingByID(ctx, tx, prior.BookingID, "")
+	b, err := bookingByID(ctx, tx, bookingID, "")
 	if err != nil {
 		return AppointmentResult{}, false, err
 	}
@@ -380,7 +387,13 @@ func (s *Service) defaultZone(ctx context.Context, ext sqlx.ExtContext, t events
 	if len(t.Hosts) == 0 {
 		return "UTC", nil
 	}
-	a, err := loadAvailability(ctx, ext, t.Hosts[0].CoachID)
+	return coachZone(ctx, ext, t.Hosts[0].CoachID)
+}
+
+// coachZone is the zone of the coach's availability, or UTC if they set
+// no hours.
+func coachZone(ctx context.Context, ext sqlx.ExtContext, coachID int64) (string, error) {
+	a, err := loadAvailability(ctx, ext, coachID)
 	if errors.Is(err, errNoAvailability) {
 		return "UTC", nil
 	}

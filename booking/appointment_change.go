@@ -16,8 +16,9 @@ import (
 // time in the shapes seat bookings use, so that every path that serves a
 // booking (manage page, checkout, refund policy, the notifier's emails and
 // invites) serves an appointment unchanged: Event carries the type's
-// title, place, join link, reminders and refund window, the client's zone,
-// and the attending coaches as hosts (the first is the invite's
+// title, place, join link, reminders and refund window, the client's zone
+// (and the first attending coach's as HostTimezone, for emails that show
+// both), and the attending coaches as hosts (the first is the invite's
 // ORGANIZER); Session carries the call's start and end. Neither has an id.
 func (s *Service) appointmentDetails(ctx context.Context, ext sqlx.ExtContext, b Booking) (Details, error) {
 	a, hostIDs, err := loadAppointment(ctx, ext, b.ID)
@@ -34,14 +35,25 @@ func (s *Service) appointmentDetails(ctx context.Context, ext sqlx.ExtContext, b
 	if err != nil {
 		return Details{}, err
 	}
+	questions, err := loadTypeQuestions(ctx, ext, t.ID)
+	if err != nil {
+		return Details{}, err
+	}
+	hostZone := "UTC"
+	if len(hosts) > 0 {
+		if hostZone, err = coachZone(ctx, ext, hosts[0].CoachID); err != nil {
+			return Details{}, err
+		}
+	}
 	sess := appointmentSession(a, b)
 	e := events.Event{
-		Slug: t.Slug, Title: t.Title, Description: t.Description, Timezone: a.Timezone,
+		Slug: t.Slug, Title: t.Title, Description: t.Description, Timezone: a.Timezone, HostTimezone: hostZone,
 		Location: t.Location, OnlineURL: t.OnlineURL, PriceCents: b.AmountCents, Currency: b.Currency,
 		Status: t.Status, ReminderOffsetsMinutes: t.ReminderOffsetsMinutes, RefundCutoffHours: t.RefundCutoffHours,
 		CreatedAt: t.CreatedAt, UpdatedAt: t.UpdatedAt, Hosts: hosts, Sessions: []events.Session{sess},
 	}
-	return Details{Booking: b, Event: e, Session: sess, Appointment: &AppointmentDetails{Appointment: a, Type: t, Hosts: hosts}}, nil
+	return Details{Booking: b, Event: e, Session: sess, Appointment: &AppointmentDetails{Appointment: a, Type: t, Hosts: hosts,
+		Questions: questions, HostTimezone: hostZone}}, nil
 }
 
 func appointmentSession(a Appointment, b Booking) events.Session {

@@ -46,7 +46,7 @@ func TestWaitlistPlace(t *testing.T) {
 	fx.book(t, id, "holder@example.com", 10)
 	var entries []booking.WaitlistEntry
 	for _, email := range []string{"first@example.com", "second@example.com", "third@example.com"} {
-		entry, err := fx.svc.JoinWaitlist(ctx, id, "Someone", email, 1)
+		entry, err := fx.svc.JoinWaitlist(ctx, booking.Request{SessionID: id, Name: "Someone", Email: email, Seats: 1})
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -65,6 +65,9 @@ const (
 	NoticeWaitlistOffer     NoticeKind = "waitlist_offer"
 	NoticeLatePaymentRefund NoticeKind = "late_payment_refund"
 	NoticeHoldExpired       NoticeKind = "hold_expired"
+	// NoticeBookingLink: someone tried to book the date again with the
+	// booking's email; the booking's manage link (ManageURL) sent again.
+	NoticeBookingLink       NoticeKind = "booking_link"
 	NoticeCoachNewBooking   NoticeKind = "coach_new_booking"
 	NoticeCoachCancellation NoticeKind = "coach_cancellation"
 	// NoticeChanged: something the invite shows (title, location, join
@@ -101,10 +104,14 @@ type Notice struct {
 	ClaimURL string
 	// Changes lists what a NoticeChanged changed.
 	Changes []events.Change
-	// RefundCents is the refund a notice is about, in minor units of the
-	// booking's currency: queued (session_cancelled) or made
-	// (refund_receipt, refund_failed).
+	// RefundCents is the refund a notice is about, in minor units of
+	// RefundCurrency: queued (session_cancelled) or made (refund_receipt,
+	// refund_failed).
 	RefundCents int64
+	// RefundCurrency is the refund's ISO 4217 currency: the payment's it
+	// returns, which is not the booking's for a wrong payment. Empty
+	// means the booking's.
+	RefundCurrency string
 	// RefundID identifies the refund of a receipt, for its dedupe key.
 	RefundID int64
 	// OtherDates are the event's other dates still open for booking.
@@ -115,6 +122,9 @@ type Notice struct {
 	RetryURL string
 	// Reason says, in words for the attendee, why a payment was refunded.
 	Reason string
+	// Answers are the booking's answers to its registration questions, in
+	// the questions' order, for the hosts' coach_new_booking notice.
+	Answers []AnsweredQuestion
 }
 
 // Notifier writes the messages a booking change causes. It is called inside

@@ -472,15 +472,15 @@ func TestWaitlist(t *testing.T) {
 	fx := newFixture(t)
 	id := fx.workshop.Sessions[0].ID
 	holder := fx.book(t, id, "holder@example.com", 10)
-	first, err := fx.svc.JoinWaitlist(ctx, id, "First", "first@example.com", 2)
+	first, err := fx.svc.JoinWaitlist(ctx, booking.Request{SessionID: id, Name: "First", Email: "first@example.com", Seats: 2})
 	if err != nil {
 		t.Fatal(err)
 	}
-	second, err := fx.svc.JoinWaitlist(ctx, id, "Second", "second@example.com", 1)
+	second, err := fx.svc.JoinWaitlist(ctx, booking.Request{SessionID: id, Name: "Second", Email: "second@example.com", Seats: 1})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := fx.svc.JoinWaitlist(ctx, id, "First", "first@example.com", 1); !errors.Is(err, booking.ErrAlreadyBooked) {
+	if _, err := fx.svc.JoinWaitlist(ctx, booking.Request{SessionID: id, Name: "First", Email: "first@example.com", Seats: 1}); !errors.Is(err, booking.ErrAlreadyBooked) {
 		t.Errorf("joining twice: got %v, want ErrAlreadyBooked", err)
 	}
 	claimURL := func(entryID int64) string {

@@ -14,8 +14,7 @@ import (
 // in an impossible state; no live booking is on a cancelled session or
 // event; no open offer is on a cancelled session or event or outlives its
 // session's registration (so none stands on a closed or started date).
-// Refunds are checked against the booking's amount, which is in one
-// currency (money per currency is not modelled further yet).
+// Money is checked per currency (see checkMoney).
 func (s *Service) Check(ctx context.Context) ([]string, error) {
 	seats, err := events.AllSessionSeats(ctx, s.db)
 	if err != nil {
@@ -57,6 +56,11 @@ func (s *Service) Check(ctx context.Context) ([]string, error) {
 		return nil, err
 	}
 	out = append(out, offers...)
+	money, err := s.checkMoney(ctx)
+	if err != nil {
+		return nil, err
+	}
+	out = append(out, money...)
 	overlaps, err := s.checkCoachesInOnePlace(ctx)
 	if err != nil {
 		return nil, err

@@ -23,7 +23,7 @@ import (
 func (s *Service) CreateEvent(ctx context.Context, coachID int64, in events.EventInput) (events.Event, error) {
 	var out events.Event
 	err := s.db.InTx(ctx, func(tx *sqlx.Tx) error {
-		e, err := events.CreateEventIn(ctx, tx, coachID, in, s.now().UTC())
+		e, err := events.CreateEventIn(ctx, tx, coachID, in, s.now().UTC(), s.cfg.HostNotifier)
 		if err != nil {
 			return err
 		}

@@ -170,13 +170,14 @@ const (
 	EntryExpire  EntryAction = "expire"  // the offer ran out (or the date's registration closed)
 	EntryDecline EntryAction = "decline" // the person says no to the offer
 	EntryClose   EntryAction = "close"   // the date or event was cancelled
+	EntryErase   EntryAction = "erase"   // the person is erased (see ErasePerson)
 )
 
 // WaitlistStatuses and EntryActions list every state and action of the
 // offer table.
 var (
 	WaitlistStatuses = []WaitlistStatus{Waiting, Offered, Claimed, OfferExpired, Left}
-	EntryActions     = []EntryAction{EntryOffer, EntryClaim, EntryExpire, EntryDecline, EntryClose}
+	EntryActions     = []EntryAction{EntryOffer, EntryClaim, EntryExpire, EntryDecline, EntryClose, EntryErase}
 )
 
 var offerGone = Rule[WaitlistStatus]{Refusal: fault.Conflict}
@@ -188,6 +189,7 @@ var OfferTable = map[WaitlistStatus]map[EntryAction]Rule[WaitlistStatus]{
 		EntryOffer: {To: Offered, Effects: "seats held until the offer expires (at the latest when registration closes); the person is emailed a claim link"},
 		EntryClaim: offerGone, EntryExpire: offerGone, EntryDecline: offerGone,
 		EntryClose: {To: Left, Effects: "the person is told the date is cancelled"},
+		EntryErase: {To: Left, Effects: "the entry is anonymised"},
 	},
 	Offered: {
 		EntryOffer:   offerGone,
@@ -195,10 +197,11 @@ var OfferTable = map[WaitlistStatus]map[EntryAction]Rule[WaitlistStatus]{
 		EntryExpire:  {To: OfferExpired, Effects: seatsFreed},
 		EntryDecline: {To: Left, Effects: seatsFreed},
 		EntryClose:   {To: Left, Effects: "seats released; the person is told the date is cancelled"},
+		EntryErase:   {To: Left, Effects: seatsFreed + "; the entry is anonymised"},
 	},
-	Claimed:      {EntryOffer: offerGone, EntryClaim: offerGone, EntryExpire: offerGone, EntryDecline: offerGone, EntryClose: offerGone},
-	OfferExpired: {EntryOffer: offerGone, EntryClaim: offerGone, EntryExpire: offerGone, EntryDecline: offerGone, EntryClose: offerGone},
-	Left:         {EntryOffer: offerGone, EntryClaim: offerGone, EntryExpire: offerGone, EntryDecline: offerGone, EntryClose: offerGone},
+	Claimed:      {EntryOffer: offerGone, EntryClaim: offerGone, EntryExpire: offerGone, EntryDecline: offerGone, EntryClose: offerGone, EntryErase: offerGone},
+	OfferExpired: {EntryOffer: offerGone, EntryClaim: offerGone, EntryExpire: offerGone, EntryDecline: offerGone, EntryClose: offerGone, EntryErase: offerGone},
+	Left:         {EntryOffer: offerGone, EntryClaim: offerGone, EntryExpire: offerGone, EntryDecline: offerGone, EntryClose: offerGone, EntryErase: offerGone},
 }
 
 // NextEntryStatus returns the status action leads to, or ErrOfferGone.

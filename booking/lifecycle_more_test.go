@@ -20,7 +20,7 @@ func TestFreedAndAddedSeatsServeTheWaitlistFirst(t *testing.T) {
 		e := fx.createEvent(t, "Tiny Room", 0, 1)
 		date := e.Sessions[0]
 		fx.book(t, date.ID, "ann@example.com", 1)
-		ben, err := fx.svc.JoinWaitlist(ctx, date.ID, "Ben", "ben@example.com", 1)
+		ben, err := fx.svc.JoinWaitlist(ctx, booking.Request{SessionID: date.ID, Name: "Ben", Email: "ben@example.com", Seats: 1})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -39,11 +39,11 @@ func TestFreedAndAddedSeatsServeTheWaitlistFirst(t *testing.T) {
 		date := e.Sessions[0]
 		leaver := fx.book(t, date.ID, "leaver@example.com", 1)
 		fx.book(t, date.ID, "stayer@example.com", 1)
-		xena, err := fx.svc.JoinWaitlist(ctx, date.ID, "Xena", "xena@example.com", 2)
+		xena, err := fx.svc.JoinWaitlist(ctx, booking.Request{SessionID: date.ID, Name: "Xena", Email: "xena@example.com", Seats: 2})
 		if err != nil {
 			t.Fatal(err)
 		}
-		yuri, err := fx.svc.JoinWaitlist(ctx, date.ID, "Yuri", "yuri@example.com", 1)
+		yuri, err := fx.svc.JoinWaitlist(ctx, booking.Request{SessionID: date.ID, Name: "Yuri", Email: "yuri@example.com", Seats: 1})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -68,7 +68,7 @@ func TestFreedAndAddedSeatsServeTheWaitlistFirst(t *testing.T) {
 		date := e.Sessions[0]
 		leaver := fx.book(t, date.ID, "leaver@example.com", 1)
 		fx.book(t, date.ID, "stayer@example.com", 1)
-		if _, err := fx.svc.JoinWaitlist(ctx, date.ID, "Xena", "xena@example.com", 2); err != nil {
+		if _, err := fx.svc.JoinWaitlist(ctx, booking.Request{SessionID: date.ID, Name: "Xena", Email: "xena@example.com", Seats: 2}); err != nil {
 			t.Fatal(err)
 		}
 		if _, err := fx.svc.Cancel(ctx, leaver.Booking.Ref, booking.Actor{Token: leaver.Token}); err != nil {
@@ -79,7 +79,7 @@ func TestFreedAndAddedSeatsServeTheWaitlistFirst(t *testing.T) {
 			t.Errorf("newcomer: %v, want sold_out (join the line)", err)
 		}
 		// Joining the line offers the seat at once: nobody before them can use it.
-		entry, err := fx.svc.JoinWaitlist(ctx, date.ID, "Newcomer", "new@example.com", 1)
+		entry, err := fx.svc.JoinWaitlist(ctx, booking.Request{SessionID: date.ID, Name: "Newcomer", Email: "new@example.com", Seats: 1})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -92,8 +92,8 @@ func TestFreedAndAddedSeatsServeTheWaitlistFirst(t *testing.T) {
 		e := fx.createEvent(t, "Tiny Room", 0, 1)
 		date := e.Sessions[0]
 		leaver := fx.book(t, date.ID, "leaver@example.com", 1)
-		first, _ := fx.svc.JoinWaitlist(ctx, date.ID, "First", "first@example.com", 1)
-		second, _ := fx.svc.JoinWaitlist(ctx, date.ID, "Second", "second@example.com", 1)
+		first, _ := fx.svc.JoinWaitlist(ctx, booking.Request{SessionID: date.ID, Name: "First", Email: "first@example.com", Seats: 1})
+		second, _ := fx.svc.JoinWaitlist(ctx, booking.Request{SessionID: date.ID, Name: "Second", Email: "second@example.com", Seats: 1})
 		if _, err := fx.svc.Cancel(ctx, leaver.Booking.Ref, booking.Actor{Token: leaver.Token}); err != nil {
 			t.Fatal(err)
 		}
@@ -170,7 +170,7 @@ func TestNothingHappensAfterItShouldStop(t *testing.T) {
 		e := fx.createEvent(t, "Tiny Room", 0, 1)
 		date := e.Sessions[0]
 		leaver := fx.book(t, date.ID, "leaver@example.com", 1)
-		entry, _ := fx.svc.JoinWaitlist(ctx, date.ID, "Wen", "wen@example.com", 1)
+		entry, _ := fx.svc.JoinWaitlist(ctx, booking.Request{SessionID: date.ID, Name: "Wen", Email: "wen@example.com", Seats: 1})
 		fx.clock.Advance(date.StartsAt.Add(-time.Hour).Sub(fx.clock.Now()))
 		if _, err := fx.svc.Cancel(ctx, leaver.Booking.Ref, booking.Actor{Token: leaver.Token}); err != nil {
 			t.Fatal(err)
@@ -272,7 +272,7 @@ func TestPeopleAreTold(t *testing.T) {
 		e := fx.createEvent(t, "Tiny Room", 0, 1)
 		fx.book(t, e.Sessions[0].ID, "ann@example.com", 1)
 		for i, email := range []string{"w1@example.com", "w2@example.com"} {
-			if _, err := fx.svc.JoinWaitlist(ctx, e.Sessions[0].ID, "W", email, 1); err != nil {
+			if _, err := fx.svc.JoinWaitlist(ctx, booking.Request{SessionID: e.Sessions[0].ID, Name: "W", Email: email, Seats: 1}); err != nil {
 				t.Fatal(err)
 			}
 			told := fx.notices.toEmail(email, booking.NoticeWaitlistJoined)

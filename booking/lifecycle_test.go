@@ -104,7 +104,7 @@ func TestCancellingAnEventReachesEveryChild(t *testing.T) {
 	first, second := small.Sessions[0], small.Sessions[1]
 	paid, checkout := fx.hold(t, first.ID, "paid@example.com", 1)
 	fx.apply(t, fx.offline.CompleteEvent(checkout, paid.Booking.Ref, 4900, "GBP", fx.clock.Now()))
-	if _, err := fx.svc.JoinWaitlist(ctx, first.ID, "Wanda", "wanda@example.com", 1); err != nil {
+	if _, err := fx.svc.JoinWaitlist(ctx, booking.Request{SessionID: first.ID, Name: "Wanda", Email: "wanda@example.com", Seats: 1}); err != nil {
 		t.Fatal(err)
 	}
 	held, heldCheckout := fx.hold(t, second.ID, "held@example.com", 1)

@@ -123,11 +123,16 @@ func (s *Service) release(ctx context.Context, bookingID int64, reason string) (
 //     currency match it. A payment that arrives after its hold expired takes
 //     a seat again if one is free; if the date is full it is refunded
 //     automatically and the attendee told. A payment whose amount or
-//     currency does not match the booking is refunded, never confirmed.
+//     currency does not match the booking, or a second payment for a
+//     booking already paid, is refunded as that payment's refund: it
+//     never confirms the booking nor counts as the booking's refund.
 //   - An expired checkout or a failed async payment releases a hold; it
 //     never touches a confirmed booking, so events out of order are harmless.
 //   - A refund recorded at the provider updates the booking's refunded
-//     amount.
+//     amount if it refunds the booking's own payment in its currency.
+//
+// Every payment received is recorded with its amount and currency (see
+// Payment); a payment reported again by another event is applied once.
 //
 // It returns the outcome recorded in the webhook log.
 func (s *Service) ApplyPayment(ctx context.Context, e payments.Event) (string, error) {
@@ -190,18 +195,24 @@ func (s *Service) applyPayment(ctx context.Context, tx *sqlx.Tx, e payments.Even
 }
 
 func (s *Service) applyPaid(ctx context.Context, tx *sqlx.Tx, b Booking, e payments.Event) (string, error) {
+	pay := Payment{BookingID: b.ID, ProviderRef: firstNonEmpty(e.PaymentIntent, e.CheckoutID), CheckoutID: e.CheckoutID,
+		AmountCents: e.AmountCents, Currency: e.Currency, CreatedAt: s.now().UTC()}
+	// One payment may be reported by several events (the webhook, the
+	// success page's lookup, an async success): it is applied once.
+	if _, seen, err := paymentByRef(ctx, tx, pay.ProviderRef); err != nil {
+		return "", err
+	} else if seen {
+		return "ignored: payment already recorded", nil
+	}
 	if e.AmountCents != b.AmountCents || e.Currency != b.Currency {
 		reason := fmt.Sprintf("paid %d %s, booking is %d %s", e.AmountCents, e.Currency, b.AmountCents, b.Currency)
-		if err := s.queueRefund(ctx, tx, b, e.PaymentIntent, e.AmountCents, e.Currency, "amount mismatch: "+reason); err != nil {
-			return "", err
-		}
-		return "refunding: " + reason, nil
+		return "refunding: " + reason, s.refundWrong(ctx, tx, b, pay, "amount mismatch: "+reason)
 	}
 	switch b.Status {
-	case Confirmed:
-		return "ignored: already confirmed", nil
-	case Refunded:
-		return "ignored: already refunded", nil
+	case Confirmed, Refunded:
+		// Another payment already paid for it (two checkouts both paid).
+		reason := fmt.Sprintf("second payment of %d %s for a booking already paid", e.AmountCents, e.Currency)
+		return "refunding: " + reason, s.refundWrong(ctx, tx, b, pay, reason)
 	}
 	d, err := s.details(ctx, tx, b)
 	if err != nil {
@@ -216,34 +227,34 @@ func (s *Service) applyPaid(ctx context.Context, tx *sqlx.Tx, b Booking, e payme
 				return "", err
 			}
 		}
-		return s.refundLate(ctx, tx, b, e, payReason(fault.CodeOf(refused)))
+		return s.refundLate(ctx, tx, b, pay, payReason(fault.CodeOf(refused)))
 	}
 	switch b.Status {
 	case PendingPayment:
-		return "confirmed", s.confirmPaid(ctx, tx, b, e, ActionPay, "payment received")
+		return "confirmed", s.confirmPaid(ctx, tx, b, pay, e, ActionPay, "payment received")
 	case Cancelled:
-		return s.refundLate(ctx, tx, b, e, "booking cancelled")
+		return s.refundLate(ctx, tx, b, pay, "booking cancelled")
 	}
 	// The hold ended (expired or abandoned) before the payment landed.
 	if liveElsewhere(ctx, tx, b) {
-		return s.refundLate(ctx, tx, b, e, "already booked again")
+		return s.refundLate(ctx, tx, b, pay, "already booked again")
 	}
 	if waiting, err := someoneWaits(ctx, tx, b.SessionID); err != nil {
 		return "", err
 	} else if waiting {
-		return s.refundLate(ctx, tx, b, e, "date full")
+		return s.refundLate(ctx, tx, b, pay, "date full")
 	}
 	ok, err := s.retakeHeld(ctx, tx, b)
 	if err != nil {
 		return "", err
 	}
 	if !ok && b.IsAppointment() {
-		return s.refundLate(ctx, tx, b, e, "slot taken")
+		return s.refundLate(ctx, tx, b, pay, "slot taken")
 	}
 	if !ok {
-		return s.refundLate(ctx, tx, b, e, "date full")
+		return s.refundLate(ctx, tx, b, pay, "date full")
 	}
-	return "confirmed late: seat retaken", s.confirmPaid(ctx, tx, b, e, ActionLatePaid, "late payment: seat retaken")
+	return "confirmed late: seat retaken", s.confirmPaid(ctx, tx, b, pay, e, ActionLatePaid, "late payment: seat retaken")
 }
 
 // payReason says in the attendee's words why a date refused a payment.
@@ -266,8 +277,12 @@ func liveElsewhere(ctx context.Context, ext sqlx.ExtContext, b Booking) bool {
 	return err == nil && ref != "" && ref != b.Ref
 }
 
-func (s *Service) confirmPaid(ctx context.Context, tx *sqlx.Tx, b Booking, e payments.Event, action Action, reason string) error {
-	b.PaymentRef, b.PaymentIntent = firstNonEmpty(e.CheckoutID, b.PaymentRef), e.PaymentIntent
+func (s *Service) confirmPaid(ctx context.Context, tx *sqlx.Tx, b Booking, pay Payment, e payments.Event, action Action, reason string) error {
+	pay.Status = PaymentApplied
+	if err := recordPayment(ctx, tx, &pay); err != nil {
+		return err
+	}
+	b.PaymentRef, b.PaymentIntent = firstNonEmpty(e.CheckoutID, b.PaymentRef), pay.ProviderRef
 	if err := s.transition(ctx, tx, &b, action, reason); err != nil {
 		return err
 	}
@@ -282,13 +297,29 @@ func (s *Service) confirmPaid(ctx context.Context, tx *sqlx.Tx, b Booking, e pay
 	return s.notifyConfirmed(ctx, tx, b, d.Event, d.Session, token)
 }
 
-// refundLate refunds a payment that found no seat and tells the attendee.
-func (s *Service) refundLate(ctx context.Context, tx *sqlx.Tx, b Booking, e payments.Event, why string) (string, error) {
-	b.PaymentRef, b.PaymentIntent = firstNonEmpty(e.CheckoutID, b.PaymentRef), e.PaymentIntent
+// refundWrong records a payment that did not pay for b (its amount or
+// currency differs, or b was already paid) and refunds it whole. The
+// booking is left as it is: the refund is of that payment, not of b.
+func (s *Service) refundWrong(ctx context.Context, tx *sqlx.Tx, b Booking, pay Payment, reason string) error {
+	pay.Status = PaymentRefundedWrong
+	if err := recordPayment(ctx, tx, &pay); err != nil {
+		return err
+	}
+	return s.queueRefund(ctx, tx, b, pay, pay.AmountCents, reason)
+}
+
+// refundLate refunds the booking's own payment that found no seat and
+// tells the attendee.
+func (s *Service) refundLate(ctx context.Context, tx *sqlx.Tx, b Booking, pay Payment, why string) (string, error) {
+	pay.Status = PaymentReturned
+	if err := recordPayment(ctx, tx, &pay); err != nil {
+		return "", err
+	}
+	b.PaymentRef, b.PaymentIntent = firstNonEmpty(pay.CheckoutID, b.PaymentRef), pay.ProviderRef
 	if err := saveBooking(ctx, tx, b); err != nil {
 		return "", err
 	}
-	if err := s.queueRefund(ctx, tx, b, e.PaymentIntent, e.AmountCents, e.Currency, "late payment, "+why); err != nil {
+	if err := s.queueRefund(ctx, tx, b, pay, pay.AmountCents, "late payment, "+why); err != nil {
 		return "", err
 	}
 	d, err := s.details(ctx, tx, b)
@@ -301,7 +332,13 @@ func (s *Service) refundLate(ctx context.Context, tx *sqlx.Tx, b Booking, e paym
 	return "refunding late payment: " + why, nil
 }
 
+// applyRefunded records a refund made at the provider. Only a refund of
+// the booking's own payment, in its currency, counts for the booking; a
+// refund of another payment (a wrong one Roster refunded) changes nothing.
 func (s *Service) applyRefunded(ctx context.Context, tx *sqlx.Tx, b Booking, e payments.Event) (string, error) {
+	if e.PaymentIntent != b.PaymentIntent || e.Currency != "" && e.Currency != b.Currency {
+		return "ignored: refund of a payment that did not pay for the booking", nil
+	}
 	if e.RefundedCents <= b.RefundedCents {
 		return "ignored: refund already recorded", nil
 	}

@@ -34,10 +34,12 @@ const (
 	maxQuestionLabel = 300
 )
 
-// Question is a registration question an event asks each attendee.
+// Question is a registration question an event asks each attendee, or an
+// appointment type asks each client.
 type Question struct {
 	ID       int64        `db:"id"`
-	EventID  int64        `db:"event_id"`
+	EventID  int64        `db:"event_id"`            // 0 for an appointment type's question
+	TypeID   int64        `db:"appointment_type_id"` // 0 for an event's question
 	Position int          `db:"position"`
 	Kind     QuestionKind `db:"kind"`
 	Label    string       `db:"label"`
@@ -92,8 +94,22 @@ func (q Question) validate(f *fault.Fields, prefix string) {
 
 // SetQuestions replaces an event's registration questions. The caller has
 // checked that the coach hosts the event. Answers already given keep their
-// values under the old question ids.
+// values under the old question ids. Returns a fault.Invalid error naming
+// questions[i].<field> for a question that is not valid.
 func (s *Service) SetQuestions(ctx context.Context, eventID int64, questions []Question) ([]Question, error) {
+	return s.replaceQuestions(ctx, eventQuestions, eventID, questions)
+}
+
+// questionTable is where one owner's questions are stored: an event's in
+// questions, an appointment type's in appointment_type_questions.
+type questionTable struct{ table, owner string }
+
+var (
+	eventQuestions = questionTable{table: "questions", owner: "event_id"}
+	typeQuestions  = questionTable{table: "appointment_type_questions", owner: "appointment_type_id"}
+)
+
+func (s *Service) replaceQuestions(ctx context.Context, qt questionTable, ownerID int64, questions []Question) ([]Question, error) {
 	var f fault.Fields
 	f.Check(len(questions) <= MaxQuestions, "questions", fmt.Sprintf("at most %d questions", MaxQuestions))
 	for i := range questions {
@@ -104,27 +120,36 @@ func (s *Service) SetQuestions(ctx context.Context, eventID int64, questions []Q
 		return nil, err
 	}
 	err := s.db.InTx(ctx, func(tx *sqlx.Tx) error {
-		if _, err := tx.ExecContext(ctx, tx.Rebind(`DELETE FROM questions WHERE event_id = ?`), eventID); err != nil {
-			return fmt.Errorf("clear questions: %w", err)
-		}
-		for i := range questions {
-			q := &questions[i]
-			q.EventID, q.Position = eventID, i
-			stmt, args, err := sqlx.Named(`INSERT INTO questions (event_id, position, kind, label, required, options)
-				VALUES (:event_id, :position, :kind, :label, :required, :options) RETURNING id`, q)
-			if err != nil {
-				return err
-			}
-			if err := tx.GetContext(ctx, &q.ID, tx.Rebind(stmt), args...); err != nil {
-				return fmt.Errorf("insert question: %w", err)
-			}
-		}
-		return nil
+		return storeQuestions(ctx, tx, qt, ownerID, questions)
 	})
 	if err != nil {
 		return nil, err
 	}
 	return questions, nil
+}
+
+func storeQuestions(ctx context.Context, tx *sqlx.Tx, qt questionTable, ownerID int64, questions []Question) error {
+	if _, err := tx.ExecContext(ctx, tx.Rebind(`DELETE FROM `+qt.table+` WHERE `+qt.owner+` = ?`), ownerID); err != nil {
+		return fmt.Errorf("clear questions: %w", err)
+	}
+	for i := range questions {
+		q := &questions[i]
+		q.EventID, q.TypeID, q.Position = 0, 0, i
+		if qt == typeQuestions {
+			q.TypeID = ownerID
+		} else {
+			q.EventID = ownerID
+		}
+		stmt, args, err := sqlx.Named(`INSERT INTO `+qt.table+` (`+qt.owner+`, position, kind, label, required, options)
+			VALUES (:`+qt.owner+`, :position, :kind, :label, :required, :options) RETURNING id`, q)
+		if err != nil {
+			return err
+		}
+		if err := tx.GetContext(ctx, &q.ID, tx.Rebind(stmt), args...); err != nil {
+			return fmt.Errorf("insert question: %w", err)
+		}
+	}
+	return nil
 }
 
 // Questions returns an event's registration questions in order.
@@ -133,8 +158,13 @@ func (s *Service) Questions(ctx context.Context, eventID int64) ([]Question, err
 }
 
 func loadQuestions(ctx context.Context, ext sqlx.ExtContext, eventID int64) ([]Question, error) {
+	return selectQuestions(ctx, ext, eventQuestions, eventID)
+}
+
+func selectQuestions(ctx context.Context, ext sqlx.ExtContext, qt questionTable, ownerID int64) ([]Question, error) {
 	var qs []Question
-	err := sqlx.SelectContext(ctx, ext, &qs, ext.Rebind(`SELECT * FROM questions WHERE event_id = ? ORDER BY position`), eventID)
+	err := sqlx.SelectContext(ctx, ext, &qs, ext.Rebind(`SELECT id, `+qt.owner+`, position, kind, label, required, options
+		FROM `+qt.table+` WHERE `+qt.owner+` = ? ORDER BY position`), ownerID)
 	if err != nil {
 		return nil, fmt.Errorf("load questions: %w", err)
 	}

@@ -83,7 +83,7 @@ func (s *Service) CancelWithRefund(ctx context.Context, ref string, actor Actor,
 			return err
 		}
 		if amount > 0 {
-			return s.queueRefund(ctx, tx, out, out.PaymentIntent, amount, out.Currency, actor.reason("cancelled"))
+			return s.queueOwnRefund(ctx, tx, out, amount, actor.reason("cancelled"))
 		}
 		return nil
 	})
@@ -108,7 +108,7 @@ func (s *Service) refundFor(ctx context.Context, tx *sqlx.Tx, b Booking, policy 
 		due = RefundDue(b, d.Event, d.Session, s.now())
 	}
 	// A partial refund queued but not yet made is part of what is due.
-	pending, err := pendingRefunds(ctx, tx, b.ID)
+	pending, err := pendingRefunds(ctx, tx, b)
 	if err != nil {
 		return 0, err
 	}
@@ -124,7 +124,7 @@ func (s *Service) Refund(ctx context.Context, ref string, coachID int64, amountC
 		if err != nil {
 			return err
 		}
-		pending, err := pendingRefunds(ctx, tx, b.ID)
+		pending, err := pendingRefunds(ctx, tx, b)
 		if err != nil {
 			return err
 		}
@@ -136,36 +136,82 @@ func (s *Service) Refund(ctx context.Context, ref string, coachID int64, amountC
 			return err
 		}
 		out = b
-		return s.queueRefund(ctx, tx, b, b.PaymentIntent, amountCents, b.Currency, fmt.Sprintf("refund by coach %d", coachID))
+		return s.queueOwnRefund(ctx, tx, b, amountCents, fmt.Sprintf("refund by coach %d", coachID))
 	})
 	return out, err
 }
 
-func pendingRefunds(ctx context.Context, ext sqlx.ExtContext, bookingID int64) (int64, error) {
+// countsForBookingSQL is the condition (over refunds r LEFT JOIN payments
+// p ON p.id = r.payment_id, with the booking's currency and payment intent
+// as its two parameters) under which a refund is a refund of the
+// booking's own money; see refundCounts.
+const countsForBookingSQL = `r.currency = ? AND (p.status IN ('applied', 'returned') OR (r.payment_id IS NULL AND r.payment_intent = ?))`
+
+// pendingRefunds is what is queued and not yet made of b's own money, in
+// minor units of b's currency.
+func pendingRefunds(ctx context.Context, ext sqlx.ExtContext, b Booking) (int64, error) {
 	var sum int64
-	err := sqlx.GetContext(ctx, ext, &sum, ext.Rebind(`SELECT COALESCE(SUM(amount_cents), 0) FROM refunds WHERE booking_id = ? AND status = 'pending'`), bookingID)
+	err := sqlx.GetContext(ctx, ext, &sum, ext.Rebind(`SELECT COALESCE(SUM(r.amount_cents), 0)
+		FROM refunds r LEFT JOIN payments p ON p.id = r.payment_id
+		WHERE r.booking_id = ? AND r.status = 'pending' AND `+countsForBookingSQL), b.ID, b.Currency, b.PaymentIntent)
 	if err != nil {
 		return 0, fmt.Errorf("pending refunds: %w", err)
 	}
 	return sum, nil
 }
 
-// queueRefund writes a refund for the worker to make, in the caller's
-// transaction.
-func (s *Service) queueRefund(ctx context.Context, tx *sqlx.Tx, b Booking, paymentIntent string, amount int64, currency, reason string) error {
+// refundCounts reports whether a refund made is a refund of b's own money,
+// to be added to b's refunded amount: it returns a payment of b's that
+// paid for it (or found no seat), in b's currency. Refunds queued before
+// payments were recorded name no payment and count if they return b's
+// payment intent in b's currency.
+func refundCounts(ctx context.Context, ext sqlx.ExtContext, b Booking, job RefundJob) (bool, error) {
+	if job.Currency != b.Currency {
+		return false, nil
+	}
+	if job.PaymentID == nil {
+		return job.PaymentIntent == b.PaymentIntent, nil
+	}
+	p, err := paymentByID(ctx, ext, *job.PaymentID)
+	if err != nil {
+		return false, err
+	}
+	return p.BookingID == b.ID && p.Status.countsForBooking() && p.Currency == b.Currency, nil
+}
+
+// queueOwnRefund queues a refund of amount (minor units of b's currency)
+// from the payment that paid for b.
+func (s *Service) queueOwnRefund(ctx context.Context, tx *sqlx.Tx, b Booking, amount int64, reason string) error {
+	pay, ok, err := ownPayment(ctx, tx, b)
+	if err != nil {
+		return err
+	}
+	if !ok { // paid before payments were recorded: the booking's own payment intent
+		pay = Payment{ProviderRef: b.PaymentIntent, Currency: b.Currency}
+	}
+	return s.queueRefund(ctx, tx, b, pay, amount, reason)
+}
+
+// queueRefund writes a refund of amount (minor units of pay's currency)
+// from pay for the worker to make, in the caller's transaction.
+func (s *Service) queueRefund(ctx context.Context, tx *sqlx.Tx, b Booking, pay Payment, amount int64, reason string) error {
 	if amount <= 0 {
 		return nil
 	}
+	var paymentID *int64
+	if pay.ID != 0 {
+		paymentID = &pay.ID
+	}
 	now := s.now().UTC()
 	var id int64
-	err := tx.GetContext(ctx, &id, tx.Rebind(`INSERT INTO refunds (booking_id, amount_cents, currency, payment_intent, idempotency_key,
+	err := tx.GetContext(ctx, &id, tx.Rebind(`INSERT INTO refunds (booking_id, payment_id, amount_cents, currency, payment_intent, idempotency_key,
 			reason, status, attempts, next_attempt_at, created_at, updated_at)
-		VALUES (?, ?, ?, ?, ?, ?, 'pending', 0, ?, ?, ?) RETURNING id`),
-		b.ID, amount, currency, paymentIntent, fmt.Sprintf("refund-%s-%s", b.Ref, newNonce()), reason, now, now, now)
+		VALUES (?, ?, ?, ?, ?, ?, ?, 'pending', 0, ?, ?, ?) RETURNING id`),
+		b.ID, paymentID, amount, pay.Currency, pay.ProviderRef, fmt.Sprintf("refund-%s-%s", b.Ref, newNonce()), reason, now, now, now)
 	if err != nil {
 		return fmt.Errorf("queue refund: %w", err)
 	}
-	return recordHistory(ctx, tx, b, b.Status, fmt.Sprintf("refund %d of %d %s queued: %s", id, amount, currency, reason), now)
+	return recordHistory(ctx, tx, b, b.Status, fmt.Sprintf("refund %d of %d %s queued: %s", id, amount, pay.Currency, reason), now)
 }
 
 func newNonce() string { return secret.RandomString(9) }
@@ -174,7 +220,8 @@ func newNonce() string { return secret.RandomString(9) }
 type RefundJob struct {
 	ID             int64     `db:"id"`
 	BookingID      int64     `db:"booking_id"`
-	AmountCents    int64     `db:"amount_cents"`
+	PaymentID      *int64    `db:"payment_id"`   // the payment it returns money from; nil for refunds queued before payments were recorded
+	AmountCents    int64     `db:"amount_cents"` // minor units of Currency
 	Currency       string    `db:"currency"`
 	PaymentIntent  string    `db:"payment_intent"`
 	IdempotencyKey string    `db:"idempotency_key"`
@@ -192,7 +239,8 @@ type RefundJob struct {
 // is claimed with a lease (so several workers never send one twice at
 // once; the provider's idempotency key covers a worker that dies after
 // sending), sent outside any transaction, and then recorded: on success the
-// booking's refunded amount grows, on failure the refund is retried with
+// booking's refunded amount grows if the refund returned the booking's own
+// money in its currency (see refundCounts), on failure the refund is retried with
 // backoff and, after 12 attempts, marked failed for a coach to see.
 func (s *Service) ProcessRefunds(ctx context.Context) (int, error) {
 	if s.cfg.Payments == nil {
@@ -280,6 +328,18 @@ func (s *Service) recordRefund(ctx context.Context, job RefundJob, refund paymen
 			return err
 		}
 		reason := fmt.Sprintf("refund %d of %d %s made (%s)", job.ID, job.AmountCents, job.Currency, refund.ID)
+		counts, err := refundCounts(ctx, tx, b, job)
+		if err != nil {
+			return err
+		}
+		if !counts {
+			// Another payment's money went back: the booking's own
+			// payment and refunds are untouched.
+			if err := recordHistory(ctx, tx, b, b.Status, reason+", of a payment that did not pay for this booking", now); err != nil {
+				return err
+			}
+			return s.tellRefund(ctx, tx, job, NoticeRefunded)
+		}
 		b.RefundedCents, b.UpdatedAt = min(b.RefundedCents+job.AmountCents, b.AmountCents), now
 		if b.RefundedCents == b.AmountCents && !b.Status.Live() && b.Status != Refunded {
 			err = s.transition(ctx, tx, &b, ActionRefunded, reason)
@@ -306,7 +366,7 @@ func (s *Service) tellRefund(ctx context.Context, tx *sqlx.Tx, job RefundJob, ki
 	if err != nil {
 		return err
 	}
-	n := Notice{Kind: kind, Booking: b, Event: d.Event, Session: d.Session, RefundCents: job.AmountCents, RefundID: job.ID}
+	n := Notice{Kind: kind, Booking: b, Event: d.Event, Session: d.Session, RefundCents: job.AmountCents, RefundCurrency: job.Currency, RefundID: job.ID}
 	if err := s.notifier.Notify(ctx, tx, n); err != nil {
 		return fmt.Errorf("notify %s: %w", kind, err)
 	}
@@ -364,4 +424,18 @@ func (s *Service) BookingRefunds(ctx context.Context, ref string, actor Actor) (
 		out = append(out, line)
 	}
 	return out, nil
+}
+
+// PendingOwnRefunds sums the refunds in refunds (a booking's, as Refunds
+// lists them) that are queued and return b's own money: in b's currency,
+// from b's payment. Refunds of other payments (wrong ones) are not b's.
+// Minor units of b's currency.
+func PendingOwnRefunds(b Booking, refunds []RefundJob) int64 {
+	var sum int64
+	for _, r := range refunds {
+		if r.Status == "pending" && r.BookingID == b.ID && r.Currency == b.Currency && r.PaymentIntent == b.PaymentIntent {
+			sum += r.AmountCents
+		}
+	}
+	return sum
 }

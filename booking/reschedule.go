@@ -16,7 +16,9 @@ import (
 // attendee the updated invite (METHOD:REQUEST, same UID) with a short
 // what-changed email. Other changes send nothing. A patch that cancels the
 // event is CancelEvent with full refunds (the coach cancelled; attendees
-// are not at fault). Errors: those of events.UpdateEventIn and CancelEvent.
+// are not at fault). Coaches made hosts by the change are told (see
+// Config.HostNotifier). Errors: those of events.UpdateEventIn and
+// CancelEvent.
 func (s *Service) UpdateEvent(ctx context.Context, coachID int64, slug string, patch events.EventPatch) (events.Event, error) {
 	if patch.Status != nil && *patch.Status == events.Cancelled {
 		e, _, err := s.CancelEvent(ctx, coachID, slug, RefundFull)
@@ -29,6 +31,9 @@ func (s *Service) UpdateEvent(ctx context.Context, coachID int64, slug string, p
 			return err
 		}
 		out = after
+		if err := events.TellAddedHosts(ctx, tx, s.cfg.HostNotifier, coachID, "event", before.Hosts, after.Hosts, after.Title, after.Slug, after.Status); err != nil {
+			return err
+		}
 		changes := events.CalendarChanges(before, after)
 		if len(changes) == 0 {
 			return nil

@@ -27,27 +27,36 @@ var (
 	ErrRegistrationClosed = fault.New(fault.RegistrationClosed, "registration for this date is closed")
 	ErrHoldExpired        = fault.New(fault.HoldExpired, "the seats held for this booking were released; please book again")
 	ErrNotLive            = fault.New(fault.Conflict, "this booking is no longer active")
-	ErrAlreadyBooked      = fault.New(fault.AlreadyBooked, "this email already has a booking for this date; its confirmation email has the link to manage it")
-	ErrIdempotencyReuse   = &fault.Error{Code: fault.Conflict, Message: "this Idempotency-Key was used with a different request",
+	ErrAlreadyBooked      = fault.New(fault.AlreadyBooked, "this email already has a booking for this date: check your email for your booking (we send its link again at most every 10 minutes)")
+	ErrFormReused         = &fault.Error{Code: fault.Conflict, Message: "this form was already used for another booking; reload the page and try again",
+		Fields: map[string]string{"form_token": "was already used"}}
+	ErrIdempotencyReuse = &fault.Error{Code: fault.Conflict, Message: "this Idempotency-Key was used with a different request",
 		Fields: map[string]string{"Idempotency-Key": "was used with a different request"}}
 )
 
-// alreadyBooked is ErrAlreadyBooked naming the existing booking. Its
-// manage link is not given out: anyone who knows an address could use it.
-func alreadyBooked(ref string) error {
-	return &fault.Error{Code: fault.AlreadyBooked, Message: ErrAlreadyBooked.Message,
-		Fields: map[string]string{"email": "already has booking " + ref + " for this date; its confirmation email has the link to manage it"}}
-}
-
 // Config tunes the service.
+//
+// Seats held without payment have short lifetimes and per-person caps, so
+// an anonymous caller cannot keep a date full: a hold lasts HoldDuration
+// (stretched to the checkout's expiry, at most registration close), an
+// offer OfferDuration (at most registration close), and one email or one
+// network address may have at most MaxOpenPerEmail / MaxOpenPerAddress
+// holds and waitlist places live at once.
 type Config struct {
 	BaseURL       string        // for manage and claim links
 	HoldDuration  time.Duration // how long a paid booking's seats are held for payment; default 30 minutes
-	OfferDuration time.Duration // how long a waitlist offer stands; default 12 hours
+	OfferDuration time.Duration // how long a waitlist offer stands; default 2 hours
 	MaxSeats      int           // seats one booking may take; default 10
+	// MaxOpenPerEmail and MaxOpenPerAddress cap the live holds and
+	// waitlist places (waiting or offered) of one email and of one network
+	// address; defaults 3 and 5.
+	MaxOpenPerEmail, MaxOpenPerAddress int
 	// Payments takes payment for paid events; nil refuses paid bookings'
 	// checkouts with ErrNoPayments.
 	Payments payments.Provider
+	// HostNotifier tells coaches that an event change made them hosts;
+	// nil tells nobody.
+	HostNotifier events.HostNotifier
 	// AllowPrivateFeeds accepts busy feeds on loopback and private
 	// addresses (tests, self-hosters on one network).
 	AllowPrivateFeeds bool
@@ -55,10 +64,16 @@ type Config struct {
 
 func (c Config) withDefaults() Config {
 	if c.HoldDuration <= 0 {
-		c.HoldDuration = 30 * time.Minute
+		c.HoldDuration = DefaultHoldDuration
 	}
 	if c.OfferDuration <= 0 {
-		c.OfferDuration = 12 * time.Hour
+		c.OfferDuration = DefaultOfferDuration
+	}
+	if c.MaxOpenPerEmail <= 0 {
+		c.MaxOpenPerEmail = DefaultMaxOpenPerEmail
+	}
+	if c.MaxOpenPerAddress <= 0 {
+		c.MaxOpenPerAddress = DefaultMaxOpenPerAddress
 	}
 	if c.MaxSeats <= 0 {
 		c.MaxSeats = 10
@@ -88,14 +103,25 @@ type Request struct {
 	Email     string
 	Seats     int
 	Answers   Answers
+	// Consent is what the attendee ticked: see ErrConsentRequired.
+	Consent Consent
 	// FormNonce is the one-time token of the HTML form; a second submission
 	// of the same form answers with the first booking.
 	FormNonce string
 	// IdempotencyKey is the API client's key; the same key with the same
-	// request answers with the first booking for 24 hours.
+	// request from the same client (IdempotencyScope) answers with the
+	// first booking for 24 hours.
 	IdempotencyKey string
 	// Timezone is the visitor's IANA zone (optional), kept for their emails.
 	Timezone string
+	// IdempotencyScope names the client that sent IdempotencyKey (web
+	// passes its address): a key is looked up only among the client's own,
+	// so another client's key never replays into someone else's booking.
+	IdempotencyScope string
+	// ClientAddr is the network address the request came from (web passes
+	// the client's IP), for the caps on unpaid holds and waitlist places;
+	// empty when unknown.
+	ClientAddr string
 }
 
 // Result is a booking and the secret that manages it.
@@ -130,10 +156,12 @@ func (r Request) validate(maxSeats int) error {
 	f.Check(r.Seats >= 1, "seats", "must be at least 1")
 	f.Check(r.Seats <= maxSeats, "seats", fmt.Sprintf("at most %d per booking", maxSeats))
 	f.Check(len(r.IdempotencyKey) <= 255, "Idempotency-Key", "must be at most 255 characters")
+	f.Check(len(r.IdempotencyScope) <= 255, "Idempotency-Key", "cannot be scoped")
 	f.Check(len(r.FormNonce) <= 100, "form_token", "is not valid")
 	if r.Timezone != "" {
 		f.Check(validZone(r.Timezone), "timezone", "must be an IANA time zone such as Europe/London")
 	}
+	f.Check(len(r.ClientAddr) <= 100, "client_addr", "is not valid")
 	return f.Err()
 }
 
@@ -158,8 +186,11 @@ func (r Request) hash() string {
 // once; a paid event's is a hold (PendingPayment) that expires after the hold
 // duration unless paid. Returns ErrSoldOut when the seats do not fit,
 // ErrRegistrationClosed for a past, cancelled or unpublished date,
-// ErrAlreadyBooked when the email has a live booking for the date, and a
-// fault.Invalid error naming bad fields.
+// ErrAlreadyBooked when the email has a live booking for the date (whose
+// link is then sent again to that email, rate-limited: see resendLink),
+// ErrConsentRequired when the event's coach requires consent to their
+// terms and req.Consent.Terms is false, ErrTooManyOpen past the caps on
+// unpaid holds (see Config), and a fault.Invalid error naming bad fields.
 func (s *Service) Reserve(ctx context.Context, req Request) (Result, error) {
 	req.normalize()
 	if err := req.validate(s.cfg.MaxSeats); err != nil {
@@ -173,6 +204,9 @@ func (s *Service) Reserve(ctx context.Context, req Request) (Result, error) {
 			return err
 		})
 		if attempt == 3 || !(sqldb.IsUniqueViolation(err) || errors.Is(err, ErrAlreadyBooked) && req.repeatable()) {
+			if errors.Is(err, ErrAlreadyBooked) {
+				return Result{}, s.alreadyBooked(ctx, req.SessionID, req.Email)
+			}
 			return res, err
 		}
 		// A concurrent request won a race for a unique value: the same
@@ -206,7 +240,7 @@ func (s *Service) reserve(ctx context.Context, tx *sqlx.Tx, req Request) (Result
 	if ref, err := liveRef(ctx, ext, liveKey(sess.ID, req.Email)); err != nil {
 		return Result{}, err
 	} else if ref != "" {
-		return Result{}, alreadyBooked(ref)
+		return Result{}, ErrAlreadyBooked
 	}
 	if sess.SeatsLeft() < req.Seats {
 		return Result{}, ErrSoldOut // a fast answer; the guarded update below is the real check
@@ -225,15 +259,20 @@ func (s *Service) reserve(ctx context.Context, tx *sqlx.Tx, req Request) (Result
 		Answers: answers, Timezone: req.Timezone, CreatedAt: now, UpdatedAt: now,
 	}
 	if !event.Free() {
+		if err := s.checkOpenCaps(ctx, tx, req.Email, req.ClientAddr); err != nil {
+			return Result{}, err
+		}
 		b.Status, b.HoldExpiresAt = PendingPayment, s.holdExpiry(event, sess)
 	}
-	if err := insertBooking(ctx, ext, &b, event.Title, req.FormNonce); err != nil {
+	if err := insertBooking(ctx, ext, &b, event.Title, req.FormNonce, req.ClientAddr); err != nil {
+		return Result{}, err
+	}
+	if err := recordConsents(ctx, tx, b, req.Consent, now); err != nil {
 		return Result{}, err
 	}
 	if req.IdempotencyKey != "" {
-		if _, err := tx.ExecContext(ctx, tx.Rebind(`INSERT INTO idempotency_keys (key, request_hash, booking_id, created_at) VALUES (?, ?, ?, ?)`),
-			req.IdempotencyKey, req.hash(), b.ID, now); err != nil {
-			return Result{}, fmt.Errorf("record idempotency key: %w", err)
+		if err := recordIdempotencyKey(ctx, tx, req.IdempotencyScope, req.IdempotencyKey, req.hash(), b.ID, now); err != nil {
+			return Result{}, err
 		}
 	}
 	if err := recordHistory(ctx, ext, b, "", "booked", now); err != nil {
@@ -260,33 +299,19 @@ func (s *Service) reserve(ctx context.Context, tx *sqlx.Tx, req Request) (Result
 }
 
 // replay finds the booking an earlier identical request made, by its
-// idempotency key or form nonce, and answers with it and a fresh token.
+// idempotency key (within the same client's scope) or form nonce, and
+// answers with it and a fresh token. A form token used for another person
+// or date is ErrFormReused: the manage link goes only to a request that
+// repeats the original.
 func (s *Service) replay(ctx context.Context, tx *sqlx.Tx, req Request) (Result, bool, error) {
 	var bookingID int64
 	switch {
 	case req.IdempotencyKey != "":
-		var prior struct {
-			RequestHash string    `db:"request_hash"`
-			BookingID   int64     `db:"booking_id"`
-			CreatedAt   time.Time `db:"created_at"`
+		id, ok, err := s.priorRequest(ctx, tx, req.IdempotencyScope, req.IdempotencyKey, req.hash())
+		if err != nil || !ok {
+			return Result{}, false, err
 		}
-		err := tx.GetContext(ctx, &prior, tx.Rebind(`SELECT request_hash, booking_id, created_at FROM idempotency_keys WHERE key = ?`), req.IdempotencyKey)
-		if isNoRows(err) {
-			return Result{}, false, nil
-		}
-		if err != nil {
-			return Result{}, false, fmt.Errorf("look up idempotency key: %w", err)
-		}
-		if s.now().Sub(prior.CreatedAt) > 24*time.Hour {
-			if _, err := tx.ExecContext(ctx, tx.Rebind(`DELETE FROM idempotency_keys WHERE key = ?`), req.IdempotencyKey); err != nil {
-				return Result{}, false, fmt.Errorf("forget old idempotency key: %w", err)
-			}
-			return Result{}, false, nil
-		}
-		if prior.RequestHash != req.hash() {
-			return Result{}, false, ErrIdempotencyReuse
-		}
-		bookingID = prior.BookingID
+		bookingID = id
 	case req.FormNonce != "":
 		err := tx.GetContext(ctx, &bookingID, tx.Rebind(`SELECT id FROM bookings WHERE form_nonce = ?`), req.FormNonce)
 		if isNoRows(err) {
@@ -301,6 +326,9 @@ func (s *Service) replay(ctx context.Context, tx *sqlx.Tx, req Request) (Result,
 	b, err := bookingByID(ctx, tx, bookingID, "")
 	if err != nil {
 		return Result{}, false, err
+	}
+	if req.FormNonce != "" && req.IdempotencyKey == "" && (b.SessionID != req.SessionID || b.Email != req.Email) {
+		return Result{}, false, ErrFormReused
 	}
 	token, err := s.mintToken(ctx, tx, b.ID)
 	if err != nil {
@@ -335,9 +363,18 @@ func (s *Service) holdExpiry(e events.Event, sess events.Session) *time.Time {
 	return &expires
 }
 
+// notifyConfirmed tells the client their booking is confirmed and its
+// hosts who booked, with the answers to the registration questions.
 func (s *Service) notifyConfirmed(ctx context.Context, tx *sqlx.Tx, b Booking, e events.Event, sess events.Session, token string) error {
+	questions, err := bookingQuestions(ctx, tx, b)
+	if err != nil {
+		return err
+	}
 	for _, kind := range []NoticeKind{NoticeConfirmed, NoticeCoachNewBooking} {
 		n := Notice{Kind: kind, Booking: b, Event: e, Session: sess, ManageURL: s.ManageURL(b.Ref, token)}
+		if kind == NoticeCoachNewBooking {
+			n.Answers = answered(questions, b.Answers)
+		}
 		if err := s.notifier.Notify(ctx, tx, n); err != nil {
 			return fmt.Errorf("notify %s: %w", kind, err)
 		}

@@ -142,7 +142,7 @@ func (s *Service) cancelChildren(ctx context.Context, tx *sqlx.Tx, coachID int64
 		if err := s.transition(ctx, tx, &b, ActionCancel, reason); err != nil {
 			return 0, err
 		}
-		if err := s.queueRefund(ctx, tx, b, b.PaymentIntent, amount, b.Currency, reason); err != nil {
+		if err := s.queueOwnRefund(ctx, tx, b, amount, reason); err != nil {
 			return 0, err
 		}
 		n := Notice{Kind: NoticeSessionCancelled, Booking: b, Event: e, Session: sess, RefundCents: amount,

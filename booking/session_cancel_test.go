@@ -18,7 +18,7 @@ func TestCancelSessionBookings(t *testing.T) {
 	held, _ := fx.hold(t, date.ID, "held@example.com", 1)
 	fill, fillCheckout := fx.hold(t, date.ID, "fill@example.com", 9)
 	fx.apply(t, fx.offline.CompleteEvent(fillCheckout, fill.Booking.Ref, 9*4900, "GBP", fx.clock.Now()))
-	if _, err := fx.svc.JoinWaitlist(ctx, date.ID, "Wait", "wait@example.com", 1); err != nil {
+	if _, err := fx.svc.JoinWaitlist(ctx, booking.Request{SessionID: date.ID, Name: "Wait", Email: "wait@example.com", Seats: 1}); err != nil {
 		t.Fatal(err)
 	}
 	elsewhere := fx.book(t, fx.lab.Sessions[1].ID, "other-date@example.com", 1)

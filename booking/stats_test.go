@@ -24,7 +24,7 @@ func TestCoachSessionStats(t *testing.T) {
 	}
 	fx.hold(t, other.ID, "full@example.com", 10)
 	fx.hold(t, other.ID, "full2@example.com", 2)
-	if _, err := fx.svc.JoinWaitlist(ctx, other.ID, "Wait", "wait@example.com", 1); err != nil {
+	if _, err := fx.svc.JoinWaitlist(ctx, booking.Request{SessionID: other.ID, Name: "Wait", Email: "wait@example.com", Seats: 1}); err != nil {
 		t.Fatal(err)
 	}
 

@@ -54,13 +54,16 @@ func (b Booking) liveKey() *string {
 
 type bookingRow struct {
 	Booking
-	LiveKey   *string `db:"live_key"`
-	FormNonce *string `db:"form_nonce"`
+	LiveKey    *string `db:"live_key"`
+	FormNonce  *string `db:"form_nonce"`
+	ClientAddr string  `db:"client_addr"`
 }
 
-func insertBooking(ctx context.Context, ext sqlx.ExtContext, b *Booking, title, formNonce string) error {
+// insertBooking inserts b and sets its ref and id; clientAddr is the
+// network address it was asked from ("" when unknown).
+func insertBooking(ctx context.Context, ext sqlx.ExtContext, b *Booking, title, formNonce, clientAddr string) error {
 	b.Ref = newRef(title)
-	row := bookingRow{Booking: *b}
+	row := bookingRow{Booking: *b, ClientAddr: clientAddr}
 	row.LiveKey = b.liveKey()
 	if formNonce != "" {
 		row.FormNonce = &formNonce
@@ -68,10 +71,10 @@ func insertBooking(ctx context.Context, ext sqlx.ExtContext, b *Booking, title, 
 	q, args, err := sqlx.Named(`
 		INSERT INTO bookings (ref, session_id, event_id, name, email, seats, status, live_key, form_nonce,
 			amount_cents, currency, hold_expires_at, payment_ref, payment_intent, refunded_cents, answers, sequence,
-			timezone, created_at, updated_at)
+			timezone, client_addr, created_at, updated_at)
 		VALUES (:ref, NULLIF(:session_id, 0), NULLIF(:event_id, 0), :name, :email, :seats, :status, :live_key, :form_nonce,
 			:amount_cents, :currency, :hold_expires_at, :payment_ref, :payment_intent, :refunded_cents, :answers, :sequence,
-			:timezone, :created_at, :updated_at)
+			:timezone, :client_addr, :created_at, :updated_at)
 		RETURNING id`, row)
 	if err != nil {
 		return err

@@ -3,6 +3,7 @@ package booking
 import (
 	"context"
 	"crypto/subtle"
+	"errors"
 	"fmt"
 	"time"
 
@@ -45,15 +46,22 @@ type WaitlistEntry struct {
 // expired or never existed.
 var ErrOfferGone = fault.New(fault.Conflict, "this waitlist offer is no longer open")
 
-// JoinWaitlist puts a person in line for seats on a session and emails
-// them their place in the queue. If seats are free that nobody before them
-// can use, they are offered at once (see offerFreedSeats for the rule).
-// Returns ErrAlreadyBooked if they are already in line or booked for the
-// date, and the session's refusal (registration_closed, session_started,
-// session_cancelled, event_cancelled) when it takes no one.
-func (s *Service) JoinWaitlist(ctx context.Context, sessionID int64, name, email string, seats int) (WaitlistEntry, error) {
-	req := Request{SessionID: sessionID, Name: name, Email: email, Seats: seats}
+// JoinWaitlist puts a person in line for req.Seats seats on req.SessionID
+// and emails them their place in the queue. The line is for dates that
+// cannot seat them: when the seats fit and nobody is waiting it returns
+// ErrSeatsAvailable (book them instead). If someone is waiting and seats
+// are free that nobody before the newcomer can use, the newcomer is
+// offered them at once (see offerFreedSeats for the rule). Returns
+// ErrAlreadyBooked if they are already in line or booked for the date,
+// ErrTooManyOpen past the caps on unpaid holds and waitlist places (see
+// Config), a fault.Invalid error naming bad fields, and the session's
+// refusal (registration_closed, session_started, session_cancelled,
+// event_cancelled) when it takes no one. Name, Email, Seats, SessionID
+// and ClientAddr of req are used.
+func (s *Service) JoinWaitlist(ctx context.Context, req Request) (WaitlistEntry, error) {
+	req = Request{SessionID: req.SessionID, Name: req.Name, Email: req.Email, Seats: req.Seats, ClientAddr: req.ClientAddr}
 	req.normalize()
+	sessionID := req.SessionID
 	if err := req.validate(s.cfg.MaxSeats); err != nil {
 		return WaitlistEntry{}, err
 	}
@@ -71,15 +79,26 @@ func (s *Service) JoinWaitlist(ctx context.Context, sessionID int64, name, email
 		} else if ref != "" {
 			return ErrAlreadyBooked
 		}
+		if sess.SeatsLeft() >= req.Seats {
+			if waiting, err := someoneWaits(ctx, tx, sess.ID); err != nil {
+				return err
+			} else if !waiting {
+				return ErrSeatsAvailable
+			}
+		}
+		if err := s.checkOpenCaps(ctx, tx, req.Email, req.ClientAddr); err != nil {
+			return err
+		}
 		now := s.now().UTC()
 		entry = WaitlistEntry{SessionID: sess.ID, EventID: sess.EventID, Name: req.Name, Email: req.Email,
 			Seats: req.Seats, Status: Waiting, CreatedAt: now, UpdatedAt: now}
-		stmt, args, err := sqlx.Named(`INSERT INTO waitlist (session_id, event_id, name, email, seats, status, live_key, created_at, updated_at)
-			VALUES (:session_id, :event_id, :name, :email, :seats, :status, :live_key, :created_at, :updated_at) RETURNING id`,
+		stmt, args, err := sqlx.Named(`INSERT INTO waitlist (session_id, event_id, name, email, seats, status, live_key, client_addr, created_at, updated_at)
+			VALUES (:session_id, :event_id, :name, :email, :seats, :status, :live_key, :client_addr, :created_at, :updated_at) RETURNING id`,
 			struct {
 				WaitlistEntry
-				LiveKey string `db:"live_key"`
-			}{entry, liveKey(sess.ID, req.Email)})
+				LiveKey    string `db:"live_key"`
+				ClientAddr string `db:"client_addr"`
+			}{entry, liveKey(sess.ID, req.Email), req.ClientAddr})
 		if err != nil {
 			return err
 		}
@@ -99,8 +118,11 @@ func (s *Service) JoinWaitlist(ctx context.Context, sessionID int64, name, email
 		// Seats may be free that nobody before them can use.
 		return s.offerFreedSeats(ctx, tx, sess.ID)
 	})
+	if errors.Is(err, ErrAlreadyBooked) {
+		return WaitlistEntry{}, s.alreadyBooked(ctx, sessionID, req.Email)
+	}
 	if sqldb.IsUniqueViolation(err) {
-		return WaitlistEntry{}, ErrAlreadyBooked
+		return WaitlistEntry{}, ErrAlreadyBooked // already in line: the joined email had their place
 	}
 	if err == nil {
 		err = s.db.GetContext(ctx, &entry, s.db.Rebind(`SELECT `+waitlistColumns+` FROM waitlist WHERE id = ?`), entry.ID)
@@ -195,7 +217,7 @@ func (s *Service) ClaimOffer(ctx context.Context, entryID int64, token string) (
 		if !e.Free() {
 			b.Status, b.HoldExpiresAt = PendingPayment, s.holdExpiry(e, sess)
 		}
-		if err := insertBooking(ctx, tx, &b, e.Title, ""); err != nil {
+		if err := insertBooking(ctx, tx, &b, e.Title, "", ""); err != nil {
 			return err
 		}
 		if err := recordHistory(ctx, tx, b, "", fmt.Sprintf("claimed waitlist offer %d", entry.ID), now); err != nil {

@@ -7,6 +7,7 @@ import (
 	"sync"
 	"testing"
 	"time"
+	"unicode/utf8"
 
 	"golang.org/x/crypto/bcrypt"
 
@@ -103,6 +104,19 @@ func TestSignIn(t *testing.T) {
 
 func TestLogins(t *testing.T) {
 	ctx := context.Background()
+	t.Run("a huge user agent is stored cut to 200 characters", func(t *testing.T) {
+		svc, _, coach := signInFixture(t, "")
+		if _, _, err := svc.StartLogin(ctx, coach.ID, strings.Repeat("Mozilla/5.0 ", 50_000)); err != nil {
+			t.Fatal(err)
+		}
+		logins, err := svc.Logins(ctx, coach.ID)
+		if err != nil || len(logins) != 1 {
+			t.Fatalf("logins %v, %v", logins, err)
+		}
+		if n := utf8.RuneCountInString(logins[0].UserAgent); n != 200 {
+			t.Errorf("stored user agent of %d characters, want 200", n)
+		}
+	})
 	t.Run("a login signs its coach in, and only its token does", func(t *testing.T) {
 		svc, _, coach := signInFixture(t, "")
 		token, login, err := svc.StartLogin(ctx, coach.ID, "Firefox\r\nInjected: yes")

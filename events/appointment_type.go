@@ -18,7 +18,9 @@ import (
 var ErrAppointmentTypeNotFound = fault.New(fault.NotFound, "appointment type not found")
 
 // ErrAppointmentSlugTaken is returned when another appointment type has the slug.
-var ErrAppointmentSlugTaken = &fault.Error{Code: fault.Conflict, Message: "that slug is already taken", Fields: map[string]string{"slug": "is already taken"}}
+// Like ErrSlugTaken it is the same for a published type and another
+// coach's draft, and its field message suggests a free slug.
+var ErrAppointmentSlugTaken = &fault.Error{Code: fault.Invalid, Message: "that slug is not available", Fields: map[string]string{"slug": "is not available"}}
 
 // AppointmentType is a 1:1 offering ("Career chat, 45 min, £90") hosted by
 // one or more coaches. Lengths are minutes of elapsed time; the price is in

@@ -14,9 +14,11 @@ import (
 
 // CreateAppointmentType creates an appointment type hosted by the coach and
 // any co-hosts named in in.HostEmails (who must be coaches already; the
-// acting coach is always the first host). A missing slug is made from the
-// title. Returns a fault.Invalid error naming every bad field by its JSON
-// name, or ErrAppointmentSlugTaken.
+// acting coach is always the first host), who are told by email (see
+// SetHostNotifier). A missing slug is made from the title. Returns a
+// fault.Invalid error naming every bad field by its JSON name, or
+// ErrAppointmentSlugTaken (suggesting a free slug, the same for a
+// published type and another coach's draft).
 func (s *Service) CreateAppointmentType(ctx context.Context, coachID int64, in AppointmentTypeInput) (AppointmentType, error) {
 	in.Normalize()
 	if err := in.Validate(); err != nil {
@@ -44,10 +46,17 @@ func (s *Service) CreateAppointmentType(ctx context.Context, coachID int64, in A
 			RETURNING id`, t); err != nil {
 			return fmt.Errorf("insert appointment type: %w", err)
 		}
-		return replaceTypeHosts(ctx, tx, id, hosts)
+		if err := replaceTypeHosts(ctx, tx, id, hosts); err != nil {
+			return err
+		}
+		created, err := LoadAppointmentType(ctx, tx, id)
+		if err != nil {
+			return err
+		}
+		return TellAddedHosts(ctx, tx, s.hosts, coachID, "appointment type", nil, created.Hosts, created.Title, created.Slug, created.Status)
 	})
 	if sqldb.IsUniqueViolation(err) {
-		return AppointmentType{}, ErrAppointmentSlugTaken
+		return AppointmentType{}, slugUnavailable(ctx, s.db, "appointment_types", firstNonEmpty(in.Slug, Slugify(in.Title)), ErrAppointmentSlugTaken)
 	}
 	if err != nil {
 		return AppointmentType{}, fmt.Errorf("create appointment type: %w", err)
@@ -56,7 +65,9 @@ func (s *Service) CreateAppointmentType(ctx context.Context, coachID int64, in A
 }
 
 // UpdateAppointmentType replaces every field of an appointment type the
-// coach hosts (the slug stays unless in.Slug names a new one). Returns
+// coach hosts (the slug stays unless in.Slug names a new one). The type's
+// creator (its first host) stays its first host whatever a co-host sends;
+// hosts added are told by email. Returns
 // ErrAppointmentTypeNotFound for a type the coach does not host, a
 // fault.Invalid error naming bad fields, or ErrAppointmentSlugTaken.
 // Appointments already booked keep their time, host and price.
@@ -95,10 +106,17 @@ func (s *Service) UpdateAppointmentType(ctx context.Context, coachID int64, slug
 		if _, err := tx.ExecContext(ctx, tx.Rebind(q), args...); err != nil {
 			return fmt.Errorf("update appointment type: %w", err)
 		}
-		return replaceTypeHosts(ctx, tx, id, hosts)
+		if err := replaceTypeHosts(ctx, tx, id, keepCreator(current.Hosts, coachID, hosts)); err != nil {
+			return err
+		}
+		updated, err := LoadAppointmentType(ctx, tx, id)
+		if err != nil {
+			return err
+		}
+		return TellAddedHosts(ctx, tx, s.hosts, coachID, "appointment type", current.Hosts, updated.Hosts, updated.Title, updated.Slug, updated.Status)
 	})
 	if sqldb.IsUniqueViolation(err) {
-		return AppointmentType{}, ErrAppointmentSlugTaken
+		return AppointmentType{}, slugUnavailable(ctx, s.db, "appointment_types", in.Slug, ErrAppointmentSlugTaken)
 	}
 	if err != nil {
 		return AppointmentType{}, err

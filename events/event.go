@@ -39,9 +39,11 @@ const (
 
 // Errors returned by the service.
 var (
-	ErrNotFound  = fault.New(fault.NotFound, "event not found")
-	ErrNotHost   = fault.New(fault.NotFound, "event not found") // a coach who does not host an event cannot tell it exists
-	ErrSlugTaken = &fault.Error{Code: fault.Conflict, Message: "that slug is already taken", Fields: map[string]string{"slug": "is already taken"}}
+	ErrNotFound = fault.New(fault.NotFound, "event not found")
+	ErrNotHost  = fault.New(fault.NotFound, "event not found") // a coach who does not host an event cannot tell it exists
+	// ErrSlugTaken matches the answer to a slug in use, published or not;
+	// its field message suggests a free slug.
+	ErrSlugTaken = &fault.Error{Code: fault.Invalid, Message: "that slug is not available", Fields: map[string]string{"slug": "is not available"}}
 )
 
 // Limits on what an event may hold.
@@ -91,12 +93,29 @@ type Event struct {
 
 	Hosts    []Host    `db:"-"`
 	Sessions []Session `db:"-"`
+	// HostTimezone is set only on the Event shape of a 1:1 appointment
+	// (where Timezone is the client's zone): the IANA zone of the coach
+	// who attends it, so emails can show the time in both zones.
+	HostTimezone string `db:"-"`
+}
+
+// HostZone returns HostTimezone's location, or nil when it is unset,
+// unknown, or the same zone as Timezone (nothing more to show).
+func (e Event) HostZone() *time.Location {
+	if e.HostTimezone == "" || e.HostTimezone == e.Timezone {
+		return nil
+	}
+	loc, err := time.LoadLocation(e.HostTimezone)
+	if err != nil {
+		return nil
+	}
+	return loc
 }
 
 // Free reports whether booking the event costs nothing.
 func (e Event) Free() bool { return e.PriceCents == 0 }
 
-// Location returns the event's time zone; events are validated on write, so
+// Zone returns the event's time zone; events are validated on write, so
 // an unknown zone falls back to UTC rather than failing a page.
 func (e Event) Zone() *time.Location {
 	loc, err := time.LoadLocation(e.Timezone)
@@ -325,7 +344,9 @@ func (s SessionInput) validate(f *fault.Fields, prefix string, now time.Time) {
 
 // validSlug reports whether s could be a slug; anything else is looked up
 // nowhere (a NUL or invalid UTF-8 would be a database error on PostgreSQL).
-func validSlug(s string) bool { return len(s) <= 80 && slugPattern.MatchString(s) }
+func validSlug(s string) bool { return len(s) <= maxSlugLen && slugPattern.MatchString(s) }
+
+const maxSlugLen = 80
 
 // Slugify turns a title into a URL slug: lower-case ASCII letters and digits
 // joined by single hyphens.

@@ -16,8 +16,9 @@ import (
 
 // Service manages events and their sessions.
 type Service struct {
-	db  *sqldb.DB
-	now func() time.Time
+	db    *sqldb.DB
+	now   func() time.Time
+	hosts HostNotifier // tells coaches made hosts; nil tells nobody
 }
 
 // NewService returns a service on db; now is the clock (time.Now in
@@ -28,14 +29,17 @@ func NewService(db *sqldb.DB, now func() time.Time) *Service {
 
 // CreateEvent creates an event hosted by the coach (and any co-hosts named
 // in in.HostEmails, who must be coaches already). A missing slug is made
-// from the title and made unique; a slug given and taken is ErrSlugTaken.
-// Returns a fault.Invalid error naming every bad field. It does not check
-// the hosts free of appointments: booking's CreateEvent does, under the
-// hosts' schedule locks, and is what every caller with dates uses.
+// from the title and made unique; a slug given and in use is ErrSlugTaken
+// (a fault.Invalid error suggesting a free slug, the same whether the
+// event holding it is published or a draft). Co-hosts are told by email
+// (see SetHostNotifier). Returns a fault.Invalid error naming every bad
+// field. It does not check the hosts free of appointments: booking's
+// CreateEvent does, under the hosts' schedule locks, and is what every
+// caller with dates uses.
 func (s *Service) CreateEvent(ctx context.Context, coachID int64, in EventInput) (Event, error) {
 	var id int64
 	err := s.db.InTx(ctx, func(tx *sqlx.Tx) error {
-		e, err := CreateEventIn(ctx, tx, coachID, in, s.now().UTC())
+		e, err := CreateEventIn(ctx, tx, coachID, in, s.now().UTC(), s.hosts)
 		id = e.ID
 		return err
 	})
@@ -45,9 +49,10 @@ func (s *Service) CreateEvent(ctx context.Context, coachID int64, in EventInput)
 	return s.EventByID(ctx, id)
 }
 
-// CreateEventIn is CreateEvent inside the caller's transaction, at now. It
-// returns the event as stored in tx, with its hosts and dates.
-func CreateEventIn(ctx context.Context, tx *sqlx.Tx, coachID int64, in EventInput, now time.Time) (Event, error) {
+// CreateEventIn is CreateEvent inside the caller's transaction, at now,
+// telling co-hosts through tell (nil tells nobody). It returns the event as
+// stored in tx, with its hosts and dates.
+func CreateEventIn(ctx context.Context, tx *sqlx.Tx, coachID int64, in EventInput, now time.Time, tell HostNotifier) (Event, error) {
 	in.Normalize()
 	if err := in.Validate(now); err != nil {
 		return Event{}, err
@@ -60,6 +65,11 @@ func CreateEventIn(ctx context.Context, tx *sqlx.Tx, coachID int64, in EventInpu
 	if err != nil {
 		return Event{}, err
 	}
+	if in.Slug != "" {
+		if err := checkSlugFree(ctx, tx, "events", in.Slug, ErrSlugTaken); err != nil {
+			return Event{}, err
+		}
+	}
 	e := eventFromInput(in)
 	e.Slug, e.CreatedAt, e.UpdatedAt = slug, now, now
 	var id int64
@@ -70,7 +80,9 @@ func CreateEventIn(ctx context.Context, tx *sqlx.Tx, coachID int64, in EventInpu
 			:currency, :status, :reminder_offsets_minutes, :registration_cutoff_minutes, :refund_cutoff_hours, :created_at, :updated_at)
 		RETURNING id`, e)
 	if sqldb.IsUniqueViolation(err) {
-		return Event{}, ErrSlugTaken
+		// Taken meanwhile by a concurrent create: the failed insert has
+		// ended a PostgreSQL transaction, so no free slug can be looked up.
+		return Event{}, slugUnavailableNoSuggestion(ErrSlugTaken)
 	}
 	if err != nil {
 		return Event{}, fmt.Errorf("insert event: %w", err)
@@ -83,7 +95,14 @@ func CreateEventIn(ctx context.Context, tx *sqlx.Tx, coachID int64, in EventInpu
 			return Event{}, err
 		}
 	}
-	return LoadEvent(ctx, tx, id)
+	created, err := LoadEvent(ctx, tx, id)
+	if err != nil {
+		return Event{}, err
+	}
+	if err := TellAddedHosts(ctx, tx, tell, coachID, "event", nil, created.Hosts, created.Title, created.Slug, created.Status); err != nil {
+		return Event{}, err
+	}
+	return created, nil
 }
 
 // EventPatch holds the fields a coach changes; nil leaves a field as it is.
@@ -107,9 +126,12 @@ type EventPatch struct {
 func (s *Service) UpdateEvent(ctx context.Context, coachID int64, slug string, patch EventPatch) (Event, error) {
 	var id int64
 	err := s.db.InTx(ctx, func(tx *sqlx.Tx) error {
-		updated, _, err := UpdateEventIn(ctx, tx, coachID, slug, patch, s.now().UTC())
+		updated, before, err := UpdateEventIn(ctx, tx, coachID, slug, patch, s.now().UTC())
+		if err != nil {
+			return err
+		}
 		id = updated.ID
-		return err
+		return TellAddedHosts(ctx, tx, s.hosts, coachID, "event", before.Hosts, updated.Hosts, updated.Title, updated.Slug, updated.Status)
 	})
 	if err != nil {
 		return Event{}, err
@@ -307,6 +329,42 @@ func (s *Service) Upcoming(ctx context.Context) ([]Event, error) {
 			SELECT 1 FROM sessions s WHERE s.event_id = e.id AND s.status = 'scheduled' AND s.starts_at > ?)
 		ORDER BY (SELECT MIN(s.starts_at) FROM sessions s WHERE s.event_id = e.id AND s.starts_at > ?), e.id`,
 		s.now().UTC(), s.now().UTC())
+}
+
+// UpcomingAfter is a place in the list Upcoming returns: the next start
+// (UTC) and id of the last event of a page.
+type UpcomingAfter struct {
+	NextStart time.Time
+	ID        int64
+}
+
+// NextStart returns when e next starts after now (its earliest session
+// starting after now), the key Upcoming sorts by; false if none does.
+func (e Event) NextStart(now time.Time) (time.Time, bool) {
+	var next time.Time
+	for _, s := range e.Sessions {
+		if s.StartsAt.After(now) && (next.IsZero() || s.StartsAt.Before(next)) {
+			next = s.StartsAt
+		}
+	}
+	return next.UTC(), !next.IsZero()
+}
+
+// UpcomingPage returns at most limit events of the list Upcoming returns,
+// those after the place after (nil: from the start), in the same order.
+func (s *Service) UpcomingPage(ctx context.Context, after *UpcomingAfter, limit int) ([]Event, error) {
+	now := s.now().UTC()
+	const nextStart = `(SELECT MIN(s.starts_at) FROM sessions s WHERE s.event_id = e.id AND s.starts_at > ?)`
+	query := `SELECT e.* FROM events e WHERE e.status = 'published' AND EXISTS (
+			SELECT 1 FROM sessions s WHERE s.event_id = e.id AND s.status = 'scheduled' AND s.starts_at > ?)`
+	args := []any{now}
+	if after != nil {
+		query += ` AND (` + nextStart + ` > ? OR (` + nextStart + ` = ? AND e.id > ?))`
+		args = append(args, now, after.NextStart.UTC(), now, after.NextStart.UTC(), after.ID)
+	}
+	query += ` ORDER BY ` + nextStart + `, e.id LIMIT ?`
+	args = append(args, now, limit)
+	return s.loadMany(ctx, query, args...)
 }
 
 // CoachEvents returns every event the coach hosts, newest first.

@@ -64,7 +64,9 @@ var ErrCancelThroughBooking = fault.New(fault.Conflict, "cancel an event with it
 
 // UpdateEventIn applies patch, in tx, to the event with slug, which the
 // coach must host. It returns the event (with hosts and sessions) after and
-// before the change. Errors: ErrNotFound, fault.EventCancelled for a
+// before the change. New hosts keep the event's creator (its first host)
+// first: a co-host cannot remove them. Callers tell the hosts added with
+// TellAddedHosts. Errors: ErrNotFound, fault.EventCancelled for a
 // cancelled event, ErrCancelThroughBooking for a patch that cancels, and a
 // fault.Invalid error naming bad fields.
 func UpdateEventIn(ctx context.Context, tx *sqlx.Tx, coachID int64, slug string, patch EventPatch, now time.Time) (after, before Event, err error) {
@@ -108,7 +110,7 @@ func UpdateEventIn(ctx context.Context, tx *sqlx.Tx, coachID int64, slug string,
 		if err != nil {
 			return Event{}, Event{}, err
 		}
-		if err := replaceHosts(ctx, tx, before.ID, hosts); err != nil {
+		if err := replaceHosts(ctx, tx, before.ID, keepCreator(before.Hosts, coachID, hosts)); err != nil {
 			return Event{}, Event{}, err
 		}
 	}

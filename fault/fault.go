@@ -32,6 +32,7 @@ const (
 	HostBusy            Code = "host_busy"        // a workshop date over a host's live appointment
 	NoCreditsLeft       Code = "no_credits_left"  // a package's credits are all spent, expired or refunded
 	AlreadyBooked       Code = "already_booked"
+	SeatsAvailable      Code = "seats_available" // joining a waitlist while the seats fit: book them instead
 	Unauthorized        Code = "unauthorized"
 	Forbidden           Code = "forbidden"
 	RateLimited         Code = "rate_limited"

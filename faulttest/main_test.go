@@ -233,7 +233,8 @@ const baseURL = "http://roster.test"
 // rate limit, and waits for its "listening" log line.
 func startServer(t *testing.T, settings map[string]string) *server {
 	t.Helper()
-	all := map[string]string{"ROSTER_BASE_URL": baseURL}
+	// A public-looking base URL needs offline payments enabled on purpose.
+	all := map[string]string{"ROSTER_BASE_URL": baseURL, "ROSTER_OFFLINE_PAYMENTS": "true"}
 	for k, v := range settings {
 		all[k] = v
 	}

@@ -55,7 +55,36 @@ func (a *author) sessionView(e events.Event, s events.Session) view {
 		ShortWhen: formatShortWhen(s.StartsAt, loc),
 		Location:  e.Location,
 		JoinURL:   e.OnlineURL,
+		AlsoWhen:  alsoWhen(e, s, "your coach's time"),
 	}
+}
+
+// alsoWhen is the session's time in the coach's zone, labelled, when the
+// event is an appointment whose coach's zone reads differently from the
+// client's; otherwise "".
+func alsoWhen(e events.Event, s events.Session, label string) string {
+	hostZone := e.HostZone()
+	if hostZone == nil {
+		return ""
+	}
+	coach := formatWhen(s.StartsAt, s.EndsAt, hostZone)
+	if coach == formatWhen(s.StartsAt, s.EndsAt, e.Zone()) {
+		return ""
+	}
+	return coach + " (" + label + ")"
+}
+
+// coachView turns a view written for the client into one for the coach:
+// the time in the coach's zone first, the client's beside it.
+func coachView(v view, e events.Event, s events.Session) view {
+	hostZone := e.HostZone()
+	if hostZone == nil || v.AlsoWhen == "" {
+		return v
+	}
+	v.When = formatWhen(s.StartsAt, s.EndsAt, hostZone)
+	v.ShortWhen = formatShortWhen(s.StartsAt, hostZone)
+	v.AlsoWhen = formatWhen(s.StartsAt, s.EndsAt, e.Zone()) + " (the client's time)"
+	return v
 }
 
 // bookingView adds the booking's details and calendar links.
@@ -64,14 +93,15 @@ func (a *author) bookingView(e events.Event, s events.Session, b booking.Booking
 	v.YourWhen = yourWhen(s.StartsAt, s.EndsAt, b.Timezone, e.Zone())
 	v.Seats = b.Seats
 	v.Ref = b.Ref
+	v.Appointment = b.IsAppointment()
+	if b.Status == booking.PendingPayment {
+		v.JoinURL = "" // the join link is for a paid booking
+	}
 	v.ManageURL = manageURL
 	if b.AmountCents > 0 {
 		v.Amount = formatMoney(b.AmountCents, b.Currency)
 	}
-	// The links put URL after the description, which already holds the
-	// manage link.
-	entry := a.entry(e, s, b, manageURL, b.Sequence)
-	entry.URL = ""
+	entry := a.entry(e, s, b, b.Sequence)
 	v.GoogleURL = calendar.GoogleURL(entry)
 	v.OutlookURL = calendar.OutlookURL(entry, false)
 	return v
@@ -79,19 +109,28 @@ func (a *author) bookingView(e events.Event, s events.Session, b booking.Booking
 
 // entry is the calendar event of a booking: UID booking-<ref>@<host>, the
 // given sequence, the first host as organizer (the sender when the event
-// has none), the attendee, and a description with the join and manage
-// links.
-func (a *author) entry(e events.Event, s events.Session, b booking.Booking, manageURL string, sequence int) calendar.Entry {
+// has none), the attendee, and a description with the join link. The join
+// link appears (in the description, and as the location when there is no
+// other place) only once the booking is confirmed: a hold awaiting payment
+// has not bought it yet.
+//
+// It never holds the manage link: a calendar entry (the .ics file, and the
+// Google and Outlook links made from it) reaches the calendar provider
+// and anyone the calendar is shared with, and the manage link grants
+// changes. The description points to the confirmation email instead.
+func (a *author) entry(e events.Event, s events.Session, b booking.Booking, sequence int) calendar.Entry {
+	joinURL := e.OnlineURL
+	if b.Status != booking.Confirmed {
+		joinURL = ""
+	}
 	description := fmt.Sprintf("Your booking %s for %s.", b.Ref, e.Title)
-	if e.OnlineURL != "" {
-		description += "\nJoin: " + e.OnlineURL
+	if joinURL != "" {
+		description += "\nJoin: " + joinURL
 	}
-	if manageURL != "" {
-		description += "\nManage, move or cancel: " + manageURL
-	}
+	description += "\nTo move or cancel it, use the link in your confirmation email."
 	location := e.Location
 	if location == "" {
-		location = e.OnlineURL
+		location = joinURL
 	}
 	organizer := &calendar.Person{Name: a.site.from.Name, Email: a.site.from.Address}
 	if len(e.Hosts) > 0 {
@@ -103,7 +142,6 @@ func (a *author) entry(e events.Event, s events.Session, b booking.Booking, mana
 		Summary:     e.Title,
 		Description: description,
 		Location:    location,
-		URL:         manageURL,
 		Start:       s.StartsAt,
 		End:         s.EndsAt,
 		Organizer:   organizer,

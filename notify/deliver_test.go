@@ -138,9 +138,21 @@ func TestDeliverOverSMTP(t *testing.T) {
 			}
 		}
 		unfolded := strings.ReplaceAll(ics, "\r\n ", "")
-		for _, want := range []string{"https://meet.example.com/ccl", "https://roster.example/bookings/CCL-7KQ2M9?t=secret-token"} {
-			if !strings.Contains(unfolded, want) {
-				t.Errorf("invite description lacks %q", want)
+		if !strings.Contains(unfolded, "https://meet.example.com/ccl") {
+			t.Error("invite description lacks the join link")
+		}
+		// A calendar file reaches the calendar provider and whoever
+		// sees the calendar: the manage link must not go with it.
+		if strings.Contains(unfolded, "secret-token") {
+			t.Errorf("the invite holds the manage token:\n%s", unfolded)
+		}
+	})
+
+	t.Run("the add-to-calendar links carry no manage token", func(t *testing.T) {
+		text, _ := findPart(parts, "text/plain")
+		for _, line := range strings.Fields(string(text.Body)) {
+			if (strings.Contains(line, "calendar.google.com") || strings.Contains(line, "outlook.")) && strings.Contains(line, "secret-token") {
+				t.Errorf("a third-party calendar link holds the manage token: %s", line)
 			}
 		}
 	})

@@ -85,3 +85,12 @@ func plural(n int, unit string) string {
 
 // formatMoney writes an amount in minor units of an ISO 4217 currency.
 func formatMoney(minor int64, code string) string { return money.Format(minor, code) }
+
+func firstNonEmpty(values ...string) string {
+	for _, v := range values {
+		if v != "" {
+			return v
+		}
+	}
+	return ""
+}

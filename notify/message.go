@@ -38,6 +38,8 @@ const (
 	KindPaymentFailed     = Kind(booking.NoticePaymentFailed)
 	KindRefundReceipt     = Kind(booking.NoticeRefunded)
 	KindRefundFailed      = Kind(booking.NoticeRefundFailed)
+	KindBookingLink       = Kind(booking.NoticeBookingLink)
+	KindHostAdded         = Kind("host_added")
 	KindReminder          = Kind("reminder")
 	KindCoachMessage      = Kind("coach_message")
 	KindPackageConfirmed  = Kind(booking.NoticePackageConfirmed)
@@ -51,6 +53,7 @@ var allKinds = []Kind{
 	KindHoldExpired, KindCoachNewBooking, KindCoachCancellation, KindChanged, KindSessionCancelled,
 	KindWaitlistClosed, KindWaitlistJoined, KindPaymentFailed, KindRefundReceipt, KindRefundFailed,
 	KindReminder, KindCoachMessage, KindPackageConfirmed, KindPackageExpiring, KindPackageRefunded,
+	KindBookingLink, KindHostAdded,
 }
 
 // Calendar methods an invite attached to a message may carry (RFC 5546).

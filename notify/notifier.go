@@ -51,6 +51,10 @@ func NewBookingNotifier(cfg Config, now func() time.Time, logger *slog.Logger) (
 //   - session_cancelled (the coach cancelled the date or event): keyed
 //     booking:<ref>:session_cancelled, with METHOD:CANCEL at the booking's
 //     (already raised) SEQUENCE, the refund queued and the other dates.
+//   - booking_link (someone tried to book the date again with the
+//     booking's email): the manage link again, keyed
+//     booking:<ref>:booking_link:<start of the 10-minute window, unix
+//     seconds>, so at most one per window.
 //   - payment_failed, refund_receipt, refund_failed: to the attendee;
 //     the refund ones keyed booking:<ref>:<kind>:<refund id>.
 //   - waitlist_offer: one to the person waiting, keyed
@@ -101,18 +105,18 @@ func (n *BookingNotifier) messages(notice booking.Notice) ([]Message, error) {
 
 	switch notice.Kind {
 	case booking.NoticeConfirmed:
-		ics := a.invite(a.entry(e, s, b, notice.ManageURL, b.Sequence), MethodRequest)
+		ics := a.invite(a.entry(e, s, b, b.Sequence), MethodRequest)
 		return one(a.message(KindConfirmation, key, attendee, b.Ref, v, ics, MethodRequest))
 
 	case booking.NoticeMoved:
 		if notice.Previous != nil {
 			v.PreviousWhen = formatWhen(notice.Previous.StartsAt, notice.Previous.EndsAt, e.Zone())
 		}
-		ics := a.invite(a.entry(e, s, b, notice.ManageURL, b.Sequence), MethodRequest)
+		ics := a.invite(a.entry(e, s, b, b.Sequence), MethodRequest)
 		return one(a.message(KindMoved, fmt.Sprintf("%s:%d", key, b.Sequence), attendee, b.Ref, v, ics, MethodRequest))
 
 	case booking.NoticeCancelled:
-		ics := a.invite(a.entry(e, s, b, notice.ManageURL, b.Sequence+1), MethodCancel)
+		ics := a.invite(a.entry(e, s, b, b.Sequence+1), MethodCancel)
 		return one(a.message(KindCancellation, key, attendee, b.Ref, v, ics, MethodCancel))
 
 	case booking.NoticeLatePaymentRefund:
@@ -126,18 +130,18 @@ func (n *BookingNotifier) messages(notice booking.Notice) ([]Message, error) {
 		for _, c := range notice.Changes {
 			v.Changes = append(v.Changes, viewChange{Label: changeLabel(c.Field), Before: c.Before, After: c.After})
 		}
-		ics := a.invite(a.entry(e, s, b, notice.ManageURL, b.Sequence), MethodRequest)
+		ics := a.invite(a.entry(e, s, b, b.Sequence), MethodRequest)
 		return one(a.message(KindChanged, fmt.Sprintf("%s:%d", key, b.Sequence), attendee, b.Ref, v, ics, MethodRequest))
 
 	case booking.NoticeSessionCancelled:
 		v.Refund = ""
 		if notice.RefundCents > 0 {
-			v.Refund = formatMoney(notice.RefundCents, b.Currency)
+			v.Refund = formatMoney(notice.RefundCents, firstNonEmpty(notice.RefundCurrency, b.Currency))
 		}
 		v.EventCancelled = e.Status == events.Cancelled
 		v.OtherDates = a.dates(e, notice.OtherDates)
 		// The booking's sequence already rose for the cancellation.
-		ics := a.invite(a.entry(e, s, b, "", b.Sequence), MethodCancel)
+		ics := a.invite(a.entry(e, s, b, b.Sequence), MethodCancel)
 		return one(a.message(KindSessionCancelled, key, attendee, b.Ref, v, ics, MethodCancel))
 
 	case booking.NoticeWaitlistClosed, booking.NoticeWaitlistJoined:
@@ -156,12 +160,16 @@ func (n *BookingNotifier) messages(notice booking.Notice) ([]Message, error) {
 		return one(a.message(KindPaymentFailed, key, attendee, b.Ref, v, nil, ""))
 
 	case booking.NoticeRefunded, booking.NoticeRefundFailed:
-		v.Refund = formatMoney(notice.RefundCents, b.Currency)
+		v.Refund = formatMoney(notice.RefundCents, firstNonEmpty(notice.RefundCurrency, b.Currency))
 		v.RefundedOn = a.now().In(e.Zone()).Format("Monday 2 January 2006")
 		return one(a.message(Kind(notice.Kind), fmt.Sprintf("%s:%d", key, notice.RefundID), attendee, b.Ref, v, nil, ""))
 
 	case booking.NoticeHoldExpired:
 		return one(a.message(KindHoldExpired, key, attendee, b.Ref, v, nil, ""))
+
+	case booking.NoticeBookingLink:
+		bucket := a.now().UTC().Truncate(booking.LinkResendInterval).Unix()
+		return one(a.message(KindBookingLink, fmt.Sprintf("%s:%d", key, bucket), attendee, b.Ref, v, nil, ""))
 
 	case booking.NoticeWaitlistOffer:
 		offer := notice.Offer
@@ -176,7 +184,13 @@ func (n *BookingNotifier) messages(notice booking.Notice) ([]Message, error) {
 		return one(a.message(KindWaitlistOffer, key, person{Name: offer.Name, Email: offer.Email}, b.Ref, v, nil, ""))
 
 	case booking.NoticeCoachNewBooking, booking.NoticeCoachCancellation:
+		v = coachView(v, e, s)
+		v.YourWhen = "" // the attendee's zone, not the coach's
 		v.Attendee = person{Name: oneLine(b.Name, MaxNameLen), Email: b.Email}
+		for _, qa := range notice.Answers {
+			v.Answers = append(v.Answers, viewAnswer{Label: oneLine(qa.Label, 300), Answer: qa.Answer,
+				Lines: strings.Split(strings.ReplaceAll(qa.Answer, "\r\n", "\n"), "\n")})
+		}
 		// The attendee's manage link is theirs alone.
 		v.ManageURL, v.GoogleURL, v.OutlookURL = "", "", ""
 		var msgs []Message
@@ -317,13 +331,14 @@ func (n *BookingNotifier) EnqueueCoachMessage(ctx context.Context, tx *sqlx.Tx, 
 
 // Invite returns the attendee's calendar file for b as it stands, with the
 // UID and sequence its emails carry: the invite (METHOD:REQUEST) while the
-// booking is live, its cancellation (METHOD:CANCEL) once it has ended.
-func (n *BookingNotifier) Invite(e events.Event, s events.Session, b booking.Booking, manageURL string) ([]byte, error) {
+// booking is live, its cancellation (METHOD:CANCEL) once it has ended. It
+// holds no manage link.
+func (n *BookingNotifier) Invite(e events.Event, s events.Session, b booking.Booking) ([]byte, error) {
 	a := n.author
 	if b.Status.Live() {
-		return calendar.Request(a.entry(e, s, b, manageURL, b.Sequence))
+		return calendar.Request(a.entry(e, s, b, b.Sequence))
 	}
-	return calendar.Cancel(a.entry(e, s, b, manageURL, b.Sequence+1))
+	return calendar.Cancel(a.entry(e, s, b, b.Sequence+1))
 }
 
 // withdrawReminders deletes the booking's reminders that are stored but not

@@ -33,6 +33,10 @@ type view struct {
 	ShortWhen    string // "Wed 22 Sep 2027, 18:00 BST"
 	YourWhen     string // When in the attendee's own zone; "" when unknown or the same
 	PreviousWhen string // before a move
+	// AlsoWhen is the same time in the other party's zone, for a 1:1
+	// appointment whose client and coach are in zones that read
+	// differently: "Monday 8 November 2027, 09:00–09:45 EST (your coach's time)".
+	AlsoWhen     string
 	Location     string
 	JoinURL      string
 	Seats        int
@@ -45,8 +49,10 @@ type view struct {
 	HasInvite    bool
 	ClaimURL     string
 	OfferExpires string
-	Attendee     person // for coach notices
-	Lead         string // how long before the start a reminder goes: "1 day"
+	Attendee     person       // for coach notices
+	Appointment  bool         // the booking is a 1:1 appointment, not seats on a date
+	Answers      []viewAnswer // the attendee's answers, for coach notices
+	Lead         string       // how long before the start a reminder goes: "1 day"
 
 	Changes        []viewChange // what a changed notice changed
 	OtherDates     []string     // the event's other open dates, formatted
@@ -56,9 +62,13 @@ type view struct {
 	Reason         string       // why a payment was refunded, in the attendee's words
 	RefundedOn     string       // the day a refund was made
 
-	Credits    int    // a package's credits: bought (confirmed) or left (expiring)
-	CreditCode string // a package's credit code
-	Expires    string // when a package's credits expire
+	Credits      int    // a package's credits: bought (confirmed) or left (expiring)
+	CreditCode   string // a package's credit code
+	Expires      string // when a package's credits expire
+	AddedBy      person // the coach who made the recipient a host
+	HostOf       string // "event" or "appointment type"
+	HostOfStatus string // its status: "draft", "published", ...
+	DashboardURL string
 
 	Sender         string // a coach message's author
 	MessageSubject string
@@ -67,6 +77,13 @@ type view struct {
 }
 
 type person struct{ Name, Email string }
+
+// viewAnswer is one registration question and the attendee's answer, whole
+// (for HTML) and as lines (for text, which indents them).
+type viewAnswer struct {
+	Label, Answer string
+	Lines         []string
+}
 
 // viewChange is one changed line of a changed notice.
 type viewChange struct{ Label, Before, After string }

@@ -213,7 +213,9 @@ func TestOfflineAllowed(t *testing.T) {
 		{"https://roster.localhost", false, true},
 		{"https://127.0.0.1", false, true},
 		{"https://[::1]:8443/", false, true},
-		{"http://roster.example.com", false, true},
+		{"http://roster.example.com", false, false}, // issue #14: http is no safer
+		{"http://192.168.1.5:8080", false, false},
+		{"http://roster.example.com", true, true},
 		{"https://roster.example.com", false, false},
 		{"HTTPS://Roster.Example.com/", false, false},
 		{"https://10.0.0.5", false, false},

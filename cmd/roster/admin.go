@@ -175,6 +175,12 @@ func (m *Main) check(ctx context.Context, args []string) error {
 	for _, v := range violations {
 		fmt.Fprintln(m.Stdout, v)
 	}
+	unpaid, err := a.booking.Unpaid(ctx)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(m.Stdout, "held without payment: %d seats in %d holds, %d seats in %d waitlist offers\n",
+		unpaid.HoldSeats, unpaid.Holds, unpaid.OfferSeats, unpaid.Offers)
 	if len(violations) > 0 {
 		return errCheckFailed
 	}

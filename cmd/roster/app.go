@@ -13,6 +13,7 @@ import (
 	"github.com/roster-app/roster/booking"
 	"github.com/roster-app/roster/coaches"
 	"github.com/roster-app/roster/events"
+	"github.com/roster-app/roster/metrics"
 	"github.com/roster-app/roster/notify"
 	"github.com/roster-app/roster/payments"
 	"github.com/roster-app/roster/sqldb"
@@ -33,6 +34,7 @@ type app struct {
 	notifier  *notify.BookingNotifier
 	stripe    *payments.Stripe  // set when STRIPE_SECRET_KEY is
 	offline   *payments.Offline // set when it is not
+	product   *metrics.Product  // the product metrics, made once by open
 	log       *slog.Logger
 	now       func() time.Time
 }
@@ -64,6 +66,7 @@ func (m *Main) open(ctx context.Context, cfg Config) (*app, error) {
 		db.Close()
 		return nil, err
 	}
+	a.product = a.newProductMetrics()
 	return a, nil
 }
 
@@ -85,8 +88,9 @@ func (a *app) wireNotify() error {
 	if err != nil {
 		return fmt.Errorf("--allow-private-feeds %q: want true or false", a.cfg.AllowPrivateFeeds)
 	}
+	a.events.SetHostNotifier(notifier)
 	a.booking = booking.NewService(a.db, notifier, booking.Config{BaseURL: a.cfg.BaseURL, Payments: provider,
-		AllowPrivateFeeds: allowPrivate}, a.now)
+		HostNotifier: notifier, AllowPrivateFeeds: allowPrivate}, a.now)
 	if a.cfg.SMTPURL == "" {
 		a.mailbox = notify.NewDevMailbox(200, a.log, a.now)
 		a.sender = a.mailbox

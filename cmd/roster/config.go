@@ -76,7 +76,7 @@ func (c Config) web() (server.Config, error) {
 		return server.Config{}, fmt.Errorf("--trust-proxy %q: want true or false", c.TrustProxy)
 	}
 	return server.Config{BaseURL: c.BaseURL, BookingsPerMinute: perMinute, TrustProxy: trust,
-		ShowDevMailbox: isLocalURL(c.BaseURL)}, nil
+		ShowDevMailbox: isLocalURL(c.BaseURL), MetricsAddr: c.MetricsAddr, MetricsToken: c.MetricsToken}, nil
 }
 
 // isLocalURL reports whether a base URL names this machine (localhost or a

@@ -29,7 +29,8 @@ func loadCoachingDemo(ctx context.Context, a *app, james, parveen coaches.Coach)
 			return fmt.Errorf("demo availability: %w", err)
 		}
 	}
-	_, err := a.events.CreateAppointmentType(ctx, james.ID, events.AppointmentTypeInput{
+	// Demo data tells nobody (see loadDemo).
+	_, err := events.NewService(a.db, a.now).CreateAppointmentType(ctx, james.ID, events.AppointmentTypeInput{
 		Slug: "career-chat", Title: "Career chat", Description: careerChatDescription, DurationMinutes: 45,
 		PriceCents: 9000, Currency: "GBP", Location: "Online (Zoom)", OnlineURL: "https://zoom.example.com/j/career-chat",
 		HostEmails: []string{parveen.Email}, Assignment: string(availability.AssignAny),

@@ -3,9 +3,11 @@ package main
 import (
 	"bytes"
 	"context"
+	"errors"
 	"time"
 
 	"github.com/roster-app/roster/availability"
+	"github.com/roster-app/roster/buildinfo"
 	"github.com/roster-app/roster/calendar"
 )
 
@@ -26,7 +28,7 @@ type feedReader struct {
 }
 
 func newFeedReader(a *app) *feedReader {
-	return &feedReader{a: a, fetcher: calendar.FeedFetcher{AllowPrivate: a.cfg.AllowPrivateFeeds == "true"},
+	return &feedReader{a: a, fetcher: calendar.FeedFetcher{AllowPrivate: a.cfg.AllowPrivateFeeds == "true", UserAgent: buildinfo.UserAgent()},
 		validators: map[int64][2]string{}}
 }
 
@@ -52,16 +54,20 @@ func (r *feedReader) refresh(ctx context.Context) {
 		seen := r.validators[feed.CoachID]
 		res, err := r.fetcher.Fetch(ctx, feed.URL, seen[0], seen[1])
 		if err != nil {
+			r.a.productMetrics().FeedFetchFailed(err)
 			r.a.log.Warn("busy feed unreadable", "coach", feed.CoachID, "err", err)
+			r.record(ctx, feed.CoachID, err)
 			continue
 		}
 		if res.NotModified {
+			r.record(ctx, feed.CoachID, nil)
 			continue
 		}
 		now := r.a.now().UTC()
 		found, err := calendar.ParseBusy(bytes.NewReader(res.Body), feed.Timezone, now.Add(-24*time.Hour), now.Add(feedHorizon))
 		if err != nil {
 			r.a.log.Warn("busy feed unreadable", "coach", feed.CoachID, "err", err)
+			r.record(ctx, feed.CoachID, err)
 			continue
 		}
 		busy := make([]availability.Busy, len(found))
@@ -73,5 +79,23 @@ func (r *feedReader) refresh(ctx context.Context) {
 			continue
 		}
 		r.validators[feed.CoachID] = [2]string{res.ETag, res.LastModified}
+		r.record(ctx, feed.CoachID, nil)
+	}
+}
+
+// record keeps how the coach's feed was just read, for their dashboard.
+// Only a *calendar.FeedError's message reaches the coach (it never holds
+// the feed's address); any other failure is named vaguely.
+func (r *feedReader) record(ctx context.Context, coachID int64, readErr error) {
+	message := ""
+	if readErr != nil {
+		message = "the feed could not be read"
+		var fe *calendar.FeedError
+		if errors.As(readErr, &fe) {
+			message = fe.Message
+		}
+	}
+	if err := r.a.booking.RecordFeedCheck(ctx, coachID, message); err != nil && ctx.Err() == nil {
+		r.a.log.Warn("busy feed check not recorded", "coach", coachID, "err", err)
 	}
 }

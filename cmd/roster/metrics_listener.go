@@ -15,17 +15,22 @@ import (
 	"github.com/roster-app/roster/payments"
 )
 
-// productMetrics returns the collector of product metrics over a's services.
-func (a *app) productMetrics() *metrics.Product {
+// newProductMetrics returns the collector of product metrics over a's
+// services. open makes the one the app keeps (productMetrics): the feed
+// worker counts its failures in it and the registry serves it.
+func (a *app) newProductMetrics() *metrics.Product {
 	return metrics.New(a.booking, a.outbox, func(ctx context.Context) (map[string]int64, error) {
 		return payments.EventOutcomes(ctx, a.db)
 	})
 }
 
-// metricsRegistry is the registry the separate metrics listener serves:
-// the product metrics, the Go runtime, the process and the database pool.
-// (Until web takes a registry from cmd/roster, HTTP request metrics stay
-// on the main listener's /metrics.)
+// productMetrics returns the app's product metrics collector.
+func (a *app) productMetrics() *metrics.Product { return a.product }
+
+// metricsRegistry is the one registry of the process: the product
+// metrics, the Go runtime, the process and the database pool; the web
+// server adds its HTTP request metrics to it. /metrics serves it on the
+// main listener or on --metrics-addr.
 func (a *app) metricsRegistry() *prometheus.Registry {
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(a.productMetrics(),
@@ -39,7 +44,7 @@ func (a *app) metricsRegistry() *prometheus.Registry {
 // startMetricsListener serves /metrics on --metrics-addr when it is set,
 // behind --metrics-token when that is. It returns the address it listens on
 // ("" when off) and a function that stops it.
-func startMetricsListener(a *app) (addr string, stop func(), err error) {
+func startMetricsListener(a *app, reg *prometheus.Registry) (addr string, stop func(), err error) {
 	if a.cfg.MetricsAddr == "" {
 		return "", func() {}, nil
 	}
@@ -48,7 +53,7 @@ func startMetricsListener(a *app) (addr string, stop func(), err error) {
 		return "", nil, fmt.Errorf("--metrics-addr: listen on %s: %w", a.cfg.MetricsAddr, err)
 	}
 	mux := http.NewServeMux()
-	mux.Handle("GET /metrics", metrics.Handler(a.metricsRegistry(), a.cfg.MetricsToken))
+	mux.Handle("GET /metrics", metrics.Handler(reg, a.cfg.MetricsToken))
 	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second, WriteTimeout: 30 * time.Second}
 	done := make(chan struct{})
 	go func() {

@@ -27,9 +27,9 @@ func TestMetricsOnASeparateListenerWithAToken(t *testing.T) {
 			t.Errorf("serve returned %v", err)
 		}
 	}()
-	var metricsAddr string
+	var mainAddr, metricsAddr string
 	select {
-	case <-ready:
+	case mainAddr = <-ready:
 		metricsAddr = <-metricsReady
 	case err := <-done:
 		t.Fatalf("serve stopped: %v\n%s", err, stderr)
@@ -64,6 +64,19 @@ func TestMetricsOnASeparateListenerWithAToken(t *testing.T) {
 			if !strings.Contains(body, want) {
 				t.Errorf("metrics lack %q", want)
 			}
+		}
+	})
+	t.Run("the main listener has no /metrics, and its requests are counted in the shared registry", func(t *testing.T) {
+		resp, err := http.Get("http://" + mainAddr + "/metrics")
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode != http.StatusNotFound {
+			t.Errorf("main listener /metrics: status %d, want 404", resp.StatusCode)
+		}
+		if _, body := scrape("Bearer " + token); !strings.Contains(body, `roster_http_requests_total{code="404",method="GET",route="unmatched"}`) {
+			t.Errorf("the separate listener lacks the main listener's request metrics:\n%s", body)
 		}
 	})
 }

@@ -77,14 +77,15 @@ func (m *Main) runHTTP(ctx context.Context, a *app, started time.Time, welcome r
 	if err != nil {
 		return err
 	}
+	reg := a.metricsRegistry()
 	handler, err := server.New(webCfg, server.Deps{
 		DB: a.db, Coaches: a.coaches, Events: a.events, Booking: a.booking, Outbox: a.outbox, Notifier: a.notifier, Mailbox: a.mailbox,
-		Stripe: a.stripe, Offline: a.offline, Log: a.log, Now: a.now,
+		Stripe: a.stripe, Offline: a.offline, Log: a.log, Now: a.now, Registry: reg,
 	})
 	if err != nil {
 		return err
 	}
-	metricsAddr, stopMetrics, err := startMetricsListener(a)
+	metricsAddr, stopMetrics, err := startMetricsListener(a, reg)
 	if err != nil {
 		return err
 	}
@@ -94,7 +95,7 @@ func (m *Main) runHTTP(ctx context.Context, a *app, started time.Time, welcome r
 		return fmt.Errorf("listen on %s: %w", a.cfg.Addr, err)
 	}
 	srv := &http.Server{
-		Handler:           http.TimeoutHandler(handler, 30*time.Second, `{"error":{"code":"unavailable","message":"request timed out"}}`),
+		Handler:           handler.WithTimeout(30*time.Second, `{"error":{"code":"unavailable","message":"request timed out"}}`),
 		ReadHeaderTimeout: 10 * time.Second,
 		ReadTimeout:       30 * time.Second,
 		WriteTimeout:      60 * time.Second,
@@ -103,6 +104,7 @@ func (m *Main) runHTTP(ctx context.Context, a *app, started time.Time, welcome r
 	serveErr := make(chan error, 1)
 	go func() { serveErr <- srv.Serve(ln) }()
 	addr := ln.Addr().String()
+	a.warnRelaxedDefaults()
 	a.log.Info("listening", "addr", addr, "base_url", a.cfg.BaseURL, "database", string(a.db.Dialect),
 		"payments", a.booking.PaymentsName(), "mail", a.mailName(),
 		"startup_ms", float64(time.Since(started).Microseconds())/1000)

@@ -35,6 +35,7 @@ func newWorkers(a *app) workers {
 			})
 		}},
 		{"busy feeds", newFeedReader(a).run},
+		{"privacy", newPrivacyWorker(a)},
 		{"hold sweeper", func(ctx context.Context) {
 			every(ctx, sweepInterval, func() {
 				if err := a.booking.Sweep(ctx); err != nil && ctx.Err() == nil {

@@ -61,6 +61,21 @@ type bookingRequest struct {
 	Seats     *int              `json:"seats"`
 	Answers   map[string]string `json:"answers"`
 	Timezone  *string           `json:"timezone"` // the visitor's, for their emails
+	Consent   *consentJSON      `json:"consent"`
+}
+
+// consentJSON is what the attendee ticked: the coach's terms and,
+// separately, marketing. Both default to false.
+type consentJSON struct {
+	Terms     bool `json:"terms"`
+	Marketing bool `json:"marketing"`
+}
+
+func (c *consentJSON) value() booking.Consent {
+	if c == nil {
+		return booking.Consent{}
+	}
+	return booking.Consent{Terms: c.Terms, Marketing: c.Marketing}
 }
 
 func (s *handlers) createBooking(c echo.Context) error {
@@ -68,8 +83,8 @@ func (s *handlers) createBooking(c echo.Context) error {
 	if err := bind.JSON(c, &req); err != nil {
 		return err
 	}
-	r := booking.Request{Name: bind.Str(req.Name), Email: bind.Str(req.Email), Answers: req.Answers,
-		Timezone: bind.Str(req.Timezone), IdempotencyKey: c.Request().Header.Get("Idempotency-Key")}
+	r := booking.Request{Name: bind.Str(req.Name), Email: bind.Str(req.Email), Answers: req.Answers, Consent: req.Consent.value(),
+		Timezone: bind.Str(req.Timezone), IdempotencyKey: c.Request().Header.Get("Idempotency-Key"), IdempotencyScope: idempotencyScope(c), ClientAddr: c.RealIP()}
 	if req.SessionID != nil {
 		r.SessionID = *req.SessionID
 	}
@@ -113,6 +128,9 @@ func (s *handlers) getBooking(c echo.Context) error {
 	for _, r := range refunds {
 		out.Refunds = append(out.Refunds, refundJSON{AmountCents: r.AmountCents, Currency: r.Currency, Status: r.Status,
 			CreatedAt: r.RequestedAt, RefundedAt: r.RefundedAt})
+	}
+	if d.Appointment != nil {
+		return c.JSON(http.StatusOK, newAppointmentBookingJSON(out, newAppointmentJSON(*d.Appointment)))
 	}
 	return c.JSON(http.StatusOK, out)
 }
@@ -179,9 +197,15 @@ func (s *handlers) joinWaitlist(c echo.Context) error {
 	if req.Seats != nil {
 		seats = *req.Seats
 	}
-	entry, err := s.Booking.JoinWaitlist(c.Request().Context(), id, bind.Str(req.Name), bind.Str(req.Email), seats)
+	entry, err := s.Booking.JoinWaitlist(c.Request().Context(), booking.Request{SessionID: id, Name: bind.Str(req.Name), Email: bind.Str(req.Email), Seats: seats, ClientAddr: c.RealIP()})
 	if err != nil {
 		return err
 	}
 	return c.JSON(http.StatusCreated, waitlistPlaceJSON{ID: entry.ID, Status: entry.Status, SessionID: entry.SessionID, Seats: entry.Seats})
 }
+
+// idempotencyScope is the client an Idempotency-Key belongs to: its
+// address. With the request's hash (which holds the email) that is what a
+// replay must share with the original before it is answered with the
+// booking and a new manage link.
+func idempotencyScope(c echo.Context) string { return "addr:" + c.RealIP() }

@@ -2,6 +2,7 @@ package api
 
 import (
 	"encoding/json"
+	"fmt"
 	"net/http"
 	"time"
 
@@ -80,14 +81,35 @@ func (s *handlers) eventJSON(e events.Event, now time.Time, public bool) eventJS
 	return out
 }
 
+// listEvents answers one page of the upcoming events: ?limit= events
+// (default 20, at most 100) after the opaque ?cursor= of the previous
+// page. The body stays a bare list, as it always was; the next page's
+// cursor is in the Next-Cursor header and a Link header (rel="next"),
+// both absent on the last page. Each event lists at most
+// maxListedSessions of its dates still ahead; GET /events/{slug} has all.
 func (s *handlers) listEvents(c echo.Context) error {
-	list, err := s.Events.Upcoming(c.Request().Context())
+	limit, after, err := pageParams(c)
 	if err != nil {
 		return err
 	}
+	now := s.Now()
+	list, err := s.Events.UpcomingPage(c.Request().Context(), after, limit+1)
+	if err != nil {
+		return err
+	}
+	if len(list) > limit {
+		list = list[:limit]
+		if next, ok := list[limit-1].NextStart(now.UTC()); ok {
+			cursor := encodeCursor(events.UpcomingAfter{NextStart: next, ID: list[limit-1].ID})
+			c.Response().Header().Set("Next-Cursor", cursor)
+			c.Response().Header().Set("Link", fmt.Sprintf(`</api/v1/events?limit=%d&cursor=%s>; rel="next"`, limit, cursor))
+		}
+	}
 	out := make([]eventJSON, 0, len(list))
 	for _, e := range list {
-		out = append(out, s.eventJSON(e, s.Now(), true))
+		ej := s.eventJSON(e, now, true)
+		ej.Sessions = listedSessions(ej.Sessions)
+		out = append(out, ej)
 	}
 	return c.JSON(http.StatusOK, out)
 }
@@ -95,7 +117,7 @@ func (s *handlers) listEvents(c echo.Context) error {
 func (s *handlers) getEvent(c echo.Context) error {
 	key := "api:" + c.Param("slug")
 	if body, ok := s.Pages.Get(key); ok {
-		return c.JSONBlob(http.StatusOK, body)
+		return c.JSONBlob(http.StatusOK, body.([]byte))
 	}
 	e, err := s.Events.PublicEvent(c.Request().Context(), c.Param("slug"))
 	if err != nil {

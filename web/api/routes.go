@@ -19,23 +19,31 @@ type handlers struct {
 }
 
 // Routes lists every /api/v1 route and the middleware guarding it.
-func Routes(e *echo.Echo, site *site.Site) {
-	s := &handlers{Site: site}
+func Routes(e *echo.Echo, shared *site.Site) {
+	s := &handlers{Site: shared}
 	limited := limit.ByIP(s.BookingLimit, s.Now)
 
 	// Public JSON API.
 	api := e.Group("/api/v1")
 	api.GET("/events", s.listEvents)
 	api.GET("/events/:slug", s.getEvent)
-	api.POST("/bookings", s.createBooking, limited)
-	api.GET("/bookings/:ref", s.getBooking)
-	api.POST("/bookings/:ref/cancel", s.cancelBooking)
-	api.POST("/bookings/:ref/move", s.moveBooking)
-	api.POST("/sessions/:id/waitlist", s.joinWaitlist, limited)
+	// Answers that carry a manage link, or need the manage token: never
+	// stored by a cache.
+	api.POST("/bookings", s.createBooking, limited, site.NoStore)
+	api.GET("/bookings/:ref", s.getBooking, site.NoStore)
+	api.POST("/bookings/:ref/cancel", s.cancelBooking, site.NoStore)
+	api.POST("/bookings/:ref/move", s.moveBooking, site.NoStore)
+	api.POST("/bookings/:ref/reschedule", s.rescheduleBooking, site.NoStore)
+	api.GET("/bookings/:ref/export", s.exportBooking, site.NoStore)
+	api.POST("/bookings/:ref/erase", s.eraseBooking, limited, site.NoStore)
+	api.POST("/sessions/:id/waitlist", s.joinWaitlist, limited, site.NoStore)
+	api.GET("/coaching/:slug", s.getCoaching)
+	api.GET("/coaching/:slug/slots", s.listSlots)
+	api.POST("/coaching/:slug/bookings", s.bookAppointment, limited, site.NoStore)
 
 	// Coach JSON API: every route needs a coach API token, and each handler
 	// acts only on events that coach hosts.
-	admin := api.Group("/admin", s.requireCoachToken)
+	admin := api.Group("/admin", s.requireCoachToken, site.NoStore)
 	admin.GET("/events", s.adminListEvents)
 	admin.POST("/events", s.adminCreateEvent)
 	admin.GET("/events/:slug", s.adminGetEvent)
@@ -58,4 +66,16 @@ func Routes(e *echo.Echo, site *site.Site) {
 	admin.POST("/bookings/:ref/move", s.adminMoveBooking)
 	admin.POST("/bookings/:ref/refund", s.adminRefund)
 	admin.GET("/outbox", s.adminOutbox)
+	admin.GET("/people", s.adminPeople)
+	admin.POST("/people/erase", s.adminErasePerson)
+	admin.GET("/privacy", s.adminGetPrivacy)
+	admin.PUT("/privacy", s.adminSetPrivacy)
+	admin.GET("/erasure-requests", s.adminErasureRequests)
+	admin.POST("/erasure-requests/:id/confirm", s.adminConfirmErasure)
+	admin.GET("/availability", s.adminGetAvailability)
+	admin.PUT("/availability", s.adminPutAvailability)
+	admin.GET("/appointment-types", s.adminListAppointmentTypes)
+	admin.POST("/appointment-types", s.adminCreateAppointmentType)
+	admin.GET("/appointment-types/:slug", s.adminGetAppointmentType)
+	admin.PATCH("/appointment-types/:slug", s.adminUpdateAppointmentType)
 }

@@ -74,13 +74,9 @@ func (d *dashboard) renderBookingPage(c echo.Context, status int, form dashForm,
 	now := d.Now()
 	zone := a.Event.Zone()
 	b := a.Booking
-	// Refunds queued but not made yet count as given back.
-	var pending int64
-	for _, r := range a.Refunds {
-		if r.Status == "pending" {
-			pending += r.AmountCents
-		}
-	}
+	// Refunds of the booking's own payment queued but not made yet count
+	// as given back; those of a wrong payment are not the booking's money.
+	pending := booking.PendingOwnRefunds(b, a.Refunds)
 	left := max(b.AmountCents-b.RefundedCents-pending, 0)
 	due := max(booking.RefundDue(b, a.Event, a.Session, now)-pending, 0)
 	data := bookingDashData{

@@ -20,13 +20,15 @@ import (
 type dashboard struct {
 	*site.Site
 	// Failed sign-ins are throttled per client address and per account
-	// (email), in memory: each server process counts its own.
+	// (email) from each address, in memory: each server process counts its
+	// own. See throttleSignIn.
 	signInByAddress *limit.Limiter
-	signInByAccount *limit.Limiter
+	signInByAccount *limit.Limiter // keyed by account and address
 }
 
 // Sign-in throttling: an address may fail 10 times in a row and then once
-// every 30 seconds; an account 5 times and then once a minute.
+// every 30 seconds; an account, from one address, 5 times and then once a
+// minute.
 const (
 	signInFailuresPerMinuteByAddress = 2
 	signInBurstByAddress             = 10

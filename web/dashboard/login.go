@@ -93,10 +93,18 @@ func (d *dashboard) logout(c echo.Context) error {
 	return redirectTo(c, loginPath+"?signed_out=1")
 }
 
-// logoutEverywhere ends every login of the coach, this one included.
+// logoutEverywhere ends every login of the coach, this one included, and
+// with revoke_tokens=1 revokes every API token too: a token made from a
+// hijacked login would otherwise outlive it.
 func (d *dashboard) logoutEverywhere(c echo.Context) error {
-	if err := d.Coaches.EndAllLogins(c.Request().Context(), coachOf(c).ID); err != nil {
+	ctx := c.Request().Context()
+	if err := d.Coaches.EndAllLogins(ctx, coachOf(c).ID); err != nil {
 		return err
+	}
+	if c.FormValue("revoke_tokens") == "1" {
+		if err := d.Coaches.RevokeTokens(ctx, coachOf(c).ID, coaches.APIToken); err != nil {
+			return err
+		}
 	}
 	d.clearLoginCookie(c)
 	return redirectTo(c, loginPath+"?signed_out=all")

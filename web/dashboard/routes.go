@@ -53,8 +53,23 @@ func Routes(e *echo.Echo, site *site.Site) {
 	g.POST("/bookings/:ref/refund", d.refundBooking)
 	g.POST("/bookings/:ref/move", d.moveBooking)
 
+	// 1:1 coaching: hours, appointment types, booked appointments.
+	g.GET("/availability", d.availabilityPage)
+	g.POST("/availability", d.saveAvailability)
+	g.GET("/appointment-types", d.appointmentTypesPage)
+	g.GET("/appointment-types/new", d.newAppointmentTypePage)
+	g.POST("/appointment-types", d.createAppointmentType)
+	g.GET("/appointment-types/:slug", d.appointmentTypePage)
+	g.POST("/appointment-types/:slug", d.saveAppointmentType)
+	g.GET("/appointments", d.appointmentsPage)
+	g.POST("/bookings/:ref/reschedule", d.rescheduleAppointment)
+
 	// Mail and payments.
 	g.GET("/outbox", d.outboxPage)
+	g.GET("/people", d.peoplePage)
+	g.POST("/people/export", d.exportPerson)
+	g.POST("/people/erase", d.erasePerson)
+	g.POST("/erasure-requests/:id/confirm", d.confirmErasure)
 	g.POST("/outbox/:id/retry", d.retryEmail)
 	g.GET("/webhooks", d.webhooksPage)
 

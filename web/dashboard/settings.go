@@ -1,7 +1,9 @@
 package dashboard
 
 import (
+	"math"
 	"net/http"
+	"strconv"
 	"strings"
 
 	"github.com/labstack/echo/v4"
@@ -96,7 +98,10 @@ func (d *dashboard) rotateFeed(c echo.Context) error {
 	return d.renderSettings(c, http.StatusCreated, data)
 }
 
-// createToken makes a named API token and shows it, once.
+// createToken makes a named API token and shows it, once. It asks for the
+// coach's password again: a token outlives the login that made it, so a
+// hijacked login cookie alone must not be enough to mint one. Password
+// attempts count against the same allowance as sign-ins.
 func (d *dashboard) createToken(c echo.Context) error {
 	name := strings.TrimSpace(c.FormValue("name"))
 	data := settingsData{dashPage: d.page(c, "Settings", "settings")}
@@ -106,7 +111,13 @@ func (d *dashboard) createToken(c echo.Context) error {
 		data.Error = problem.Message
 		return d.renderSettings(c, problem.Status, data)
 	}
-	token, err := d.Coaches.CreateToken(c.Request().Context(), coachOf(c).ID, coaches.APIToken, name)
+	coach := coachOf(c)
+	if status, problem := d.confirmPassword(c, coach, c.FormValue("password")); problem != "" {
+		data.Form = dashForm{Values: map[string][]string{"name": {name}}, Errors: map[string]string{"password": problem}}
+		data.Error = problem
+		return d.renderSettings(c, status, data)
+	}
+	token, err := d.Coaches.CreateToken(c.Request().Context(), coach.ID, coaches.APIToken, name)
 	if err != nil {
 		return err
 	}
@@ -154,3 +165,24 @@ func deviceName(userAgent string) string {
 	}
 	return "An unknown browser"
 }
+
+// confirmPassword checks the signed-in coach's password, taking an attempt
+// from the coach's sign-in allowance at this address first (given back if
+// the password is right). It returns the status and message to show, or
+// "" when the password is right.
+func (d *dashboard) confirmPassword(c echo.Context, coach coaches.Coach, password string) (int, string) {
+	key := strings.ToLower(coach.Email) + "\x00" + c.RealIP()
+	now := d.Now()
+	if ok, wait := d.signInByAccount.Allow(key, now); !ok {
+		c.Response().Header().Set("Retry-After", strconv.Itoa(max(int(math.Ceil(wait.Seconds())), 1)))
+		return http.StatusTooManyRequests, "Too many wrong passwords. Please wait a little and try again."
+	}
+	if len(password) > maxPasswordLen || !coach.CheckPassword(password) {
+		return http.StatusUnauthorized, "Enter your current password to create a token."
+	}
+	d.signInByAccount.Refund(key, now)
+	return 0, ""
+}
+
+// maxPasswordLen bounds what is hashed when a password is confirmed.
+const maxPasswordLen = 1024

@@ -2,6 +2,7 @@ package public
 
 import (
 	"errors"
+	"html/template"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -10,12 +11,12 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"github.com/roster-app/roster/booking"
+	"github.com/roster-app/roster/coaches"
 	"github.com/roster-app/roster/events"
 	"github.com/roster-app/roster/fault"
 	"github.com/roster-app/roster/secret"
 	"github.com/roster-app/roster/web/internal/bind"
 	"github.com/roster-app/roster/web/internal/httperr"
-	"github.com/roster-app/roster/web/internal/pagecache"
 )
 
 // bookForm is what the booking form holds, for re-rendering with messages.
@@ -35,46 +36,46 @@ func (f bookForm) Value(name string) string { return f.Values.Get(name) }
 func (f bookForm) Checked(name, value string) bool { return f.Values.Get(name) == value }
 
 type eventPageData struct {
-	Title     string
-	Released  bool // the attendee just left a checkout
-	Event     eventView
-	Questions []booking.Question
-	Form      bookForm
-	Nonce     string
-	MaxSeats  int
-	Money     moneyPlan
-	Meta      pageMeta
-	Zones     []string // the visible choice of the visitor's time zone
+	Title       string
+	Released    bool // the attendee just left a checkout
+	Event       eventView
+	Description template.HTML // the event's Markdown, rendered
+	Questions   []booking.Question
+	Form        bookForm
+	Nonce       string // the form's one-time token, new for each response
+	MaxSeats    int
+	// Privacy is the event's coach's notice and consent texts.
+	Privacy coaches.Privacy
+	Money   moneyPlan
+	Meta    pageMeta
+	Zones   []string // the visible choice of the visitor's time zone
 	// Waitlisted is true when some coming date is full: the form then
 	// offers its waitlist even if no date is open.
 	Waitlisted bool
 }
 
-// eventPage serves the public event page, from the page cache when it can:
-// rendering the Markdown description and the form is most of its cost.
+// eventPage serves the public event page. What every visitor sees alike
+// (the event, its dates, the rendered Markdown, the questions) comes from
+// the page cache when it can: rendering the Markdown is most of the cost.
+// The page itself is rendered for each request, so each form gets a token
+// of its own.
 func (s *handlers) eventPage(c echo.Context) error {
 	key := "event:" + c.Param("slug")
-	cacheable := c.QueryString() == ""
-	if page, ok := s.Pages.Get(key); ok && cacheable {
-		return c.HTMLBlob(http.StatusOK, pagecache.WithNonce(page, secret.RandomString(18)))
+	data, ok := s.Pages.Get(key)
+	if !ok {
+		e, err := s.Events.PublicEvent(c.Request().Context(), c.Param("slug"))
+		if err != nil {
+			return err
+		}
+		if data, err = s.eventPageData(c, e, bookForm{Values: url.Values{}}); err != nil {
+			return err
+		}
+		s.Pages.Put(key, data)
 	}
-	e, err := s.Events.PublicEvent(c.Request().Context(), c.Param("slug"))
-	if err != nil {
-		return err
-	}
-	data, err := s.eventPageData(c, e, bookForm{Values: url.Values{}})
-	if err != nil {
-		return err
-	}
-	data.Nonce = pagecache.FormNoncePlaceholder
-	page, err := s.RenderBytes("event.html", data)
-	if err != nil {
-		return err
-	}
-	if cacheable {
-		s.Pages.Put(key, page)
-	}
-	return c.HTMLBlob(http.StatusOK, pagecache.WithNonce(page, secret.RandomString(18)))
+	page := data.(eventPageData)
+	page.Released = c.QueryParam("released") == "1"
+	page.Nonce = secret.RandomString(18)
+	return s.Render(c, http.StatusOK, "event.html", page)
 }
 
 func (s *handlers) renderEventPage(c echo.Context, status int, e events.Event, form bookForm) error {
@@ -82,9 +83,13 @@ func (s *handlers) renderEventPage(c echo.Context, status int, e events.Event, f
 	if err != nil {
 		return err
 	}
+	data.Released = c.QueryParam("released") == "1"
+	data.Nonce = secret.RandomString(18)
 	return s.Render(c, status, "event.html", data)
 }
 
+// eventPageData is the event page as every visitor sees it, without the
+// form's token.
 func (s *handlers) eventPageData(c echo.Context, e events.Event, form bookForm) (eventPageData, error) {
 	qs, err := s.Booking.Questions(c.Request().Context(), e.ID)
 	if err != nil {
@@ -94,8 +99,13 @@ func (s *handlers) eventPageData(c echo.Context, e events.Event, form bookForm) 
 	for i := range view.Dates {
 		view.Dates[i].Links = s.linksFor(e, e.Sessions[i])
 	}
-	data := eventPageData{Title: e.Title, Event: view, Questions: qs, Form: form, Released: c.QueryParam("released") == "1",
-		Nonce: secret.RandomString(18), MaxSeats: s.Booking.MaxSeats()}
+	data := eventPageData{Title: e.Title, Event: view, Description: s.Views.Markdown(e.Description), Questions: qs, Form: form,
+		MaxSeats: s.Booking.MaxSeats()}
+	if len(e.Hosts) > 0 {
+		if data.Privacy, err = s.Coaches.Privacy(c.Request().Context(), e.Hosts[0].CoachID); err != nil {
+			return eventPageData{}, err
+		}
+	}
 	s.describeEventPage(&data, e)
 	return data, nil
 }
@@ -116,6 +126,7 @@ func (s *handlers) bookFromPage(c echo.Context) error {
 	// A value that does not parse is left at zero, which the service refuses
 	// too, so one answer names every bad field; the parse message wins.
 	req, parseErrors := bookingRequestFromForm(form)
+	req.ClientAddr = c.RealIP()
 	res, err := s.Booking.Reserve(ctx, req)
 	if err != nil {
 		var fe *fault.Error
@@ -143,7 +154,8 @@ func (s *handlers) afterBooking(res booking.Result) string {
 
 func bookingRequestFromForm(form url.Values) (booking.Request, map[string]string) {
 	var f fault.Fields
-	req := booking.Request{Name: form.Get("name"), Email: form.Get("email"), FormNonce: form.Get("form_token"), Answers: booking.Answers{}}
+	req := booking.Request{Name: form.Get("name"), Email: form.Get("email"), FormNonce: form.Get("form_token"), Answers: booking.Answers{},
+		Consent: booking.Consent{Terms: form.Get("consent_terms") == "yes", Marketing: form.Get("consent_marketing") == "yes"}}
 	id, err := strconv.ParseInt(form.Get("session_id"), 10, 64)
 	f.Check(err == nil && id > 0, "session_id", "choose a date")
 	req.SessionID = id

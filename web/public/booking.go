@@ -12,6 +12,7 @@ import (
 	"github.com/roster-app/roster/booking"
 	"github.com/roster-app/roster/fault"
 	"github.com/roster-app/roster/web/internal/httperr"
+	"github.com/roster-app/roster/web/internal/site"
 	"github.com/roster-app/roster/web/internal/view"
 )
 
@@ -33,6 +34,8 @@ type bookingPageData struct {
 	Hold       holdView
 	JoinURL    string // the online event's join link, once confirmed
 	ReceiptURL string // for a booking that was paid; "" otherwise
+	// Appointment is set for a 1:1 call's booking.
+	Appointment *appointmentView
 }
 
 // refundView is one refund of the booking as the attendee reads it.
@@ -52,7 +55,7 @@ func (s *handlers) bookingPage(c echo.Context) error {
 		// Back from the checkout: ask the provider rather than wait for the
 		// webhook. A failure here only means the webhook confirms instead.
 		if err := s.Booking.ConfirmFromCheckout(c.Request().Context(), c.Param("ref"), token); err != nil {
-			s.Log.Warn("confirm from checkout", "ref", c.Param("ref"), "err", err)
+			s.Log.Warn("confirm from checkout", "ref", site.ClipForLog(c.Param("ref")), "err", site.ClipForLog(err.Error()))
 		}
 	}
 	return s.renderBookingPage(c, http.StatusOK, token, noticeFor(c.QueryParam("done")), "")
@@ -64,6 +67,8 @@ func noticeFor(done string) string {
 		return "Your booking is cancelled and your seats are released."
 	case "moved":
 		return "Your booking is moved. We've emailed you an updated calendar invite."
+	case "erase_requested":
+		return "We have your request to erase your personal data. Your coach confirms it, or it is carried out within 30 days; this link then stops working."
 	}
 	return ""
 }
@@ -112,6 +117,11 @@ func (s *handlers) renderBookingPage(c echo.Context, status int, token, notice, 
 	}
 	if paid(d.Booking) {
 		data.ReceiptURL = "/bookings/" + d.Booking.Ref + "/receipt?t=" + url.QueryEscape(token)
+	}
+	if d.Appointment != nil {
+		if data.Appointment, err = s.appointmentView(c, d, now); err != nil {
+			return err
+		}
 	}
 	for _, date := range ev.Dates {
 		if date.ID != d.Session.ID && date.Open() && date.SeatsLeft >= d.Booking.Seats {

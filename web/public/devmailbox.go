@@ -1,6 +1,7 @@
 package public
 
 import (
+	"net"
 	"net/http"
 
 	"github.com/labstack/echo/v4"
@@ -40,4 +41,22 @@ func (s *handlers) devMailboxHTML(c echo.Context) error {
 	// script, no forms, nothing same-origin.
 	c.Response().Header().Set("Content-Security-Policy", "sandbox; default-src 'none'; style-src 'unsafe-inline'; img-src data:")
 	return c.HTML(http.StatusOK, m.HTML)
+}
+
+// loopbackOnly answers 404 unless the request comes straight from this
+// machine: its connection's peer is a loopback address and no proxy
+// header says it was forwarded for someone else. The client address
+// headers are not trusted here even with --trust-proxy: a reverse proxy
+// on this machine connects from loopback on behalf of anyone.
+func loopbackOnly(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		r := c.Request()
+		host, _, err := net.SplitHostPort(r.RemoteAddr)
+		ip := net.ParseIP(host)
+		forwarded := r.Header.Get("X-Forwarded-For") != "" || r.Header.Get("X-Real-IP") != "" || r.Header.Get("Forwarded") != ""
+		if err != nil || ip == nil || !ip.IsLoopback() || forwarded {
+			return echo.NewHTTPError(http.StatusNotFound)
+		}
+		return next(c)
+	}
 }

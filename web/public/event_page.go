@@ -246,18 +246,6 @@ func visitorZone(form url.Values) string {
 	return found
 }
 
-// commonZones are offered when the page cannot tell the visitor's zone
-// (no script): the most common ones, west to east.
-var commonZones = []string{
-	"Pacific/Honolulu", "America/Anchorage", "America/Los_Angeles", "America/Denver", "America/Chicago",
-	"America/New_York", "America/Halifax", "America/Sao_Paulo", "Atlantic/Azores", "Europe/London",
-	"Europe/Dublin", "Europe/Lisbon", "Europe/Paris", "Europe/Berlin", "Europe/Madrid", "Europe/Rome",
-	"Africa/Lagos", "Africa/Johannesburg", "Europe/Athens", "Europe/Istanbul", "Africa/Nairobi",
-	"Asia/Dubai", "Asia/Karachi", "Asia/Kolkata", "Asia/Dhaka", "Asia/Bangkok", "Asia/Singapore",
-	"Asia/Shanghai", "Asia/Tokyo", "Australia/Perth", "Australia/Brisbane", "Australia/Sydney",
-	"Pacific/Auckland",
-}
-
 // holdView is how long a held booking's seats stay held, for a countdown.
 type holdView struct {
 	Until   string // "18:42 GMT on Mon 30 Nov", in the event's zone

@@ -150,10 +150,10 @@ func (s *handlers) inviteFile(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	body, err := s.Notifier.Invite(d.Event, d.Session, d.Booking, s.Booking.ManageURL(d.Booking.Ref, token))
+	body, err := s.Notifier.Invite(d.Event, d.Session, d.Booking)
 	if err != nil {
 		return err
 	}
 	c.Response().Header().Set("Referrer-Policy", "no-referrer")
-	return serveCalendar(c, strings.ToLower(d.Booking.Ref)+".ics", body, "private, no-cache")
+	return serveCalendar(c, strings.ToLower(d.Booking.Ref)+".ics", body, "no-store")
 }

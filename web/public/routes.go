@@ -18,42 +18,51 @@ type handlers struct {
 }
 
 // Routes lists every public route and the middleware guarding it.
-func Routes(e *echo.Echo, site *site.Site) {
-	s := &handlers{Site: site}
+func Routes(e *echo.Echo, shared *site.Site) {
+	s := &handlers{Site: shared}
 	limited := limit.ByIP(s.BookingLimit, s.Now)
 
 	// Event pages, booking and the waitlist.
 	e.GET("/", s.homePage)
 	e.GET("/favicon.ico", s.favicon)
 	e.GET("/events/:slug", s.eventPage)
-	e.POST("/events/:slug/book", s.bookFromPage, limited)
+	e.POST("/events/:slug/book", s.bookFromPage, limited, site.NoStore)
 	e.GET("/events/:slug/calendar.ics", s.eventFeed)
 	e.GET("/events/:slug/sessions/:id/calendar.ics", s.sessionCalendar)
 	e.GET("/coaches/feed.ics", s.coachFeed)
-	e.POST("/events/:slug/sessions/:id/waitlist", s.joinWaitlistFromPage, limited)
+	e.POST("/events/:slug/sessions/:id/waitlist", s.joinWaitlistFromPage, limited, site.NoStore)
 
-	// A booking, opened with its manage token.
-	e.GET("/bookings/:ref", s.bookingPage)
-	e.POST("/bookings/:ref/cancel", s.cancelFromPage)
-	e.POST("/bookings/:ref/move", s.moveFromPage)
-	e.POST("/bookings/:ref/pay", s.payFromPage)
-	e.GET("/bookings/:ref/abandon", s.abandonCheckout)
-	e.GET("/bookings/:ref/invite.ics", s.inviteFile)
-	e.GET("/bookings/:ref/receipt", s.receiptPage)
+	// 1:1 coaching: a type's slot picker and its booking form, a coach's page.
+	e.GET("/coaching/:slug", s.coachingPage)
+	e.POST("/coaching/:slug/book", s.bookAppointmentFromPage, limited, site.NoStore)
+	e.GET("/coaches/:slug", s.coachPage)
+
+	// A booking, opened with its manage token: never stored by a cache.
+	e.GET("/bookings/:ref", s.bookingPage, site.NoStore)
+	e.POST("/bookings/:ref/cancel", s.cancelFromPage, site.NoStore)
+	e.POST("/bookings/:ref/move", s.moveFromPage, site.NoStore)
+	e.POST("/bookings/:ref/reschedule", s.rescheduleFromPage, site.NoStore)
+	e.GET("/bookings/:ref/export", s.exportFromPage, site.NoStore)
+	e.POST("/bookings/:ref/erase", s.eraseFromPage, limited, site.NoStore)
+	e.POST("/bookings/:ref/pay", s.payFromPage, site.NoStore)
+	e.GET("/bookings/:ref/abandon", s.abandonCheckout, site.NoStore)
+	e.GET("/bookings/:ref/invite.ics", s.inviteFile, site.NoStore)
+	e.GET("/bookings/:ref/receipt", s.receiptPage, site.NoStore)
 
 	// Payments: Stripe's webhook, and the offline TEST MODE checkout.
 	e.POST("/webhooks/stripe", s.stripeWebhook)
-	e.GET("/checkout/test/:id", s.testCheckoutPage)
-	e.POST("/checkout/test/:id/pay", s.testCheckoutPay)
-	e.POST("/checkout/test/:id/abandon", s.testCheckoutAbandon)
-	e.GET("/waitlist/:id/claim", s.claimOfferPage)
-	e.POST("/waitlist/:id/claim", s.claimOffer)
-	e.POST("/waitlist/:id/decline", s.declineOffer)
+	e.GET("/checkout/test/:id", s.testCheckoutPage, site.NoStore)
+	e.POST("/checkout/test/:id/pay", s.testCheckoutPay, site.NoStore)
+	e.POST("/checkout/test/:id/abandon", s.testCheckoutAbandon, site.NoStore)
+	e.GET("/waitlist/:id/claim", s.claimOfferPage, site.NoStore)
+	e.POST("/waitlist/:id/claim", s.claimOffer, site.NoStore)
+	e.POST("/waitlist/:id/decline", s.declineOffer, site.NoStore)
 
-	// While SMTP_URL is unset, the emails Roster would send.
+	// While SMTP_URL is unset, the emails Roster would send: to requests
+	// from this machine only, as they hold manage links.
 	if s.Mailbox != nil && s.ShowDevMailbox {
-		e.GET("/dev/mailbox", s.devMailbox)
-		e.GET("/dev/mailbox/:id", s.devMailboxMessage)
-		e.GET("/dev/mailbox/:id/html", s.devMailboxHTML)
+		e.GET("/dev/mailbox", s.devMailbox, loopbackOnly)
+		e.GET("/dev/mailbox/:id", s.devMailboxMessage, loopbackOnly)
+		e.GET("/dev/mailbox/:id/html", s.devMailboxHTML, loopbackOnly)
 	}
 }

@@ -46,7 +46,7 @@ func (s *handlers) joinWaitlistFromPage(c echo.Context) error {
 	if convErr != nil {
 		return s.renderEventPage(c, http.StatusUnprocessableEntity, e, bookForm{Values: form, Errors: map[string]string{"seats": "must be a whole number"}})
 	}
-	entry, err := s.Booking.JoinWaitlist(ctx, id, form.Get("name"), form.Get("email"), seats)
+	entry, err := s.Booking.JoinWaitlist(ctx, booking.Request{SessionID: id, Name: form.Get("name"), Email: form.Get("email"), Seats: seats, ClientAddr: c.RealIP()})
 	if err != nil {
 		var fe *fault.Error
 		if errors.As(err, &fe) && httperr.StatusOf(fe.Code) < 500 && fe.Code != fault.NotFound {

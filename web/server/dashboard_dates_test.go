@@ -136,7 +136,13 @@ func TestDashboardSettings(t *testing.T) {
 		if a := james.post("/dashboard/settings/tokens", url.Values{"name": {"  "}}); a.status != http.StatusUnprocessableEntity || !strings.Contains(a.body, `id="token-name-error"`) {
 			t.Errorf("no name: %d", a.status)
 		}
-		a := james.post("/dashboard/settings/tokens", url.Values{"name": {"Zapier"}})
+		if a := james.post("/dashboard/settings/tokens", url.Values{"name": {"Zapier"}}); a.status != http.StatusUnauthorized || !strings.Contains(a.body, `id="token-password-error"`) {
+			t.Errorf("without the password: %d", a.status)
+		}
+		if a := james.post("/dashboard/settings/tokens", url.Values{"name": {"Zapier"}, "password": {"not it"}}); a.status != http.StatusUnauthorized || strings.Contains(a.body, "rst_api_") {
+			t.Errorf("with a wrong password: %d", a.status)
+		}
+		a := james.post("/dashboard/settings/tokens", url.Values{"name": {"Zapier"}, "password": {coachPassword}})
 		token := between(a.body, `id="new-token" readonly value="`, `"`)
 		if a.status != http.StatusCreated || !strings.HasPrefix(token, "rst_api_") {
 			t.Fatalf("%d, token %q", a.status, token)

@@ -6,6 +6,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"github.com/roster-app/roster/web/internal/httperr"
+	"github.com/roster-app/roster/web/internal/site"
 )
 
 // handleError is Echo's error handler: JSON under /api and for webhooks,
@@ -17,7 +18,7 @@ func (s *Server) handleError(err error, c echo.Context) {
 	status, detail := httperr.Describe(err)
 	log := s.site.Log
 	if status >= 500 {
-		log.ErrorContext(c.Request().Context(), "request failed", "route", c.Path(), "err", err)
+		log.ErrorContext(c.Request().Context(), "request failed", "route", s.routeLabel(c), "err", site.ClipForLog(err.Error()))
 	}
 	if status == http.StatusTooManyRequests && c.Response().Header().Get("Retry-After") == "" {
 		c.Response().Header().Set("Retry-After", "60")

@@ -25,6 +25,7 @@ func FuzzBookingAPI(f *testing.F) {
 	}
 	f.Add(bookingSeeds[0], strings.Repeat("k", 300))
 	f.Add(bookingSeeds[0], "key\r\nX-Injected: 1")
+	f.Add(bookingSeeds[0], "order-1") // issue #14: a key another client may share
 	s := newFuzzSite(f)
 	f.Fuzz(func(t *testing.T, body, key string) {
 		h := s.jsonHeader("")
@@ -56,6 +57,7 @@ func FuzzBookingForm(f *testing.F) {
 		"session_id=1&name=%3Cscript%3Ealert(1)%3C%2Fscript%3E&email=%22%3E%3Cimg+src%3Dx+onerror%3Dalert(1)%3E&seats=1",
 		"session_id=1&name=A%0D%0ABcc%3A+b%40example.com&email=a%40example.com%0D%0ABcc%3A+b%40example.com&seats=1",
 		"session_id=1&name=A%00B&email=nul%40example.com&seats=1",
+		"session_id=1&name=Eve&email=eve%40example.com&seats=1&form_token=__ROSTER_FORM_NONCE__", // issue #14
 		"session_id=1&name=%FF%FE&email=utf%40example.com&seats=1",
 		"session_id=x&seats=x&answers.1=%3Cb%3E&answers.3=poison&answers.999=x",
 		"session_id=1&session_id=2&name=Dup&name=Dup2&email=dup%40example.com&seats=1&seats=2",
@@ -147,7 +149,9 @@ func checkICS(t *testing.T, what, ics string) {
 // ref, id and token.
 func FuzzPublicPaths(f *testing.F) {
 	for _, seed := range []string{"fuzz-free", "..%2F..%2Fetc%2Fpasswd", "../../etc/passwd", "%00", "\x00", "%2e%2e",
-		"%252F", "ÿ", "\xff\xfe", strings.Repeat("a", 10000), "FF-ABCDEF", "1", "-1", "99999999999999999999", "a b", "?t=x", "#x", "%", "/"} {
+		"%252F", "ÿ", "\xff\xfe", strings.Repeat("a", 10000), "FF-ABCDEF", "1", "-1", "99999999999999999999", "a b", "?t=x", "#x", "%", "/",
+		// issue #14: the old page-cache placeholder, cursors and page sizes.
+		"__ROSTER_FORM_NONCE__", "ZTEuMS4x", "e1.1.1", "101", "0", strings.Repeat("A", 5000)} {
 		f.Add(seed)
 	}
 	s := newFuzzSite(f)
@@ -161,6 +165,7 @@ func FuzzPublicPaths(f *testing.F) {
 			"/events/" + s.freeSlug + "/sessions/" + escaped + "/calendar.ics", "/events/" + escaped + "/calendar.ics",
 			"/waitlist/" + escaped + "/claim?t=" + token, "/coaches/feed.ics?token=" + token,
 			"/static/" + escaped + "/" + escaped, "/" + escaped,
+			"/api/v1/events?limit=" + token + "&cursor=" + token, "/api/v1/events?cursor=" + token,
 			"/events/" + part, "/bookings/" + part,
 		} {
 			rec := s.serve("GET", target, nil, "")

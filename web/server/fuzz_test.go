@@ -10,8 +10,11 @@ import (
 	"net/http/httptest"
 	"net/url"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/roster-app/roster/booking"
 	"github.com/roster-app/roster/coaches"
@@ -40,6 +43,18 @@ type fuzzSite struct {
 	token              string
 	freeSlug, paidSlug string
 	freeDate, paidDate int64
+	// registry holds the server's HTTP metrics; logged counts the bytes
+	// the server has logged.
+	registry *prometheus.Registry
+	logged   *countingWriter
+}
+
+// countingWriter counts what is written to it and keeps nothing.
+type countingWriter struct{ n atomic.Int64 }
+
+func (w *countingWriter) Write(p []byte) (int, error) {
+	w.n.Add(int64(len(p)))
+	return len(p), nil
 }
 
 func newFuzzSite(tb testing.TB) *fuzzSite {
@@ -47,7 +62,9 @@ func newFuzzSite(tb testing.TB) *fuzzSite {
 	const base = "http://roster.test"
 	db := sqldbtest.MustOpenDB(tb)
 	clock := func() time.Time { return now }
-	log := slog.New(slog.DiscardHandler)
+	logged := &countingWriter{}
+	log := slog.New(slog.NewJSONHandler(logged, nil))
+	registry := prometheus.NewRegistry()
 	svc := events.NewService(db, clock)
 	people := coaches.NewService(db, clock)
 	notifier, err := notify.NewBookingNotifier(notify.Config{BaseURL: base, From: "Roster <no-reply@roster.test>"}, clock, log)
@@ -57,7 +74,7 @@ func newFuzzSite(tb testing.TB) *fuzzSite {
 	offline := payments.NewOfflineWithClock(base, clock)
 	bookings := booking.NewService(db, notifier, booking.Config{BaseURL: base, Payments: offline}, clock)
 	handler, err := server.New(server.Config{BaseURL: base}, server.Deps{
-		DB: db, Coaches: people, Events: svc, Booking: bookings, Outbox: notify.NewOutbox(db, clock), Notifier: notifier, Offline: offline, Log: log, Now: clock,
+		DB: db, Coaches: people, Events: svc, Booking: bookings, Outbox: notify.NewOutbox(db, clock), Notifier: notifier, Offline: offline, Log: log, Now: clock, Registry: registry,
 	})
 	if err != nil {
 		tb.Fatal(err)
@@ -71,7 +88,8 @@ func newFuzzSite(tb testing.TB) *fuzzSite {
 	if err != nil {
 		tb.Fatal(err)
 	}
-	s := &fuzzSite{handler: handler, db: db, bookings: bookings, token: token, freeSlug: "fuzz-free", paidSlug: "fuzz-paid"}
+	s := &fuzzSite{handler: handler, db: db, bookings: bookings, token: token, freeSlug: "fuzz-free", paidSlug: "fuzz-paid",
+		registry: registry, logged: logged}
 	for _, e := range []struct {
 		slug  string
 		price int

@@ -7,12 +7,14 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"github.com/roster-app/roster/buildinfo"
 	"github.com/roster-app/roster/web/internal/httperr"
 )
 
-// healthz answers while the process is up.
+// healthz answers while the process is up, with the build it runs.
 func (s *Server) healthz(c echo.Context) error {
-	return c.JSON(http.StatusOK, map[string]string{"status": "ok"})
+	return c.JSON(http.StatusOK, map[string]string{"status": "ok",
+		"version": buildinfo.Version(), "revision": buildinfo.Revision()})
 }
 
 // readyz answers 200 while the database answers, 503 otherwise.

@@ -101,12 +101,13 @@ func TestOfflineCheckout(t *testing.T) {
 	})
 }
 
-// stripeEvent is a Stripe webhook payload for a Checkout Session.
+// stripeEvent is a Stripe webhook payload for a Checkout Session; its
+// payment intent is the checkout's own (a PaymentIntent has one amount).
 func stripeEvent(id, typ, ref, cs string, amount int64, paid string) []byte {
 	return []byte(fmt.Sprintf(`{"id": %q, "object": "event", "api_version": "2023-10-16", "created": %d, "type": %q,
 	  "data": {"object": {"id": %q, "object": "checkout.session", "client_reference_id": %q, "metadata": {"booking_ref": %q},
-	    "amount_total": %d, "currency": "gbp", "payment_status": %q, "payment_intent": "pi_test_123", "status": "complete"}}}`,
-		id, now.Unix(), typ, cs, ref, ref, amount, paid))
+	    "amount_total": %d, "currency": "gbp", "payment_status": %q, "payment_intent": "pi_for_%s", "status": "complete"}}}`,
+		id, now.Unix(), typ, cs, ref, ref, amount, paid, cs))
 }
 
 func TestStripeWebhook(t *testing.T) {
@@ -164,7 +165,7 @@ func TestStripeWebhook(t *testing.T) {
 		{"forged", completed, signed("whsec_wrong", now), 400, "pending_payment"},
 		{"stale", completed, signed(secret, now.Add(-10*time.Minute)), 400, "pending_payment"},
 		{"malformed", []byte(`{"id": `), signed(secret, now), 400, "pending_payment"},
-		{"wrong amount is not confirmed", stripeEvent("evt_0", "checkout.session.completed", ref, "cs_test_1", 100, "paid"), signed(secret, now), 200, "pending_payment"},
+		{"wrong amount is not confirmed", stripeEvent("evt_0", "checkout.session.completed", ref, "cs_test_0", 100, "paid"), signed(secret, now), 200, "pending_payment"},
 		{"valid", completed, signed(secret, now), 200, "confirmed"},
 		{"duplicate", completed, signed(secret, now), 200, "confirmed"},
 		{"expired after completed", stripeEvent("evt_2", "checkout.session.expired", ref, "cs_test_1", 4900, "unpaid"), signed(secret, now), 200, "confirmed"},

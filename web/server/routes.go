@@ -26,7 +26,11 @@ func (s *Server) routes() {
 	// Operations.
 	e.GET("/healthz", s.healthz)
 	e.GET("/readyz", s.readyz)
-	e.GET("/metrics", s.serveMetrics)
+	// With a separate metrics listener (cmd/roster --metrics-addr) the
+	// main listener has no /metrics.
+	if s.site.MetricsAddr == "" {
+		e.GET("/metrics", s.metricsHandler())
+	}
 	e.GET("/static/:sum/:name", s.site.Views.ServeStatic)
 
 	public.Routes(e, s.site)

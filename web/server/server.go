@@ -11,6 +11,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"github.com/roster-app/roster/privacy"
 	"github.com/roster-app/roster/web/internal/limit"
 	"github.com/roster-app/roster/web/internal/pagecache"
 	"github.com/roster-app/roster/web/internal/site"
@@ -27,7 +28,10 @@ type Deps = site.Deps
 type Server struct {
 	site    *site.Site
 	echo    *echo.Echo
-	metrics *metrics
+	metrics *httpMetrics
+	// routeTemplates are the paths of the routes, the only values the
+	// route label of metrics and logs takes besides "unmatched".
+	routeTemplates map[string]bool
 }
 
 // bookingBurst is how many bookings a client address may make at once
@@ -41,11 +45,14 @@ func New(cfg Config, deps Deps) (*Server, error) {
 	if err != nil {
 		return nil, fmt.Errorf("load templates: %w", err)
 	}
+	if deps.Privacy == nil && deps.Booking != nil {
+		deps.Privacy = privacy.NewService(deps.DB, deps.Booking, deps.Now)
+	}
 	s := &Server{
 		site: &site.Site{Config: cfg, Deps: deps, Views: v,
 			Pages:        pagecache.New(time.Second, deps.Now),
 			BookingLimit: limit.New(cfg.BookingsPerMinute, bookingBurst)},
-		echo: echo.New(), metrics: newMetrics(deps.DB),
+		echo: echo.New(), metrics: newMetrics(deps.Registry, deps.DB),
 	}
 	s.echo.HideBanner, s.echo.HidePort = true, true
 	s.echo.IPExtractor = echo.ExtractIPDirect()
@@ -54,11 +61,20 @@ func New(cfg Config, deps Deps) (*Server, error) {
 	}
 	s.echo.HTTPErrorHandler = s.handleError
 	s.routes()
+	s.routeTemplates = map[string]bool{}
+	for _, r := range s.echo.Routes() {
+		s.routeTemplates[r.Path] = true
+	}
 	return s, nil
 }
 
 // ServeHTTP makes the server an http.Handler.
-func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.echo.ServeHTTP(w, r) }
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if r.Method == http.MethodHead {
+		w, r = asGet(w, r)
+	}
+	s.echo.ServeHTTP(w, r)
+}
 
 // Echo returns the assembled Echo server, for tests that read its route
 // table (Echo().Routes()).

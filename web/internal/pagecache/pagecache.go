@@ -1,50 +1,94 @@
-// Package pagecache keeps rendered public pages for a short time.
+// Package pagecache keeps what public pages are made from for a short time.
 package pagecache
 
 import (
-	"bytes"
 	"sync"
 	"time"
 )
 
-// Cache keeps rendered public pages for a short time. Any successful
-// change made through this server empties it at once; changes made by
-// other replicas show within the time-to-live, so seat counts are never
-// more than a second stale.
+// DefaultMaxEntries is how many entries a Cache made by New holds at most.
+const DefaultMaxEntries = 512
+
+// Cache keeps the data of public pages (an event's page data, an event's
+// JSON) for a short time. Any successful change made through this server
+// empties it at once; changes made by other replicas show within the
+// time-to-live, so seat counts are never more than a second stale.
+//
+// It holds what every visitor may see alike, never a per-visitor secret:
+// a form's one-time token is rendered per request, after the cache. Keys
+// are made only from known values (the slug of an event that exists), and
+// the cache holds at most maxEntries: a new key past that evicts the
+// expired entries, then the one closest to expiry.
 type Cache struct {
-	ttl time.Duration
-	now func() time.Time
+	ttl        time.Duration
+	now        func() time.Time
+	maxEntries int
 
 	mu      sync.Mutex
-	entries map[string]cachedPage
+	entries map[string]entry
 }
 
-type cachedPage struct {
-	body    []byte
+type entry struct {
+	value   any
 	expires time.Time
 }
 
-// New keeps pages for ttl as told by now.
+// New keeps entries for ttl as told by now, DefaultMaxEntries at most.
 func New(ttl time.Duration, now func() time.Time) *Cache {
-	return &Cache{ttl: ttl, now: now, entries: map[string]cachedPage{}}
+	return NewSized(ttl, now, DefaultMaxEntries)
 }
 
-// Get returns a fresh copy of the page stored under key.
-func (p *Cache) Get(key string) ([]byte, bool) {
+// NewSized is New holding at most maxEntries.
+func NewSized(ttl time.Duration, now func() time.Time, maxEntries int) *Cache {
+	return &Cache{ttl: ttl, now: now, maxEntries: max(maxEntries, 1), entries: map[string]entry{}}
+}
+
+// Get returns the fresh value stored under key. Callers share it: they
+// must not change it.
+func (p *Cache) Get(key string) (any, bool) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	page, ok := p.entries[key]
-	if !ok || p.now().After(page.expires) {
+	e, ok := p.entries[key]
+	if !ok || p.now().After(e.expires) {
 		return nil, false
 	}
-	return page.body, true
+	return e.value, true
 }
 
-// Put stores body under key for the time-to-live.
-func (p *Cache) Put(key string, body []byte) {
+// Put stores value under key for the time-to-live.
+func (p *Cache) Put(key string, value any) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	p.entries[key] = cachedPage{body: body, expires: p.now().Add(p.ttl)}
+	now := p.now()
+	if _, ok := p.entries[key]; !ok && len(p.entries) >= p.maxEntries {
+		p.evict(now)
+	}
+	p.entries[key] = entry{value: value, expires: now.Add(p.ttl)}
+}
+
+// evict makes room for one entry: it drops every expired entry, or else
+// the one that expires first.
+func (p *Cache) evict(now time.Time) {
+	oldestKey, oldest := "", time.Time{}
+	for key, e := range p.entries {
+		if now.After(e.expires) {
+			delete(p.entries, key)
+			continue
+		}
+		if oldestKey == "" || e.expires.Before(oldest) {
+			oldestKey, oldest = key, e.expires
+		}
+	}
+	if len(p.entries) >= p.maxEntries {
+		delete(p.entries, oldestKey)
+	}
+}
+
+// Len returns how many entries the cache holds.
+func (p *Cache) Len() int {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return len(p.entries)
 }
 
 // Clear empties the cache.
@@ -52,13 +96,4 @@ func (p *Cache) Clear() {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	clear(p.entries)
-}
-
-// FormNoncePlaceholder stands in a cached page for the booking form's
-// one-time token; each response gets its own.
-const FormNoncePlaceholder = "__ROSTER_FORM_NONCE__"
-
-// WithNonce returns the cached page with a fresh form token.
-func WithNonce(page []byte, nonce string) []byte {
-	return bytes.Replace(page, []byte(FormNoncePlaceholder), []byte(nonce), 1)
 }

@@ -1,6 +1,7 @@
 package pagecache_test
 
 import (
+	"fmt"
 	"testing"
 	"time"
 
@@ -39,9 +40,20 @@ func TestCache(t *testing.T) {
 	})
 }
 
-func TestWithNonce(t *testing.T) {
-	page := []byte(`<input name="nonce" value="` + pagecache.FormNoncePlaceholder + `">`)
-	if got, want := string(pagecache.WithNonce(page, "abc")), `<input name="nonce" value="abc">`; got != want {
-		t.Errorf("WithNonce = %q, want %q", got, want)
+func TestCacheStaysBounded(t *testing.T) {
+	now := time.Date(2027, 9, 22, 18, 0, 0, 0, time.UTC)
+	cache := pagecache.NewSized(time.Minute, func() time.Time { return now }, 8)
+	for i := range 1000 {
+		cache.Put(fmt.Sprint("event:", i), []byte("page"))
+		now = now.Add(time.Millisecond)
+	}
+	if n := cache.Len(); n > 8 {
+		t.Fatalf("%d entries, want at most 8", n)
+	}
+	if _, ok := cache.Get("event:999"); !ok {
+		t.Error("the newest entry was evicted")
+	}
+	if _, ok := cache.Get("event:0"); ok {
+		t.Error("the oldest entry survived a full cache")
 	}
 }

@@ -6,15 +6,18 @@ package site
 
 import (
 	"log/slog"
+	"strings"
 	"time"
 
 	"github.com/labstack/echo/v4"
+	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/roster-app/roster/booking"
 	"github.com/roster-app/roster/coaches"
 	"github.com/roster-app/roster/events"
 	"github.com/roster-app/roster/notify"
 	"github.com/roster-app/roster/payments"
+	"github.com/roster-app/roster/privacy"
 	"github.com/roster-app/roster/sqldb"
 	"github.com/roster-app/roster/web/internal/limit"
 	"github.com/roster-app/roster/web/internal/pagecache"
@@ -35,6 +38,11 @@ type Config struct {
 	// TrustProxy takes the client address from X-Forwarded-For / X-Real-IP,
 	// for a server behind a reverse proxy; otherwise headers are ignored.
 	TrustProxy bool
+	// MetricsAddr is set when /metrics is served on a listener of its own
+	// (cmd/roster --metrics-addr); the main listener then has none.
+	MetricsAddr string
+	// MetricsToken, when set, is the bearer token /metrics asks for.
+	MetricsToken string
 }
 
 // Deps are the services the handlers call.
@@ -47,6 +55,9 @@ type Deps struct {
 	// renders booking invites.
 	Outbox   *notify.Outbox
 	Notifier *notify.BookingNotifier
+	// Privacy exports and erases people's data; nil builds one on DB and
+	// Booking.
+	Privacy *privacy.Service
 	// Mailbox is set when SMTP_URL is unset: /dev/mailbox shows its mail.
 	Mailbox *notify.DevMailbox
 	// Exactly one of Stripe and Offline is set when payments are on.
@@ -54,6 +65,10 @@ type Deps struct {
 	Offline *payments.Offline
 	Log     *slog.Logger
 	Now     func() time.Time
+	// Registry is where the server registers its HTTP metrics, shared with
+	// the product metrics and the separate metrics listener; nil gives the
+	// server a registry of its own.
+	Registry *prometheus.Registry
 }
 
 // Site is the shared state of one server.
@@ -77,4 +92,27 @@ func (s *Site) Render(c echo.Context, status int, name string, data any) error {
 // RenderBytes renders a page inside the layout.
 func (s *Site) RenderBytes(name string, data any) ([]byte, error) {
 	return s.Views.RenderBytes(name, data)
+}
+
+// NoStore marks the responses of the routes it guards as never to be
+// stored by a browser or proxy: pages and answers that carry a manage
+// token, a claim token or a checkout link, in their URL or their body.
+func NoStore(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		c.Response().Header().Set("Cache-Control", "no-store")
+		return next(c)
+	}
+}
+
+// maxLoggedBytes caps every client-chosen string written to the logs (a
+// path, a ref from the URL), so one request cannot write megabytes of log.
+const maxLoggedBytes = 1024
+
+// ClipForLog cuts a client-chosen string to maxLoggedBytes for a log
+// line, marking the cut.
+func ClipForLog(s string) string {
+	if len(s) <= maxLoggedBytes {
+		return s
+	}
+	return strings.ToValidUTF8(s[:maxLoggedBytes], "") + "…(clipped)"
 }

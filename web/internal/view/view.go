@@ -104,8 +104,10 @@ func (v *Views) assetURL(name string) (string, error) {
 	return "/static/" + sum + "/" + name, nil
 }
 
-// renderMarkdown renders a coach's Markdown and sanitises the HTML, so a
+// Markdown renders a coach's Markdown and sanitises the HTML, so a
 // description can hold formatting but never script.
+func (v *Views) Markdown(src string) template.HTML { return v.renderMarkdown(src) }
+
 func (v *Views) renderMarkdown(src string) template.HTML {
 	var buf bytes.Buffer
 	if err := v.markdown.Convert([]byte(src), &buf); err != nil {
