@@ -15,7 +15,6 @@ import (
 
 	"github.com/roster-app/roster/booking"
 	"github.com/roster-app/roster/events"
-	"github.com/roster-app/roster/fault"
 	"github.com/roster-app/roster/web/internal/view"
 )
 
@@ -195,15 +194,6 @@ func seatsText(n int) string {
 		return "1 seat"
 	}
 	return fmt.Sprintf("%d seats", n)
-}
-
-// errorCode is the fault code of err, or "".
-func errorCode(err error) fault.Code {
-	var fe *fault.Error
-	if errors.As(err, &fe) {
-		return fe.Code
-	}
-	return ""
 }
 
 // describeEventPage adds to an event page what it says about money, its

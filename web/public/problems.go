@@ -19,16 +19,18 @@ type problem struct {
 
 // fieldOrder is the order of the booking form's fields, top to bottom, so
 // the summary reads in the order the attendee fills the form.
-var fieldOrder = []string{"session_id", "name", "email", "seats", "timezone"}
+var fieldOrder = []string{"session_id", "name", "email", "seats", "timezone", "consent.terms"}
 
 // fieldLabels are the booking form's visible labels.
 var fieldLabels = map[string]string{
 	"session_id": "Date", "name": "Your name", "email": "Email", "seats": "Seats", "timezone": "Time zone",
+	"consent.terms": "The terms box",
 }
 
 // fieldIDs are the ids of the booking form's inputs.
 var fieldIDs = map[string]string{
 	"session_id": "dates", "name": "name", "email": "email", "seats": "seats", "timezone": "timezone-choice",
+	"consent.terms": "consent_terms",
 }
 
 // problemsOf turns the service's field messages ("is required", "must be
