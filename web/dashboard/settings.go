@@ -24,6 +24,8 @@ type settingsData struct {
 	Tokens       []tokenRow
 	Logins       []loginRow
 	Form         dashForm
+	// ReceiptAddress is printed under the coach's name on receipts.
+	ReceiptAddress string
 }
 
 type tokenRow struct {
@@ -75,6 +77,9 @@ func (d *dashboard) renderSettings(c echo.Context, status int, data settingsData
 		device := deviceName(s.UserAgent)
 		data.Logins = append(data.Logins, loginRow{Login: s, Device: device, Current: s.ID == current,
 			Started: s.CreatedAt.UTC().Format("2 Jan 2006, 15:04 MST"), LastSeen: s.LastSeenAt.UTC().Format("2 Jan 2006, 15:04 MST")})
+	}
+	if data.ReceiptAddress, err = d.Coaches.ReceiptAddress(ctx, coach.ID); err != nil {
+		return err
 	}
 	c.Response().Header().Set("Referrer-Policy", "no-referrer")
 	return d.Render(c, status, "dashboard_settings.html", data)

@@ -32,6 +32,16 @@ type bookForm struct {
 // Value returns the submitted value of a field.
 func (f bookForm) Value(name string) string { return f.Values.Get(name) }
 
+// Says returns the sentence about a field, shown beside it; "" if none.
+func (f bookForm) Says(name string) string {
+	for _, p := range f.Problems {
+		if p.Field == name {
+			return p.Message
+		}
+	}
+	return ""
+}
+
 // Checked reports whether a field was submitted with this value.
 func (f bookForm) Checked(name, value string) bool { return f.Values.Get(name) == value }
 

@@ -13,6 +13,7 @@ import (
 // problem is one thing wrong with a submitted form, as the summary at its
 // top lists it: a full sentence that links to the field.
 type problem struct {
+	Field   string // the form field's name; "" for the whole form
 	FieldID string // the id of the input to fix; "" when no one field is at fault
 	Message string
 }
@@ -54,7 +55,7 @@ func problemsOf(fields map[string]string, questions []booking.Question) []proble
 	seen := map[string]bool{}
 	for _, key := range order {
 		if msg, ok := fields[key]; ok {
-			out = append(out, problem{FieldID: ids[key], Message: sentence(labels[key], msg)})
+			out = append(out, problem{Field: key, FieldID: ids[key], Message: sentence(labels[key], msg)})
 			seen[key] = true
 		}
 	}
@@ -66,7 +67,7 @@ func problemsOf(fields map[string]string, questions []booking.Question) []proble
 	}
 	sort.Strings(rest)
 	for _, key := range rest {
-		out = append(out, problem{Message: sentence(key, fields[key])})
+		out = append(out, problem{Field: key, Message: sentence(key, fields[key])})
 	}
 	return out
 }

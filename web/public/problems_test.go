@@ -18,13 +18,13 @@ func TestProblemsAreSentencesInFormOrder(t *testing.T) {
 	}
 	got := problemsOf(fields, []booking.Question{{ID: 7, Label: "Your role"}})
 	want := []problem{
-		{FieldID: "dates", Message: "Choose a date."},
-		{FieldID: "name", Message: "Your name is required."},
-		{FieldID: "email", Message: "Email must be an email address."},
-		{FieldID: "seats", Message: "Seats must be at most 10 per booking."},
-		{FieldID: "consent_terms", Message: "The terms box must be ticked to book."},
-		{FieldID: "q7", Message: "Your role is required."},
-		{Message: "mystery is odd."},
+		{Field: "session_id", FieldID: "dates", Message: "Choose a date."},
+		{Field: "name", FieldID: "name", Message: "Your name is required."},
+		{Field: "email", FieldID: "email", Message: "Email must be an email address."},
+		{Field: "seats", FieldID: "seats", Message: "Seats must be at most 10 per booking."},
+		{Field: "consent.terms", FieldID: "consent_terms", Message: "The terms box must be ticked to book."},
+		{Field: "answers.7", FieldID: "q7", Message: "Your role is required."},
+		{Field: "mystery", Message: "mystery is odd."},
 	}
 	if len(got) != len(want) {
 		t.Fatalf("got %+v", got)

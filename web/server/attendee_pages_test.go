@@ -2,6 +2,7 @@ package server_test
 
 import (
 	"net/http"
+	"net/url"
 	"strings"
 	"testing"
 )
@@ -37,6 +38,26 @@ func TestAttendeeExtras(t *testing.T) {
 		resp.Body.Close()
 		if resp.StatusCode != http.StatusMovedPermanently || !strings.HasSuffix(resp.Header.Get("Location"), "/favicon.svg") {
 			t.Errorf("%d to %q", resp.StatusCode, resp.Header.Get("Location"))
+		}
+	})
+}
+
+func TestDashboardReceiptAddress(t *testing.T) {
+	fx := newLabFixture(t)
+	james := fx.signedIn("james@example.com")
+	t.Run("saved and shown again", func(t *testing.T) {
+		a := james.post("/dashboard/settings/receipt", url.Values{"address": {"Downer Coaching Ltd\r\n12 Canal Street"}})
+		if a.status != http.StatusOK || !strings.Contains(a.body, "Receipt address saved") {
+			t.Fatalf("save: %d", a.status)
+		}
+		if page := james.get("/dashboard/settings"); !strings.Contains(page.body, "Downer Coaching Ltd\n12 Canal Street</textarea>") {
+			t.Error("the settings page does not show the saved address")
+		}
+	})
+	t.Run("too long is refused beside the field", func(t *testing.T) {
+		a := james.post("/dashboard/settings/receipt", url.Values{"address": {strings.Repeat("x", 501)}})
+		if a.status != http.StatusUnprocessableEntity || !strings.Contains(a.body, `id="receipt-address-error"`) {
+			t.Errorf("too long: %d", a.status)
 		}
 	})
 }
