@@ -49,7 +49,8 @@ type Config struct {
 	MaxSeats      int           // seats one booking may take; default 10
 	// MaxOpenPerEmail and MaxOpenPerAddress cap the live holds and
 	// waitlist places (waiting or offered) of one email and of one network
-	// address; defaults 3 and 5.
+	// address; defaults 3 and 5. A negative MaxOpenPerAddress caps no
+	// address (a load test sends everything from one machine).
 	MaxOpenPerEmail, MaxOpenPerAddress int
 	// Payments takes payment for paid events; nil refuses paid bookings'
 	// checkouts with ErrNoPayments.
@@ -72,7 +73,7 @@ func (c Config) withDefaults() Config {
 	if c.MaxOpenPerEmail <= 0 {
 		c.MaxOpenPerEmail = DefaultMaxOpenPerEmail
 	}
-	if c.MaxOpenPerAddress <= 0 {
+	if c.MaxOpenPerAddress == 0 {
 		c.MaxOpenPerAddress = DefaultMaxOpenPerAddress
 	}
 	if c.MaxSeats <= 0 {

@@ -88,9 +88,13 @@ func (a *app) wireNotify() error {
 	if err != nil {
 		return fmt.Errorf("--allow-private-feeds %q: want true or false", a.cfg.AllowPrivateFeeds)
 	}
+	holdsPerAddress, err := a.cfg.holdsPerAddress()
+	if err != nil {
+		return err
+	}
 	a.events.SetHostNotifier(notifier)
 	a.booking = booking.NewService(a.db, notifier, booking.Config{BaseURL: a.cfg.BaseURL, Payments: provider,
-		HostNotifier: notifier, AllowPrivateFeeds: allowPrivate}, a.now)
+		HostNotifier: notifier, AllowPrivateFeeds: allowPrivate, MaxOpenPerAddress: holdsPerAddress}, a.now)
 	if a.cfg.SMTPURL == "" {
 		a.mailbox = notify.NewDevMailbox(200, a.log, a.now)
 		a.sender = a.mailbox

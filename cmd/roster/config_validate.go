@@ -67,6 +67,9 @@ func (c Config) Validate() error {
 	if n, err := strconv.Atoi(c.BookingsPerMinute); err != nil || n < 0 {
 		p.add("bookings-per-minute", "%q: want a whole number ≥ 0", c.BookingsPerMinute)
 	}
+	if _, err := c.holdsPerAddress(); err != nil {
+		p.add("holds-per-address", "%q: want a whole number ≥ 0", c.HoldsPerAddress)
+	}
 	if _, err := strconv.ParseBool(c.TrustProxy); err != nil {
 		p.add("trust-proxy", "%q: want true or false", c.TrustProxy)
 	}

@@ -40,6 +40,10 @@ func Routes(e *echo.Echo, shared *site.Site) {
 	api.GET("/coaching/:slug", s.getCoaching)
 	api.GET("/coaching/:slug/slots", s.listSlots)
 	api.POST("/coaching/:slug/bookings", s.bookAppointment, limited, site.NoStore)
+	// A package purchase's answers carry its credit code.
+	api.GET("/packages/:slug", s.getPackage)
+	api.POST("/packages/:slug/purchase", s.buyPackage, limited, site.NoStore)
+	api.GET("/packages/purchases/:ref", s.getPurchase, site.NoStore)
 
 	// Coach JSON API: every route needs a coach API token, and each handler
 	// acts only on events that coach hosts.
@@ -66,6 +70,14 @@ func Routes(e *echo.Echo, shared *site.Site) {
 	admin.POST("/bookings/:ref/move", s.adminMoveBooking)
 	admin.POST("/bookings/:ref/refund", s.adminRefund)
 	admin.GET("/outbox", s.adminOutbox)
+	admin.GET("/packages", s.adminListPackages)
+	admin.POST("/packages", s.adminCreatePackage)
+	admin.POST("/packages/:slug/grants", s.adminGrantCredits)
+	admin.GET("/package-purchases", s.adminListPurchases)
+	admin.GET("/package-purchases/:ref", s.adminGetPurchase)
+	admin.POST("/package-purchases/:ref/extend", s.adminExtendPurchase)
+	admin.POST("/package-purchases/:ref/refund", s.adminRefundPurchase)
+	admin.GET("/package-balances", s.adminPackageBalances)
 	admin.GET("/people", s.adminPeople)
 	admin.POST("/people/erase", s.adminErasePerson)
 	admin.GET("/privacy", s.adminGetPrivacy)

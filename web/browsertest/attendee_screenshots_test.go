@@ -69,7 +69,7 @@ func (b *browser) fitsTheScreen(page string) {
 //	go test ./web/browsertest -run Screenshots -update-screenshots
 func TestAttendeeScreenshots(t *testing.T) {
 	chromium, axe := requirements(t)
-	d := startDemo(t)
+	d := startDemoAsNewcomer(t)
 	b := newBrowser(t, site{url: d.url}, chromium, axe)
 	for i, w := range widths {
 		t.Run(w.name, func(t *testing.T) {

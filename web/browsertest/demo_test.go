@@ -2,7 +2,6 @@ package browsertest_test
 
 import (
 	"bufio"
-	"flag"
 	"net"
 	"os"
 	"os/exec"
@@ -15,16 +14,9 @@ import (
 	"time"
 )
 
-// updateScreenshots makes the screenshot tests write docs/screenshots/*.png:
-//
-//	go test ./web/browsertest -run Screenshots -update-screenshots
-//
-// Without it they render every page and check it, and write nothing, so
-// CI leaves the tree clean.
-var updateScreenshots = flag.Bool("update-screenshots", false, "write docs/screenshots/*.png from the demo")
-
 // demo is "roster serve --demo" running as a newcomer starts it: the real
-// binary, a fresh SQLite file, offline payments and the dev mailbox.
+// binary, a fresh SQLite file, offline payments and the dev mailbox; and
+// what it told them once ready.
 type demo struct {
 	url      string
 	password string // the demo coach James's, as serve printed it
@@ -32,9 +24,10 @@ type demo struct {
 
 var demoPassword = regexp.MustCompile(`as james@example\.com with the password (\S+)`)
 
-// startDemo builds cmd/roster and runs "roster serve --demo" until the
-// test ends, returning once it has printed that it is ready.
-func startDemo(t *testing.T) demo {
+// startDemoAsNewcomer builds cmd/roster and runs "roster serve --demo"
+// until the test ends, returning once it has printed that it is ready:
+// the page to open and the demo coach's password, which it checks.
+func startDemoAsNewcomer(t *testing.T) demo {
 	t.Helper()
 	dir := t.TempDir()
 	bin := filepath.Join(dir, "roster")

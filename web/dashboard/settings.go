@@ -26,6 +26,8 @@ type settingsData struct {
 	Form         dashForm
 	// ReceiptAddress is printed under the coach's name on receipts.
 	ReceiptAddress string
+	PasswordForm   dashForm // the change-password form's messages
+	InviteForm     dashForm // the invite-a-co-host form
 }
 
 type tokenRow struct {

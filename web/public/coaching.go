@@ -39,6 +39,8 @@ type coachingPageData struct {
 	Days      []pickerDay
 	Picked    *pickerTime // the chosen time, for the form
 	Form      bookForm
+	Credit    string        // a package's credit code, carried through the picker's links to the form
+	Packages  []packageView // the type's packages on sale
 }
 
 type pickerDay struct {
@@ -93,7 +95,11 @@ func (s *handlers) coachingPage(c echo.Context) error {
 		return err
 	}
 	q := s.readCoachingQuery(c, coachZone)
-	return s.renderCoachingPage(c, http.StatusOK, t, coachZone, q, bookForm{Values: url.Values{}})
+	form := bookForm{Values: url.Values{}}
+	if code := c.QueryParam("credit"); code != "" { // from a package's "Book a call"
+		form.Values.Set("credit_code", code)
+	}
+	return s.renderCoachingPage(c, http.StatusOK, t, coachZone, q, form)
 }
 
 // coachZone is the first host's zone, in which slots are listed by default.
@@ -117,7 +123,10 @@ func (s *handlers) renderCoachingPage(c echo.Context, status int, t events.Appoi
 	data := coachingPageData{
 		Title: t.Title, Type: t, Price: view.FormatMoney(t.PriceCents, t.Currency), HostNames: joinNames(names),
 		CoachZone: coachZone, Zone: q.Zone, Zones: zoneChoices(q.Zone, coachZone),
-		From: q.From.String(), Later: q.From.AddDays(pickerDays).String(), Form: form,
+		From: q.From.String(), Later: q.From.AddDays(pickerDays).String(), Form: form, Credit: form.Value("credit_code"),
+	}
+	if data.Packages, err = s.typePackages(c, t); err != nil {
+		return err
 	}
 	today := availability.DateOf(s.Now().In(q.Loc))
 	if today.Before(q.From) {

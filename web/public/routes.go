@@ -49,6 +49,13 @@ func Routes(e *echo.Echo, shared *site.Site) {
 	e.GET("/bookings/:ref/invite.ics", s.inviteFile, site.NoStore)
 	e.GET("/bookings/:ref/receipt", s.receiptPage, site.NoStore)
 
+	// Packages of 1:1 calls: buy one; a purchase, opened with its token
+	// (which is also its credit code): never stored by a cache.
+	e.GET("/packages/:slug", s.packagePage)
+	e.POST("/packages/:slug/buy", s.buyPackageFromPage, limited, site.NoStore)
+	e.GET("/packages/purchases/:ref", s.purchasePage, site.NoStore)
+	e.POST("/packages/purchases/:ref/pay", s.payPurchaseFromPage, site.NoStore)
+
 	// Payments: Stripe's webhook, and the offline TEST MODE checkout.
 	e.POST("/webhooks/stripe", s.stripeWebhook)
 	e.GET("/checkout/test/:id", s.testCheckoutPage, site.NoStore)
