@@ -102,10 +102,10 @@ func (s *handlers) renderBookingPage(c echo.Context, status int, token, notice, 
 	data.Calendar.ICS = "/bookings/" + d.Booking.Ref + "/invite.ics?t=" + url.QueryEscape(token)
 	if d.Booking.Status == booking.Confirmed && d.Booking.AmountCents > 0 {
 		due := booking.RefundDue(d.Booking, d.Event, d.Session, now)
-		data.Refund = fmt.Sprintf("Cancelling now refunds %s. Our policy: a full refund until %d hours before the start, none after.",
-			view.FormatMoney(due, d.Booking.Currency), d.Event.RefundCutoffHours)
+		// The policy in the words the event page and checkout used.
+		data.Refund = fmt.Sprintf("Cancelling now refunds %s. %s", view.FormatMoney(due, d.Booking.Currency), refundPolicy(d.Event))
 		if due == 0 {
-			data.Refund = fmt.Sprintf("Cancelling now refunds nothing: refunds end %d hours before the start.", d.Event.RefundCutoffHours)
+			data.Refund = fmt.Sprintf("Cancelling now refunds nothing: refunds end %s before the start.", hoursText(d.Event.RefundCutoffHours))
 		}
 	}
 	if d.Booking.HoldExpiresAt != nil {
