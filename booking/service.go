@@ -61,6 +61,11 @@ type Config struct {
 	// AllowPrivateFeeds accepts busy feeds on loopback and private
 	// addresses (tests, self-hosters on one network).
 	AllowPrivateFeeds bool
+	// SlotCacheTTL, if positive, keeps each slot listing for that long
+	// (by the service's clock) unless this process changes a coach's
+	// schedule meanwhile: see slotCache for what can be stale. Zero lists
+	// from the database every time. A second or two is plenty.
+	SlotCacheTTL time.Duration
 }
 
 func (c Config) withDefaults() Config {
@@ -89,12 +94,15 @@ type Service struct {
 	cfg      Config
 	now      func() time.Time
 	stmts    *statements // Reserve's statements, prepared
+	zones    *zoneCache
+	slots    *slotCache // nil when Config.SlotCacheTTL is zero
 }
 
 // NewService returns a booking service; notifier receives every notice
 // inside the transaction that causes it.
 func NewService(db *sqldb.DB, notifier Notifier, cfg Config, now func() time.Time) *Service {
-	return &Service{db: db, notifier: notifier, cfg: cfg.withDefaults(), now: now, stmts: newStatements(db.Writer())}
+	return &Service{db: db, notifier: notifier, cfg: cfg.withDefaults(), now: now, stmts: newStatements(db.Writer()),
+		zones: &zoneCache{}, slots: newSlotCache(cfg.SlotCacheTTL)}
 }
 
 // Request is what an attendee asks for.

@@ -92,9 +92,13 @@ func (a *app) wireNotify() error {
 	if err != nil {
 		return err
 	}
+	slotCache, err := time.ParseDuration(a.cfg.SlotCache)
+	if err != nil || slotCache < 0 || slotCache > time.Minute {
+		return fmt.Errorf("--slot-cache %q: want a duration from 0s to 1m, such as 1s", a.cfg.SlotCache)
+	}
 	a.events.SetHostNotifier(notifier)
 	a.booking = booking.NewService(a.db, notifier, booking.Config{BaseURL: a.cfg.BaseURL, Payments: provider,
-		HostNotifier: notifier, AllowPrivateFeeds: allowPrivate, MaxOpenPerAddress: holdsPerAddress}, a.now)
+		HostNotifier: notifier, AllowPrivateFeeds: allowPrivate, MaxOpenPerAddress: holdsPerAddress, SlotCacheTTL: slotCache}, a.now)
 	if a.cfg.SMTPURL == "" {
 		a.mailbox = notify.NewDevMailbox(200, a.log, a.now)
 		a.sender = a.mailbox

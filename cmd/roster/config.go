@@ -27,6 +27,7 @@ type Config struct {
 	TrustProxy          string
 	OfflinePayments     string
 	AllowPrivateFeeds   string
+	SlotCache           string // a duration: how long a slot listing is kept
 	MetricsAddr         string // "" = /metrics on the main listener
 	MetricsToken        string // "" = /metrics needs no bearer token
 }
@@ -51,6 +52,7 @@ var settings = []setting{
 	{"trust-proxy", "ROSTER_TRUST_PROXY", "false", "take client addresses from X-Forwarded-For (behind a reverse proxy)", func(c *Config) *string { return &c.TrustProxy }},
 	{"offline-payments", "ROSTER_OFFLINE_PAYMENTS", "false", "allow offline test payments on a public https URL", func(c *Config) *string { return &c.OfflinePayments }},
 	{"allow-private-feeds", "ROSTER_ALLOW_PRIVATE_FEEDS", "false", "accept coaches' busy feeds on loopback and private addresses", func(c *Config) *string { return &c.AllowPrivateFeeds }},
+	{"slot-cache", "ROSTER_SLOT_CACHE", "1s", "keep each slot listing this long unless this process changes a coach's schedule; 0 = none", func(c *Config) *string { return &c.SlotCache }},
 	{"metrics-addr", "ROSTER_METRICS_ADDR", "", "serve /metrics on this address only (e.g. 127.0.0.1:9090); unset = on the main listener", func(c *Config) *string { return &c.MetricsAddr }},
 	{"metrics-token", "ROSTER_METRICS_TOKEN", "", "bearer token /metrics requires; unset = none", func(c *Config) *string { return &c.MetricsToken }},
 }

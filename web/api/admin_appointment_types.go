@@ -6,6 +6,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"github.com/roster-app/roster/booking"
 	"github.com/roster-app/roster/events"
 	"github.com/roster-app/roster/web/internal/bind"
 )
@@ -205,4 +206,41 @@ func (s *handlers) adminUpdateAppointmentType(c echo.Context) error {
 		return err
 	}
 	return c.JSON(http.StatusOK, newAppointmentTypeJSON(t, true))
+}
+
+// adminGetTypeQuestions answers GET /api/v1/admin/appointment-types/:slug/
+// questions: the type's registration questions in order; a type the
+// coach does not host is 404.
+func (s *handlers) adminGetTypeQuestions(c echo.Context) error {
+	t, err := s.Events.HostedAppointmentType(c.Request().Context(), coachOf(c).ID, c.Param("slug"))
+	if err != nil {
+		return err
+	}
+	qs, err := s.Booking.AppointmentTypeQuestions(c.Request().Context(), t.Slug)
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, questionsJSON(qs))
+}
+
+// adminSetTypeQuestions answers PUT /api/v1/admin/appointment-types/:slug/
+// questions: it replaces the type's questions, as for an event's.
+func (s *handlers) adminSetTypeQuestions(c echo.Context) error {
+	t, err := s.Events.HostedAppointmentType(c.Request().Context(), coachOf(c).ID, c.Param("slug"))
+	if err != nil {
+		return err
+	}
+	var req []questionJSON
+	if err := bind.JSON(c, &req); err != nil {
+		return err
+	}
+	qs := make([]booking.Question, len(req))
+	for i, q := range req {
+		qs[i] = booking.Question{Kind: q.Kind, Label: q.Label, Required: q.Required, Options: booking.Options(q.Options)}
+	}
+	saved, err := s.Booking.SetAppointmentTypeQuestions(c.Request().Context(), coachOf(c).ID, t.Slug, qs)
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, questionsJSON(saved))
 }

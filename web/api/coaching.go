@@ -103,15 +103,22 @@ func (s *handlers) getCoaching(c echo.Context) error {
 func (s *handlers) listSlots(c echo.Context) error {
 	var f fault.Fields
 	zone := c.QueryParam("timezone")
-	loc := time.UTC
-	if zone != "" {
-		var err error
-		if loc, err = time.LoadLocation(zone); err != nil || zone == "Local" {
+	today := func() availability.Date {
+		// Only without from: the service checks the zone, from a cache,
+		// and loading a zone costs more than the rest of a cached listing.
+		loc, err := time.LoadLocation(zone)
+		if err != nil || zone == "Local" {
 			f.Add("timezone", "must be an IANA time zone such as Europe/London")
 			loc = time.UTC
 		}
+		return availability.DateOf(s.Now().In(loc))
 	}
-	from := parseDay(&f, "from", c.QueryParam("from"), availability.DateOf(s.Now().In(loc)))
+	var from availability.Date
+	if raw := c.QueryParam("from"); raw != "" {
+		from = parseDay(&f, "from", raw, availability.Date{})
+	} else {
+		from = today()
+	}
 	to := parseDay(&f, "to", c.QueryParam("to"), from.AddDays(6))
 	if err := f.Err(); err != nil {
 		return err
@@ -120,16 +127,24 @@ func (s *handlers) listSlots(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	out := struct {
+	type slotsJSON struct {
 		Timezone string     `json:"timezone"`
 		From     string     `json:"from"`
 		To       string     `json:"to"`
 		Slots    []slotJSON `json:"slots"`
-	}{Timezone: list.Timezone, From: from.String(), To: to.String(), Slots: make([]slotJSON, 0, len(list.Slots))}
-	for _, slot := range list.Slots {
-		out.Slots = append(out.Slots, slotJSON{Start: slot.Start.Format(time.RFC3339), End: slot.End.Format(time.RFC3339)})
 	}
-	return c.JSON(http.StatusOK, out)
+	key := c.Param("slug") + "|" + from.String() + "|" + to.String() + "|" + zone
+	body, err := s.slotBodies.encode(key, list, func() any {
+		out := slotsJSON{Timezone: list.Timezone, From: from.String(), To: to.String(), Slots: make([]slotJSON, 0, len(list.Slots))}
+		for _, slot := range list.Slots {
+			out.Slots = append(out.Slots, slotJSON{Start: slot.Start.Format(time.RFC3339), End: slot.End.Format(time.RFC3339)})
+		}
+		return out
+	})
+	if err != nil {
+		return err
+	}
+	return c.JSONBlob(http.StatusOK, body)
 }
 
 // parseDay reads a YYYY-MM-DD query value, or returns def when it is absent.
@@ -151,6 +166,7 @@ type appointmentRequest struct {
 	Email    *string           `json:"email"`
 	Timezone *string           `json:"timezone"`
 	Answers  map[string]string `json:"answers"`
+	Consent  *consentJSON      `json:"consent"`
 	// CreditCode spends one credit of a package instead of a payment.
 	CreditCode *string `json:"credit_code"`
 }
@@ -163,8 +179,8 @@ func (s *handlers) bookAppointment(c echo.Context) error {
 	var f fault.Fields
 	start := bind.TimeField(&f, "start", bind.Str(req.Start))
 	r := booking.AppointmentRequest{TypeSlug: c.Param("slug"), Start: start, Name: bind.Str(req.Name), Email: bind.Str(req.Email),
-		Timezone: bind.Str(req.Timezone), Answers: req.Answers, CreditCode: bind.Str(req.CreditCode),
-		IdempotencyKey: c.Request().Header.Get("Idempotency-Key")}
+		Timezone: bind.Str(req.Timezone), Answers: req.Answers, Consent: req.Consent.value(), CreditCode: bind.Str(req.CreditCode),
+		IdempotencyKey: c.Request().Header.Get("Idempotency-Key"), IdempotencyScope: idempotencyScope(c), ClientAddr: c.RealIP()}
 	if err := f.Err(); err != nil {
 		return err
 	}
@@ -198,17 +214,18 @@ func (s *handlers) rescheduleBooking(c echo.Context) error {
 
 func (s *handlers) rescheduleAs(c echo.Context, actor booking.Actor) error {
 	var req rescheduleRequest
-	if err := bind.JSON(c, &req); err != nil {
-		return err
-	}
 	var f fault.Fields
+	err := bind.JSON(c, &req)
 	start := bind.TimeField(&f, "start", bind.Str(req.Start))
 	f.Check(req.Start != nil, "start", "is required")
-	if err := f.Err(); err != nil {
-		// Check the token before judging the body, so that a wrong token
-		// is always 404 whatever is sent.
-		if _, err := s.Booking.Get(c.Request().Context(), c.Param("ref"), actor); err != nil {
-			return err
+	if err == nil {
+		err = f.Err()
+	}
+	if err != nil {
+		// Check the token (or the coach) before judging the body, so that
+		// someone else's booking is always 404 whatever is sent.
+		if _, gerr := s.Booking.Get(c.Request().Context(), c.Param("ref"), actor); gerr != nil {
+			return gerr
 		}
 		return err
 	}

@@ -16,11 +16,12 @@ import (
 // handlers are the API's handlers, on the shared site.
 type handlers struct {
 	*site.Site
+	slotBodies *slotBodies
 }
 
 // Routes lists every /api/v1 route and the middleware guarding it.
 func Routes(e *echo.Echo, shared *site.Site) {
-	s := &handlers{Site: shared}
+	s := &handlers{Site: shared, slotBodies: &slotBodies{bodies: map[string]slotBody{}}}
 	limited := limit.ByIP(s.BookingLimit, s.Now)
 
 	// Public JSON API.
@@ -68,6 +69,7 @@ func Routes(e *echo.Echo, shared *site.Site) {
 	admin.POST("/sessions/:id/message", s.adminMessage)
 	admin.POST("/bookings/:ref/cancel", s.adminCancelBooking)
 	admin.POST("/bookings/:ref/move", s.adminMoveBooking)
+	admin.POST("/bookings/:ref/reschedule", s.adminRescheduleBooking)
 	admin.POST("/bookings/:ref/refund", s.adminRefund)
 	admin.GET("/outbox", s.adminOutbox)
 	admin.GET("/packages", s.adminListPackages)
@@ -90,4 +92,6 @@ func Routes(e *echo.Echo, shared *site.Site) {
 	admin.POST("/appointment-types", s.adminCreateAppointmentType)
 	admin.GET("/appointment-types/:slug", s.adminGetAppointmentType)
 	admin.PATCH("/appointment-types/:slug", s.adminUpdateAppointmentType)
+	admin.GET("/appointment-types/:slug/questions", s.adminGetTypeQuestions)
+	admin.PUT("/appointment-types/:slug/questions", s.adminSetTypeQuestions)
 }

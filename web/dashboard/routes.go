@@ -76,6 +76,8 @@ func Routes(e *echo.Echo, site *site.Site) {
 	g.POST("/appointment-types", d.createAppointmentType)
 	g.GET("/appointment-types/:slug", d.appointmentTypePage)
 	g.POST("/appointment-types/:slug", d.saveAppointmentType)
+	g.GET("/appointment-types/:slug/questions", d.appointmentTypeQuestionsPage)
+	g.POST("/appointment-types/:slug/questions", d.saveAppointmentTypeQuestions)
 	g.GET("/appointments", d.appointmentsPage)
 	g.POST("/bookings/:ref/reschedule", d.rescheduleAppointment)
 	// Packages of 1:1 calls: list and sales with balances, one package

@@ -12,6 +12,7 @@ import (
 
 	"github.com/roster-app/roster/availability"
 	"github.com/roster-app/roster/booking"
+	"github.com/roster-app/roster/coaches"
 	"github.com/roster-app/roster/events"
 	"github.com/roster-app/roster/fault"
 	"github.com/roster-app/roster/web/internal/bind"
@@ -38,9 +39,16 @@ type coachingPageData struct {
 	Later     string
 	Days      []pickerDay
 	Picked    *pickerTime // the chosen time, for the form
+	// Retry shows the form without a picked time, with the week's free
+	// times to choose from, when the time picked was taken while the
+	// visitor filled the form in: what they typed stays.
+	Retry     bool
 	Form      bookForm
-	Credit    string        // a package's credit code, carried through the picker's links to the form
-	Packages  []packageView // the type's packages on sale
+	Credit    string             // a package's credit code, carried through the picker's links to the form
+	Packages  []packageView      // the type's packages on sale
+	Questions []booking.Question // the type's registration questions
+	// Privacy is the first host's notice and consent texts.
+	Privacy coaches.Privacy
 }
 
 type pickerDay struct {
@@ -99,7 +107,7 @@ func (s *handlers) coachingPage(c echo.Context) error {
 	if code := c.QueryParam("credit"); code != "" { // from a package's "Book a call"
 		form.Values.Set("credit_code", code)
 	}
-	return s.renderCoachingPage(c, http.StatusOK, t, coachZone, q, form)
+	return s.renderCoachingPage(c, http.StatusOK, t, coachZone, q, form, false)
 }
 
 // coachZone is the first host's zone, in which slots are listed by default.
@@ -111,7 +119,9 @@ func (s *handlers) coachZone(c echo.Context, t events.AppointmentType) (string, 
 	return a.Rules.Zone, err
 }
 
-func (s *handlers) renderCoachingPage(c echo.Context, status int, t events.AppointmentType, coachZone string, q coachingQuery, form bookForm) error {
+// renderCoachingPage renders the picker; retry asks for the form with a
+// choice of times when the picked one was taken (see coachingPageData).
+func (s *handlers) renderCoachingPage(c echo.Context, status int, t events.AppointmentType, coachZone string, q coachingQuery, form bookForm, retry bool) error {
 	list, err := s.Booking.Slots(c.Request().Context(), t.Slug, q.From, q.From.AddDays(pickerDays-1), q.Zone)
 	if err != nil {
 		return err
@@ -154,8 +164,30 @@ func (s *handlers) renderCoachingPage(c echo.Context, status int, t events.Appoi
 			data.Picked = &pt
 		}
 	}
+	data.Retry = retry && data.Picked == nil && len(list.Slots) > 0
+	if data.Picked != nil || data.Retry {
+		if err := s.addFormTexts(c, t, &data); err != nil {
+			return err
+		}
+	}
 	c.Response().Header().Set("Cache-Control", "no-store")
 	return s.Render(c, status, "coaching.html", data)
+}
+
+// addFormTexts adds what the booking form asks besides name and email:
+// the type's questions and the first host's consent texts.
+func (s *handlers) addFormTexts(c echo.Context, t events.AppointmentType, data *coachingPageData) error {
+	ctx := c.Request().Context()
+	var err error
+	if data.Questions, err = s.Booking.AppointmentTypeQuestions(ctx, t.Slug); err != nil {
+		return err
+	}
+	if len(t.Hosts) > 0 {
+		if data.Privacy, err = s.Coaches.Privacy(ctx, t.Hosts[0].CoachID); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 func newPickerTime(slot booking.Slot, coachLoc *time.Location) pickerTime {
@@ -202,7 +234,13 @@ func (s *handlers) bookAppointmentFromPage(c echo.Context) error {
 		return bind.Malformed("body", "must be a form", err)
 	}
 	req := booking.AppointmentRequest{TypeSlug: t.Slug, Name: form.Get("name"), Email: form.Get("email"), Timezone: form.Get("tz"),
-		CreditCode: strings.TrimSpace(form.Get("credit_code")), Answers: booking.Answers{}}
+		CreditCode: strings.TrimSpace(form.Get("credit_code")), Answers: booking.Answers{}, ClientAddr: c.RealIP(),
+		Consent: booking.Consent{Terms: form.Get("consent_terms") == "yes", Marketing: form.Get("consent_marketing") == "yes"}}
+	for key, values := range form {
+		if id, ok := strings.CutPrefix(key, "answers."); ok && len(values) > 0 {
+			req.Answers[id] = values[0]
+		}
+	}
 	start, parseErr := time.Parse(time.RFC3339, form.Get("start"))
 	if parseErr == nil {
 		req.Start = start
@@ -238,13 +276,18 @@ func (s *handlers) appointmentFormError(c echo.Context, t events.AppointmentType
 	q.Loc, _ = time.LoadLocation(q.Zone)
 	q.From = availability.DateOf(s.Now().In(q.Loc))
 	message := fe.Message
-	if errors.Is(err, booking.ErrSlotUnavailable) {
-		message = "Sorry, that time was just taken. Please pick another."
-	} else if start, perr := time.Parse(time.RFC3339, form.Get("start")); perr == nil {
-		q.Start = start
+	taken := errors.Is(err, booking.ErrSlotUnavailable)
+	if taken {
+		message = "Sorry, that time was just taken. Please pick another: what you typed is kept below."
+	}
+	if start, perr := time.Parse(time.RFC3339, form.Get("start")); perr == nil {
+		if !taken {
+			q.Start = start
+		}
+		// The week of the time they picked, where the alternatives are.
 		if d := availability.DateOf(start.In(q.Loc)); q.From.Before(d) {
 			q.From = d
 		}
 	}
-	return s.renderCoachingPage(c, httperr.StatusOf(fe.Code), t, coachZone, q, bookForm{Values: form, Errors: fe.Fields, Error: message})
+	return s.renderCoachingPage(c, httperr.StatusOf(fe.Code), t, coachZone, q, bookForm{Values: form, Errors: fe.Fields, Error: message}, taken)
 }

@@ -89,8 +89,19 @@ func TestCoachingPageWithoutScript(t *testing.T) {
 		}
 		resp, body := e.postForm("/coaching/career-chat/book", url.Values{"start": {"2026-11-30T09:00:00-05:00"},
 			"tz": {"America/New_York"}, "name": {"Bob"}, "email": {"bob@example.com"}})
-		if resp.StatusCode != 409 || !strings.Contains(body, "that time was just taken") || strings.Contains(body, `id="book"`) {
+		if resp.StatusCode != 409 || !strings.Contains(body, "that time was just taken") {
 			t.Errorf("%d %s", resp.StatusCode, between(body, "<main", "</form>"))
+		}
+		// What they typed stays, in a form that offers the other times.
+		form := between(body, `id="book"`, "</form>")
+		for _, want := range []string{`value="Bob"`, `value="bob@example.com"`, `<select id="start" name="start"`,
+			`<option value="2026-11-30T10:00:00-05:00">`} {
+			if !strings.Contains(form, want) {
+				t.Errorf("the form after a taken time lacks %s: %s", want, form)
+			}
+		}
+		if strings.Contains(form, `value="2026-11-30T09:00:00-05:00"`) {
+			t.Error("the form offers the taken time again")
 		}
 	})
 	t.Run("bad fields re-render beside the field", func(t *testing.T) {
