@@ -13,7 +13,7 @@ import (
 )
 
 // demoSoon is how far ahead the demo's near date is: close enough that
-// its reminders (a day and an hour before) go out while the demo runs.
+// its reminders come due while the demo runs.
 const demoSoon = 3 * 24 * time.Hour
 
 // demoDay returns 18:00 London time on the day that is offset from now.
