@@ -52,7 +52,8 @@ func IsMalformed(err error) bool {
 
 // JSON decodes the request body into dst (a pointer to a struct or to a
 // slice of structs) as Decode does, and returns every value of the wrong
-// type at once as a fault.Invalid error (422) naming each by its JSON path.
+// type and every unknown key at once as a fault.Invalid error (422)
+// naming each by its JSON path.
 func JSON(c echo.Context, dst any) error {
 	var f fault.Fields
 	if err := Decode(c, dst, &f); err != nil {
@@ -62,8 +63,9 @@ func JSON(c echo.Context, dst any) error {
 }
 
 // Decode reads the request body into dst (a pointer to a struct or to a
-// slice of structs), recording in f each value of the wrong type under its
-// JSON path (sessions[0].capacity) so that the caller can add the rule
+// slice of structs), recording in f each value of the wrong type and each
+// key that is not a field of the request (NotAField), at any depth, under
+// its JSON path (sessions[0].capacity) so that the caller can add the rule
 // errors it finds and answer them all at once. It returns a malformed-body
 // error (400) for what cannot be read as the object asked for: a body over
 // 1 MiB (413), not UTF-8, empty, not JSON, more than one value, a key

@@ -1,0 +1,57 @@
+package server_test
+
+import (
+	"encoding/json"
+	"strings"
+	"testing"
+)
+
+// Request bodies are read strictly at every depth: a key that is not a
+// field of the request is named in a 422, a case variant of a field's key
+// in a 400, wherever the key sits (issue #21, findings 4 and 5).
+func TestStrictRequestBodies(t *testing.T) {
+	e := newEnv(t)
+	e.createLab() // sessions 1 and 2
+	for _, tt := range []struct {
+		name, method, path, token, body string
+		status                          int
+		field, message                  string
+	}{
+		{"an unknown key of a booking is named, not ignored", "POST", "/api/v1/bookings", "",
+			`{"session_id": 1, "name": "Ada", "email": "ada@example.com", "seat": 2}`,
+			422, "seat", "is not a field of this request"},
+		{"an unknown key inside a session of a new event is named by its path", "POST", "/api/v1/admin/events", e.jamesToken,
+			`{"title": "Strict", "timezone": "Europe/London", "currency": "GBP", "sessions": [{"starts_at": "2027-09-22T18:00:00+01:00",
+			"ends_at": "2027-09-22T20:00:00+01:00", "capacity": 3, "seats": 4}]}`,
+			422, "sessions[0].seats", "is not a field of this request"},
+		{"a case variant inside a day's hours is refused", "PUT", "/api/v1/admin/availability", e.jamesToken,
+			`{"timezone": "Europe/London", "weekly": {"mon": [{"start": "09:00", "end": "17:00", "End": "18:00"}]}}`,
+			400, "weekly.mon[0].End", "case-sensitive"},
+		{"an unknown key inside a day's hours is named", "PUT", "/api/v1/admin/availability", e.jamesToken,
+			`{"timezone": "Europe/London", "weekly": {"mon": [{"start": "09:00", "end": "17:00", "lunch": true}]}}`,
+			422, "weekly.mon[0].lunch", "is not a field of this request"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			status, body := e.do(tt.method, tt.path, tt.token, tt.body)
+			if status != tt.status {
+				t.Fatalf("status %d, want %d: %s", status, tt.status, body)
+			}
+			var got struct {
+				Error struct {
+					Fields map[string]string `json:"fields"`
+				} `json:"error"`
+			}
+			if err := json.Unmarshal([]byte(body), &got); err != nil {
+				t.Fatal(err)
+			}
+			if msg := got.Error.Fields[tt.field]; !strings.Contains(msg, tt.message) {
+				t.Errorf("fields %v, want %s: %s", got.Error.Fields, tt.field, tt.message)
+			}
+		})
+	}
+	t.Run("the refused hours were not saved", func(t *testing.T) {
+		if _, body := e.do("GET", "/api/v1/admin/availability", e.jamesToken, ""); strings.Contains(body, "18:00") {
+			t.Errorf("availability holds the case variant's value: %s", body)
+		}
+	})
+}
