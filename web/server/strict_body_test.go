@@ -1,7 +1,12 @@
 package server_test
 
 import (
+	"bufio"
 	"encoding/json"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
 	"strings"
 	"testing"
 )
@@ -54,4 +59,36 @@ func TestStrictRequestBodies(t *testing.T) {
 			t.Errorf("availability holds the case variant's value: %s", body)
 		}
 	})
+}
+
+// A body that ends before its Content-Length is the client's fault: 400
+// with the error shape, logged below ERROR, not counted as a 5xx.
+func TestTruncatedBodyIsTheClientsFault(t *testing.T) {
+	e := newEnv(t)
+	e.createLab()
+	conn, err := net.Dial("tcp", strings.TrimPrefix(e.srv.URL, "http://"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	fmt.Fprintf(conn, "POST /api/v1/bookings HTTP/1.1\r\nHost: roster.test\r\nContent-Type: application/json\r\n"+
+		"Content-Length: 100\r\nConnection: close\r\n\r\n{\"session_id\":1")
+	if err := conn.(*net.TCPConn).CloseWrite(); err != nil {
+		t.Fatal(err)
+	}
+	resp, err := http.ReadResponse(bufio.NewReader(conn), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	body, _ := io.ReadAll(resp.Body)
+	if resp.StatusCode != http.StatusBadRequest || !strings.Contains(string(body), `"code":"validation_failed"`) {
+		t.Errorf("truncated body: %d %s, want 400 validation_failed", resp.StatusCode, body)
+	}
+	if logs := e.logs.String(); strings.Contains(logs, `"level":"ERROR"`) {
+		t.Errorf("a client's truncated body is logged as an error: %s", logs)
+	}
+	if _, metrics := e.do("GET", "/metrics", "", ""); strings.Contains(metrics, `code="5`) || strings.Contains(metrics, `status="5`) {
+		t.Errorf("a truncated body counted as a 5xx")
+	}
 }

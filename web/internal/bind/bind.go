@@ -68,7 +68,7 @@ func JSON(c echo.Context, dst any) error {
 // its JSON path (sessions[0].capacity) so that the caller can add the rule
 // errors it finds and answer them all at once. It returns a malformed-body
 // error (400) for what cannot be read as the object asked for: a body over
-// 1 MiB (413), not UTF-8, empty, not JSON, more than one value, a key
+// 1 MiB (413), one that ends before its Content-Length, not UTF-8, empty, not JSON, more than one value, a key
 // named twice in one object, or a key that matches a field only when case
 // is ignored.
 func Decode(c echo.Context, dst any, f *fault.Fields) error {
@@ -79,7 +79,10 @@ func Decode(c echo.Context, dst any, f *fault.Fields) error {
 		return echo.NewHTTPError(http.StatusRequestEntityTooLarge)
 	}
 	if err != nil {
-		return fmt.Errorf("read body: %w", err)
+		// The client sent less than it promised (a truncated body, a
+		// dropped or stalled upload): its fault, not the server's, so a
+		// 400 rather than a 5xx logged as an error.
+		return Malformed("body", "could not be read in full (was it cut short?)", err)
 	}
 	if !utf8.Valid(body) {
 		return Malformed("body", "must be UTF-8 JSON", nil)
