@@ -283,22 +283,28 @@ type Recipient struct {
 	ManageURL  string // optional: a link to their booking
 }
 
+// CheckCoachMessage returns a fault.Invalid error naming the id, subject
+// or body of a coach's message that is missing or too long, or nil.
+func CheckCoachMessage(id, subject, body string) error {
+	var f fault.Fields
+	f.Check(id != "" && !hasControl(id) && len(id) <= 100, "id", "is required")
+	f.Check(oneLine(subject, MaxSubjectLen) != "", "subject", "is required")
+	f.Check(utf8.RuneCountInString(subject) <= MaxCoachSubjectLen, "subject", fmt.Sprintf("must be at most %d characters", MaxCoachSubjectLen))
+	f.Check(strings.TrimSpace(body) != "", "body", "is required")
+	f.Check(len(body) <= MaxCoachBodyLen && utf8.ValidString(body), "body", fmt.Sprintf("must be text of at most %d bytes", MaxCoachBodyLen))
+	return f.Err()
+}
+
 // EnqueueCoachMessage enqueues, in tx, one copy of m per recipient, keyed
 // coach_message:<id>:<recipient email>, with Reply-To set to the coach.
 // It returns how many copies are new, and a fault.Invalid error naming
 // the subject, body or id if one is missing or too long, or a recipient
 // whose address cannot be mailed.
 func (n *BookingNotifier) EnqueueCoachMessage(ctx context.Context, tx *sqlx.Tx, m CoachMessage) (int, error) {
-	var f fault.Fields
-	subject := oneLine(m.Subject, MaxSubjectLen)
-	f.Check(m.ID != "" && !hasControl(m.ID) && len(m.ID) <= 100, "id", "is required")
-	f.Check(subject != "", "subject", "is required")
-	f.Check(utf8.RuneCountInString(m.Subject) <= MaxCoachSubjectLen, "subject", fmt.Sprintf("must be at most %d characters", MaxCoachSubjectLen))
-	f.Check(strings.TrimSpace(m.Body) != "", "body", "is required")
-	f.Check(len(m.Body) <= MaxCoachBodyLen && utf8.ValidString(m.Body), "body", fmt.Sprintf("must be text of at most %d bytes", MaxCoachBodyLen))
-	if err := f.Err(); err != nil {
+	if err := CheckCoachMessage(m.ID, m.Subject, m.Body); err != nil {
 		return 0, err
 	}
+	subject := oneLine(m.Subject, MaxSubjectLen)
 	a := n.author
 	v := a.sessionView(m.Event, m.Session)
 	v.Sender = oneLine(m.From.Name, MaxNameLen)

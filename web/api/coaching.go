@@ -157,16 +157,16 @@ type appointmentRequest struct {
 
 func (s *handlers) bookAppointment(c echo.Context) error {
 	var req appointmentRequest
-	if err := bind.JSON(c, &req); err != nil {
+	var f fault.Fields
+	if err := bind.Decode(c, &req, &f); err != nil {
 		return err
 	}
-	var f fault.Fields
 	start := bind.TimeField(&f, "start", bind.Str(req.Start))
 	r := booking.AppointmentRequest{TypeSlug: c.Param("slug"), Start: start, Name: bind.Str(req.Name), Email: bind.Str(req.Email),
 		Timezone: bind.Str(req.Timezone), Answers: req.Answers, CreditCode: bind.Str(req.CreditCode),
 		IdempotencyKey: c.Request().Header.Get("Idempotency-Key")}
-	if err := f.Err(); err != nil {
-		return err
+	if len(f) > 0 {
+		return mergeRules(f, s.Booking.CheckAppointmentRequest(r))
 	}
 	res, err := s.Booking.BookAppointment(c.Request().Context(), r)
 	if err != nil {
@@ -198,10 +198,10 @@ func (s *handlers) rescheduleBooking(c echo.Context) error {
 
 func (s *handlers) rescheduleAs(c echo.Context, actor booking.Actor) error {
 	var req rescheduleRequest
-	if err := bind.JSON(c, &req); err != nil {
+	var f fault.Fields
+	if err := bind.Decode(c, &req, &f); err != nil {
 		return err
 	}
-	var f fault.Fields
 	start := bind.TimeField(&f, "start", bind.Str(req.Start))
 	f.Check(req.Start != nil, "start", "is required")
 	if err := f.Err(); err != nil {

@@ -92,3 +92,52 @@ func TestTruncatedBodyIsTheClientsFault(t *testing.T) {
 		t.Errorf("a truncated body counted as a 5xx")
 	}
 }
+
+// One answer names every bad field: values of the wrong type together with
+// the rules the domain finds broken in the rest (issue #21, finding 7).
+func TestWrongTypesAndRuleErrorsInOneAnswer(t *testing.T) {
+	e := newEnv(t)
+	e.createLab() // sessions 1 and 2
+	for _, tt := range []struct {
+		name, path, token, body string
+		fields                  []string
+	}{
+		{"a booking", "/api/v1/bookings", "",
+			`{"session_id": 1, "name": "", "email": "not-an-email", "seats": "two"}`, []string{"seats", "name", "email"}},
+		{"a booking with an unknown key", "/api/v1/bookings", "",
+			`{"session_id": -1, "name": "Ada", "email": "x", "seat": 2}`, []string{"seat", "email", "session_id"}},
+		{"a waitlist sign-up", "/api/v1/sessions/1/waitlist", "",
+			`{"name": 7, "email": "not-an-email", "seats": 0}`, []string{"name", "email", "seats"}},
+		{"a coaching booking", "/api/v1/coaching/career-chat/bookings", "",
+			`{"start": 5, "name": "", "email": "nope"}`, []string{"start", "name", "email"}},
+		{"a coach's message", "/api/v1/admin/sessions/1/message", e.jamesToken,
+			`{"subject": ["x"], "body": ""}`, []string{"subject", "body"}},
+		{"a move", "/api/v1/bookings/NOPE/move?t=x", "", `{"session_id": "two", "seats": 1}`, []string{"session_id", "seats"}},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			status, body := e.do("POST", tt.path, tt.token, tt.body)
+			if status != 422 {
+				t.Fatalf("status %d, want 422: %s", status, body)
+			}
+			var got struct {
+				Error struct {
+					Fields map[string]string `json:"fields"`
+				} `json:"error"`
+			}
+			if err := json.Unmarshal([]byte(body), &got); err != nil {
+				t.Fatal(err)
+			}
+			for _, field := range tt.fields {
+				if got.Error.Fields[field] == "" {
+					t.Errorf("fields %v lack %s", got.Error.Fields, field)
+				}
+			}
+		})
+	}
+	t.Run("a negative date id is not called missing", func(t *testing.T) {
+		_, body := e.do("POST", "/api/v1/bookings", "", `{"session_id": -1, "name": "Ada", "email": "ada@example.com"}`)
+		if !strings.Contains(body, "must be a positive id") {
+			t.Errorf("got %s", body)
+		}
+	})
+}
