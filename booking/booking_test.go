@@ -644,4 +644,3 @@ func TestRescheduleSession(t *testing.T) {
 	}
 	fx.mustCheck(t)
 }
-
