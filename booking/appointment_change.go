@@ -195,6 +195,13 @@ func (s *Service) Reschedule(ctx context.Context, ref string, actor Actor, newSt
 		if err := s.notifier.Notify(ctx, tx, n); err != nil {
 			return fmt.Errorf("notify rescheduled: %w", err)
 		}
+		if actor.CoachID != 0 {
+			return nil // the coach knows what they did
+		}
+		hosts := Notice{Kind: NoticeCoachMoved, Booking: b, Event: out.Event, Session: out.Session, Previous: &before.Session}
+		if err := s.notifier.Notify(ctx, tx, hosts); err != nil {
+			return fmt.Errorf("notify hosts of a reschedule: %w", err)
+		}
 		return nil
 	})
 	return out, err

@@ -60,8 +60,10 @@ func NewBookingNotifier(cfg Config, now func() time.Time, logger *slog.Logger) (
 //   - waitlist_offer: one to the person waiting, keyed
 //     waitlist:<entry id>:offer:<offer expiry, unix seconds>;
 //     waitlist_joined and waitlist_closed keyed waitlist:<entry id>:<kind>.
-//   - coach_new_booking, coach_cancellation: one to each host, keyed
-//     booking:<ref>:<kind>:<host email>.
+//   - coach_new_booking, coach_cancellation: one to each host who wants
+//     booking emails, keyed booking:<ref>:<kind>:<host email>;
+//     coach_moved likewise, keyed booking:<ref>:coach_moved:<sequence>:<host
+//     email>, so each move is told.
 //
 // Cancellations, moves and changes withdraw the booking's stored
 // reminders. A notice that was already enqueued (same key) adds nothing. It returns
@@ -183,8 +185,14 @@ func (n *BookingNotifier) messages(notice booking.Notice) ([]Message, error) {
 		key := fmt.Sprintf("waitlist:%d:offer:%d", offer.ID, offer.OfferExpiresAt.Unix())
 		return one(a.message(KindWaitlistOffer, key, person{Name: offer.Name, Email: offer.Email}, b.Ref, v, nil, ""))
 
-	case booking.NoticeCoachNewBooking, booking.NoticeCoachCancellation:
+	case booking.NoticeCoachNewBooking, booking.NoticeCoachCancellation, booking.NoticeCoachMoved:
 		v = coachView(v, e, s)
+		if notice.Kind == booking.NoticeCoachMoved {
+			if notice.Previous != nil {
+				v.PreviousWhen = formatWhen(notice.Previous.StartsAt, notice.Previous.EndsAt, e.Zone())
+			}
+			key = fmt.Sprintf("%s:%d", key, b.Sequence)
+		}
 		v.Attendee = person{Name: oneLine(b.Name, MaxNameLen), Email: b.Email}
 		for _, qa := range notice.Answers {
 			v.Answers = append(v.Answers, viewAnswer{Label: oneLine(qa.Label, 300), Answer: qa.Answer,
