@@ -33,3 +33,21 @@ func TestWaitlistRefusals(t *testing.T) {
 		}
 	})
 }
+
+func TestRescheduleOfSeats(t *testing.T) {
+	ctx := context.Background()
+	fx := newFixture(t)
+	res := fx.book(t, fx.workshop.Sessions[0].ID, "ada@example.com", 1)
+	t.Run("a workshop booking with its token is told to move, not that it is unknown", func(t *testing.T) {
+		_, err := fx.svc.Reschedule(ctx, res.Booking.Ref, booking.Actor{Token: res.Token}, fx.workshop.Sessions[1].StartsAt)
+		if !errors.Is(err, booking.ErrSeatsNotRescheduled) {
+			t.Errorf("got %v, want ErrSeatsNotRescheduled", err)
+		}
+	})
+	t.Run("with a wrong token it stays not found", func(t *testing.T) {
+		_, err := fx.svc.Reschedule(ctx, res.Booking.Ref, booking.Actor{Token: "wrong"}, fx.workshop.Sessions[1].StartsAt)
+		if fault.CodeOf(err) != fault.NotFound {
+			t.Errorf("got %v, want not_found", err)
+		}
+	})
+}
