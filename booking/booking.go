@@ -70,6 +70,10 @@ const (
 	NoticeBookingLink       NoticeKind = "booking_link"
 	NoticeCoachNewBooking   NoticeKind = "coach_new_booking"
 	NoticeCoachCancellation NoticeKind = "coach_cancellation"
+	// NoticeCoachMoved tells the hosts that a client moved their booking
+	// to another date or rescheduled their appointment (Previous is the
+	// old date or time).
+	NoticeCoachMoved NoticeKind = "coach_moved"
 	// NoticeChanged: something the invite shows (title, location, join
 	// link, time) changed; carries Changes and the updated invite.
 	NoticeChanged NoticeKind = "changed"

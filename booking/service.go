@@ -159,7 +159,8 @@ func (r *Request) normalize() {
 // validate checks what can be checked without the database.
 func (r Request) validate(maxSeats int) error {
 	var f fault.Fields
-	f.Check(r.SessionID > 0, "session_id", "is required")
+	f.Check(r.SessionID != 0, "session_id", "is required")
+	f.Check(r.SessionID >= 0, "session_id", "must be a positive id")
 	checkName(&f, "name", r.Name)
 	f.Check(contact.ValidEmail(r.Email), "email", "must be an email address")
 	f.Check(r.Seats >= 1, "seats", "must be at least 1")

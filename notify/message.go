@@ -31,6 +31,7 @@ const (
 	KindHoldExpired       = Kind(booking.NoticeHoldExpired)
 	KindCoachNewBooking   = Kind(booking.NoticeCoachNewBooking)
 	KindCoachCancellation = Kind(booking.NoticeCoachCancellation)
+	KindCoachMoved        = Kind(booking.NoticeCoachMoved)
 	KindChanged           = Kind(booking.NoticeChanged)
 	KindSessionCancelled  = Kind(booking.NoticeSessionCancelled)
 	KindWaitlistClosed    = Kind(booking.NoticeWaitlistClosed)
@@ -53,7 +54,7 @@ const (
 // allKinds lists every kind, in the order above.
 var allKinds = []Kind{
 	KindConfirmation, KindCancellation, KindMoved, KindWaitlistOffer, KindLatePaymentRefund,
-	KindHoldExpired, KindCoachNewBooking, KindCoachCancellation, KindChanged, KindSessionCancelled,
+	KindHoldExpired, KindCoachNewBooking, KindCoachCancellation, KindCoachMoved, KindChanged, KindSessionCancelled,
 	KindWaitlistClosed, KindWaitlistJoined, KindPaymentFailed, KindRefundReceipt, KindRefundFailed,
 	KindReminder, KindCoachMessage, KindPackageConfirmed, KindPackageExpiring, KindPackageRefunded,
 	KindBookingLink, KindHostAdded, KindPasswordReset, KindCoachInvitation,

@@ -60,8 +60,10 @@ func NewBookingNotifier(cfg Config, now func() time.Time, logger *slog.Logger) (
 //   - waitlist_offer: one to the person waiting, keyed
 //     waitlist:<entry id>:offer:<offer expiry, unix seconds>;
 //     waitlist_joined and waitlist_closed keyed waitlist:<entry id>:<kind>.
-//   - coach_new_booking, coach_cancellation: one to each host, keyed
-//     booking:<ref>:<kind>:<host email>.
+//   - coach_new_booking, coach_cancellation: one to each host who wants
+//     booking emails, keyed booking:<ref>:<kind>:<host email>;
+//     coach_moved likewise, keyed booking:<ref>:coach_moved:<sequence>:<host
+//     email>, so each move is told.
 //
 // Cancellations, moves and changes withdraw the booking's stored
 // reminders. A notice that was already enqueued (same key) adds nothing. It returns
@@ -200,9 +202,15 @@ func (n *BookingNotifier) messages(notice booking.Notice) ([]Message, error) {
 		key := fmt.Sprintf("waitlist:%d:offer:%d", offer.ID, offer.OfferExpiresAt.Unix())
 		return one(a.message(KindWaitlistOffer, key, person{Name: offer.Name, Email: offer.Email}, b.Ref, v, nil, ""))
 
-	case booking.NoticeCoachNewBooking, booking.NoticeCoachCancellation:
+	case booking.NoticeCoachNewBooking, booking.NoticeCoachCancellation, booking.NoticeCoachMoved:
 		v = coachView(v, e, s)
 		v.YourWhen = "" // the attendee's zone, not the coach's
+		if notice.Kind == booking.NoticeCoachMoved {
+			if notice.Previous != nil {
+				v.PreviousWhen = formatWhen(notice.Previous.StartsAt, notice.Previous.EndsAt, e.Zone())
+			}
+			key = fmt.Sprintf("%s:%d", key, b.Sequence)
+		}
 		v.Attendee = person{Name: oneLine(b.Name, MaxNameLen), Email: b.Email}
 		for _, qa := range notice.Answers {
 			v.Answers = append(v.Answers, viewAnswer{Label: oneLine(qa.Label, 300), Answer: qa.Answer,
@@ -301,22 +309,28 @@ type Recipient struct {
 	ManageURL  string // optional: a link to their booking
 }
 
+// CheckCoachMessage returns a fault.Invalid error naming the id, subject
+// or body of a coach's message that is missing or too long, or nil.
+func CheckCoachMessage(id, subject, body string) error {
+	var f fault.Fields
+	f.Check(id != "" && !hasControl(id) && len(id) <= 100, "id", "is required")
+	f.Check(oneLine(subject, MaxSubjectLen) != "", "subject", "is required")
+	f.Check(utf8.RuneCountInString(subject) <= MaxCoachSubjectLen, "subject", fmt.Sprintf("must be at most %d characters", MaxCoachSubjectLen))
+	f.Check(strings.TrimSpace(body) != "", "body", "is required")
+	f.Check(len(body) <= MaxCoachBodyLen && utf8.ValidString(body), "body", fmt.Sprintf("must be text of at most %d bytes", MaxCoachBodyLen))
+	return f.Err()
+}
+
 // EnqueueCoachMessage enqueues, in tx, one copy of m per recipient, keyed
 // coach_message:<id>:<recipient email>, with Reply-To set to the coach.
 // It returns how many copies are new, and a fault.Invalid error naming
 // the subject, body or id if one is missing or too long, or a recipient
 // whose address cannot be mailed.
 func (n *BookingNotifier) EnqueueCoachMessage(ctx context.Context, tx *sqlx.Tx, m CoachMessage) (int, error) {
-	var f fault.Fields
-	subject := oneLine(m.Subject, MaxSubjectLen)
-	f.Check(m.ID != "" && !hasControl(m.ID) && len(m.ID) <= 100, "id", "is required")
-	f.Check(subject != "", "subject", "is required")
-	f.Check(utf8.RuneCountInString(m.Subject) <= MaxCoachSubjectLen, "subject", fmt.Sprintf("must be at most %d characters", MaxCoachSubjectLen))
-	f.Check(strings.TrimSpace(m.Body) != "", "body", "is required")
-	f.Check(len(m.Body) <= MaxCoachBodyLen && utf8.ValidString(m.Body), "body", fmt.Sprintf("must be text of at most %d bytes", MaxCoachBodyLen))
-	if err := f.Err(); err != nil {
+	if err := CheckCoachMessage(m.ID, m.Subject, m.Body); err != nil {
 		return 0, err
 	}
+	subject := oneLine(m.Subject, MaxSubjectLen)
 	a := n.author
 	v := a.sessionView(m.Event, m.Session)
 	v.Sender = oneLine(m.From.Name, MaxNameLen)

@@ -80,7 +80,8 @@ func (c *consentJSON) value() booking.Consent {
 
 func (s *handlers) createBooking(c echo.Context) error {
 	var req bookingRequest
-	if err := bind.JSON(c, &req); err != nil {
+	var f fault.Fields
+	if err := bind.Decode(c, &req, &f); err != nil {
 		return err
 	}
 	r := booking.Request{Name: bind.Str(req.Name), Email: bind.Str(req.Email), Answers: req.Answers, Consent: req.Consent.value(),
@@ -92,6 +93,9 @@ func (s *handlers) createBooking(c echo.Context) error {
 		r.Seats = *req.Seats
 	} else {
 		r.Seats = 1
+	}
+	if len(f) > 0 {
+		return mergeRules(f, s.Booking.CheckRequest(r))
 	}
 	res, err := s.Booking.Reserve(c.Request().Context(), r)
 	if err != nil {
@@ -159,6 +163,7 @@ func (s *handlers) moveAs(c echo.Context, actor booking.Actor) error {
 	}
 	if _, wrongType := f["session_id"]; !wrongType {
 		f.Check(req.SessionID != nil, "session_id", "is required")
+		f.Check(req.SessionID == nil || *req.SessionID > 0, "session_id", "must be a positive id")
 	}
 	if err := f.Err(); err != nil {
 		return err
@@ -190,14 +195,19 @@ func (s *handlers) joinWaitlist(c echo.Context) error {
 		return err
 	}
 	var req waitlistRequest
-	if err := bind.JSON(c, &req); err != nil {
+	var f fault.Fields
+	if err := bind.Decode(c, &req, &f); err != nil {
 		return err
 	}
 	seats := 1
 	if req.Seats != nil {
 		seats = *req.Seats
 	}
-	entry, err := s.Booking.JoinWaitlist(c.Request().Context(), booking.Request{SessionID: id, Name: bind.Str(req.Name), Email: bind.Str(req.Email), Seats: seats, ClientAddr: c.RealIP()})
+	r := booking.Request{SessionID: id, Name: bind.Str(req.Name), Email: bind.Str(req.Email), Seats: seats, ClientAddr: c.RealIP()}
+	if len(f) > 0 {
+		return mergeRules(f, s.Booking.CheckRequest(r))
+	}
+	entry, err := s.Booking.JoinWaitlist(c.Request().Context(), r)
 	if err != nil {
 		return err
 	}
