@@ -60,6 +60,9 @@ type Config struct {
 	// AllowPrivateFeeds accepts busy feeds on loopback and private
 	// addresses (tests, self-hosters on one network).
 	AllowPrivateFeeds bool
+	// GroupCommit batches concurrent bookings of a date into one
+	// transaction (see groupcommit.go); on unless Off.
+	GroupCommit GroupCommitConfig
 }
 
 func (c Config) withDefaults() Config {
@@ -87,13 +90,18 @@ type Service struct {
 	notifier Notifier
 	cfg      Config
 	now      func() time.Time
-	stmts    *statements // Reserve's statements, prepared
+	stmts    *statements     // Reserve's statements, prepared
+	batches  *groupCommitter // Reserve's transactions, shared; nil when group commit is off
 }
 
 // NewService returns a booking service; notifier receives every notice
 // inside the transaction that causes it.
 func NewService(db *sqldb.DB, notifier Notifier, cfg Config, now func() time.Time) *Service {
-	return &Service{db: db, notifier: notifier, cfg: cfg.withDefaults(), now: now, stmts: newStatements(db.Writer())}
+	s := &Service{db: db, notifier: notifier, cfg: cfg.withDefaults(), now: now, stmts: newStatements(db.Writer())}
+	if !cfg.GroupCommit.Off {
+		s.batches = newGroupCommitter(db, cfg.GroupCommit)
+	}
+	return s
 }
 
 // Request is what an attendee asks for.
@@ -192,7 +200,7 @@ func (s *Service) Reserve(ctx context.Context, req Request) (Result, error) {
 	}
 	for attempt := 0; ; attempt++ {
 		var res Result
-		err := s.db.InTx(ctx, func(tx *sqlx.Tx) error {
+		err := s.reserveTx(ctx, req.SessionID, func(ctx context.Context, tx *sqlx.Tx) error {
 			var err error
 			res, err = s.reserve(ctx, tx, req)
 			return err

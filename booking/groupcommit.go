@@ -1,0 +1,214 @@
+package booking
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sync"
+	"time"
+
+	"github.com/jmoiron/sqlx"
+
+	"github.com/roster-app/roster/sqldb"
+)
+
+// Group commit: concurrent bookings of one date in one process share a
+// transaction, so a flash sale pays for one COMMIT (one WAL flush, one
+// hand-off of the date's row lock) per batch instead of per booking.
+//
+// Each request is applied in turn inside a SAVEPOINT of the batch's
+// transaction, so a request that fails (sold out, already booked, a bad
+// answer, a lost race for a unique value) rolls back only its own work and
+// gets its own error; the others go on. The batch then commits once, and
+// only then is any request answered: a booking reported as made is
+// durable, and a refusal is never based on work that did not commit.
+//
+// Nothing outlives the requests: the first request of a date to find no
+// batch under way leads (its goroutine runs the batch); when its batch is
+// done, the next waiting request, if any, leads the next one. So there is
+// no goroutine for shutdown to know about, and a date nobody books costs
+// nothing. The batch lives in one process; with several replicas the
+// database still arbitrates between their batches as it does between
+// single bookings (the guarded seat update, the unique keys).
+
+// GroupCommitConfig tunes how Reserve batches concurrent bookings of one
+// date into one transaction.
+type GroupCommitConfig struct {
+	// Off runs every booking in a transaction of its own.
+	Off bool
+	// Window is how long the leader of a batch waits for more requests
+	// before it starts; 0 (the default) starts at once, and the batch is
+	// whatever arrived while the previous batch of the date ran.
+	Window time.Duration
+	// MaxBatch bounds the requests in one transaction; default 64.
+	MaxBatch int
+}
+
+// batchTimeout bounds one batch's transaction: a batch that takes longer
+// rolls back, and every request in it gets the error.
+const batchTimeout = 30 * time.Second
+
+// reserveTx runs one booking's work: in a batch of the date's concurrent
+// bookings, or in a transaction of its own when group commit is off.
+func (s *Service) reserveTx(ctx context.Context, sessionID int64, apply func(ctx context.Context, tx *sqlx.Tx) error) error {
+	if s.batches == nil {
+		return s.db.InTx(ctx, func(tx *sqlx.Tx) error { return apply(ctx, tx) })
+	}
+	return s.batches.inTx(ctx, sessionID, apply)
+}
+
+// groupCommitter gathers the requests of each date into batches.
+type groupCommitter struct {
+	db  *sqldb.DB
+	cfg GroupCommitConfig
+
+	mu     sync.Mutex
+	queues map[int64][]*commitJob // per date: requests waiting; present while a batch leads
+}
+
+// commitJob is one request's work and, once its batch is done, its answer.
+type commitJob struct {
+	ctx   context.Context
+	apply func(ctx context.Context, tx *sqlx.Tx) error
+	err   error
+	lead  chan struct{} // signalled when this request is to lead the next batch
+	done  chan struct{} // closed once err is final
+}
+
+func newGroupCommitter(db *sqldb.DB, cfg GroupCommitConfig) *groupCommitter {
+	if cfg.MaxBatch <= 0 {
+		cfg.MaxBatch = 64
+	}
+	return &groupCommitter{db: db, cfg: cfg, queues: map[int64][]*commitJob{}}
+}
+
+// inTx runs apply in a transaction shared with the other requests of
+// sessionID that arrive meanwhile, inside a savepoint of its own, and
+// returns apply's error, or the batch's if the batch failed to commit.
+// apply's statements must use the context it is given: it carries the
+// request's values but not its cancellation, since cancelling a statement
+// would end the connection, and the batch with it. Like sqldb.InTx, it
+// runs apply again (up to three times in all) when the database aborted
+// it to break a deadlock.
+func (g *groupCommitter) inTx(ctx context.Context, sessionID int64, apply func(ctx context.Context, tx *sqlx.Tx) error) error {
+	var err error
+	for attempt := 0; attempt < 3; attempt++ {
+		if err = g.submit(ctx, sessionID, apply); !sqldb.IsRetryable(err) {
+			return err
+		}
+	}
+	return err
+}
+
+func (g *groupCommitter) submit(ctx context.Context, sessionID int64, apply func(ctx context.Context, tx *sqlx.Tx) error) error {
+	job := &commitJob{ctx: ctx, apply: apply, lead: make(chan struct{}, 1), done: make(chan struct{})}
+	g.mu.Lock()
+	queue, running := g.queues[sessionID]
+	g.queues[sessionID] = append(queue, job)
+	g.mu.Unlock()
+	if !running {
+		g.lead(sessionID)
+	}
+	select {
+	case <-job.done:
+	case <-job.lead:
+		g.lead(sessionID)
+		<-job.done
+	}
+	return job.err
+}
+
+// lead runs batches of sessionID's queue until the leader's own request
+// is answered, then hands the lead to the next request waiting, or ends
+// the date's queue if there is none.
+func (g *groupCommitter) lead(sessionID int64) {
+	if g.cfg.Window > 0 {
+		// Not synchronisation: the batch is worth a little latency.
+		time.Sleep(g.cfg.Window)
+	}
+	g.mu.Lock()
+	queue := g.queues[sessionID]
+	n := min(len(queue), g.cfg.MaxBatch)
+	batch := queue[:n:n]
+	g.queues[sessionID] = queue[n:]
+	g.mu.Unlock()
+
+	g.commit(batch)
+
+	// Hand the lead on before answering, so the next batch starts at once
+	// and a date with nobody waiting is forgotten by the time anyone hears.
+	g.mu.Lock()
+	if rest := g.queues[sessionID]; len(rest) > 0 {
+		rest[0].lead <- struct{}{}
+	} else {
+		delete(g.queues, sessionID)
+	}
+	g.mu.Unlock()
+	for _, job := range batch {
+		close(job.done)
+	}
+}
+
+// commit applies batch in one transaction, each job in a savepoint of its
+// own, and commits, leaving each job's answer in its err.
+func (g *groupCommitter) commit(batch []*commitJob) {
+	ctx, cancel := context.WithTimeout(context.Background(), batchTimeout)
+	defer cancel()
+	fail := func(err error) {
+		for _, job := range batch {
+			if job.err == nil {
+				job.err = err
+			}
+		}
+	}
+	tx, err := g.db.Writer().BeginTxx(ctx, nil)
+	if err != nil {
+		fail(fmt.Errorf("begin transaction: %w", err))
+		return
+	}
+	defer tx.Rollback()
+	for _, job := range batch {
+		if err := job.ctx.Err(); err != nil {
+			job.err = err // the caller gave up before its turn: nothing done
+			continue
+		}
+		if err := g.applyOne(ctx, tx, job); err != nil {
+			fail(err) // the transaction is in an unknown state: nothing commits
+			return
+		}
+	}
+	if err := tx.Commit(); err != nil {
+		fail(fmt.Errorf("commit: %w", err))
+	}
+}
+
+// applyOne runs one job inside a savepoint, rolling back to it if the job
+// fails; the job's own error is kept in job.err. It returns an error only
+// when the savepoint itself fails, which leaves the whole batch in doubt.
+func (g *groupCommitter) applyOne(ctx context.Context, tx *sqlx.Tx, job *commitJob) error {
+	if _, err := tx.ExecContext(ctx, `SAVEPOINT reserve`); err != nil {
+		return fmt.Errorf("savepoint: %w", err)
+	}
+	job.err = applySafely(context.WithoutCancel(job.ctx), tx, job.apply)
+	if job.err != nil {
+		if _, err := tx.ExecContext(ctx, `ROLLBACK TO SAVEPOINT reserve`); err != nil {
+			return errors.Join(job.err, fmt.Errorf("roll back to savepoint: %w", err))
+		}
+	}
+	if _, err := tx.ExecContext(ctx, `RELEASE SAVEPOINT reserve`); err != nil {
+		return fmt.Errorf("release savepoint: %w", err)
+	}
+	return nil
+}
+
+// applySafely runs apply, turning a panic into the request's error: the
+// leader is a request's goroutine, and another request's bug must not take
+// the others' answers with it.
+func applySafely(ctx context.Context, tx *sqlx.Tx, apply func(ctx context.Context, tx *sqlx.Tx) error) (err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			err = fmt.Errorf("booking panicked: %v", p)
+		}
+	}()
+	return apply(ctx, tx)
+}
