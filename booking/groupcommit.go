@@ -2,7 +2,6 @@ package booking
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"sync"
 	"time"
@@ -40,7 +39,9 @@ type GroupCommitConfig struct {
 	// before it starts; 0 (the default) starts at once, and the batch is
 	// whatever arrived while the previous batch of the date ran.
 	Window time.Duration
-	// MaxBatch bounds the requests in one transaction; default 64.
+	// MaxBatch bounds the requests in one transaction; default 32, which
+	// keeps a batch's subtransactions (one per request that wrote) within
+	// what PostgreSQL tracks without spilling to pg_subtrans.
 	MaxBatch int
 }
 
@@ -77,7 +78,7 @@ type commitJob struct {
 
 func newGroupCommitter(db *sqldb.DB, cfg GroupCommitConfig) *groupCommitter {
 	if cfg.MaxBatch <= 0 {
-		cfg.MaxBatch = 64
+		cfg.MaxBatch = 32
 	}
 	return &groupCommitter{db: db, cfg: cfg, queues: map[int64][]*commitJob{}}
 }
@@ -167,14 +168,22 @@ func (g *groupCommitter) commit(batch []*commitJob) {
 		return
 	}
 	defer tx.Rollback()
+	sp := savepoints{tx: tx}
 	for _, job := range batch {
 		if err := job.ctx.Err(); err != nil {
 			job.err = err // the caller gave up before its turn: nothing done
 			continue
 		}
-		if err := g.applyOne(ctx, tx, job); err != nil {
+		if err := sp.open(ctx); err != nil {
 			fail(err) // the transaction is in an unknown state: nothing commits
 			return
+		}
+		job.err = applySafely(context.WithoutCancel(job.ctx), tx, job.apply)
+		if job.err != nil {
+			if err := sp.rollBack(ctx); err != nil {
+				fail(err)
+				return
+			}
 		}
 	}
 	if err := tx.Commit(); err != nil {
@@ -182,22 +191,41 @@ func (g *groupCommitter) commit(batch []*commitJob) {
 	}
 }
 
-// applyOne runs one job inside a savepoint, rolling back to it if the job
-// fails; the job's own error is kept in job.err. It returns an error only
-// when the savepoint itself fails, which leaves the whole batch in doubt.
-func (g *groupCommitter) applyOne(ctx context.Context, tx *sqlx.Tx, job *commitJob) error {
-	if _, err := tx.ExecContext(ctx, `SAVEPOINT reserve`); err != nil {
+// savepoints gives each job of a batch a savepoint of its own, in one
+// round trip per job: a job's savepoint is released (its work kept) in
+// the statement that opens the next one's, and a job that failed leaves
+// the savepoint rolled back to and open, ready for the next job as it is.
+// Only one level is ever open, so PostgreSQL's cache of a transaction's
+// subtransactions (64) is not outgrown by nesting.
+type savepoints struct {
+	tx     *sqlx.Tx
+	isOpen bool // a savepoint named reserve exists
+	dirty  bool // and work was done since it was set
+}
+
+func (s *savepoints) open(ctx context.Context) error {
+	var stmt string
+	switch {
+	case !s.isOpen:
+		stmt = `SAVEPOINT reserve`
+	case s.dirty:
+		stmt = `RELEASE SAVEPOINT reserve; SAVEPOINT reserve`
+	default:
+		s.dirty = true
+		return nil
+	}
+	if _, err := s.tx.ExecContext(ctx, stmt); err != nil {
 		return fmt.Errorf("savepoint: %w", err)
 	}
-	job.err = applySafely(context.WithoutCancel(job.ctx), tx, job.apply)
-	if job.err != nil {
-		if _, err := tx.ExecContext(ctx, `ROLLBACK TO SAVEPOINT reserve`); err != nil {
-			return errors.Join(job.err, fmt.Errorf("roll back to savepoint: %w", err))
-		}
+	s.isOpen, s.dirty = true, true
+	return nil
+}
+
+func (s *savepoints) rollBack(ctx context.Context) error {
+	if _, err := s.tx.ExecContext(ctx, `ROLLBACK TO SAVEPOINT reserve`); err != nil {
+		return fmt.Errorf("roll back to savepoint: %w", err)
 	}
-	if _, err := tx.ExecContext(ctx, `RELEASE SAVEPOINT reserve`); err != nil {
-		return fmt.Errorf("release savepoint: %w", err)
-	}
+	s.dirty = false
 	return nil
 }
 
