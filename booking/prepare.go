@@ -155,26 +155,62 @@ func (s *Service) confirmedNotices(b Booking, e events.Event, sess events.Sessio
 	return out
 }
 
-// notifyPlanned stores the confirmed notices of b: each as rendered ahead
-// by plan if it was rendered from the same notice, else through the
-// notifier. It remembers the date's inputs for the next plan.
-func (s *Service) notifyPlanned(ctx context.Context, tx *sqlx.Tx, b Booking, e events.Event, sess events.Session, token string, plan *confirmationPlan) error {
-	questions, err := bookingQuestions(ctx, preparedTx{Tx: tx, stmts: s.stmts}, b)
-	if err != nil {
-		return err
-	}
+// notifyPlanned stores the confirmed notices of b, whose registration
+// questions are questions: each as rendered ahead by plan if it was
+// rendered from the same notice, else through the notifier. It remembers
+// the date's inputs for the next plan.
+func (s *Service) notifyPlanned(ctx context.Context, tx *sqlx.Tx, b Booking, e events.Event, sess events.Session, token string, questions []Question, plan *confirmationPlan) error {
 	if _, ok := s.notifier.(NoticeRenderer); ok && !b.IsAppointment() {
 		s.dates.remember(dateInputs{event: e, session: sess, questions: questions})
 	}
-	for i, n := range s.confirmedNotices(b, e, sess, token, questions) {
-		if plan != nil && i < len(plan.notices) && plan.notices[i].fingerprint != "" && plan.notices[i].fingerprint == fingerprint(n) {
-			if err := plan.notices[i].rendered.Store(ctx, preparedTx{Tx: tx, stmts: s.stmts}); err != nil {
-				return fmt.Errorf("notify %s: %w", n.Kind, err)
-			}
-			continue
+	notices := s.confirmedNotices(b, e, sess, token, questions)
+	if rendered, ok := plan.matching(notices); ok {
+		if err := storeRendered(ctx, preparedTx{Tx: tx, stmts: s.stmts}, rendered); err != nil {
+			return fmt.Errorf("notify %s: %w", b.Ref, err)
 		}
+		return nil
+	}
+	for _, n := range notices {
 		if err := s.notifier.Notify(ctx, tx, n); err != nil {
 			return fmt.Errorf("notify %s: %w", n.Kind, err)
+		}
+	}
+	return nil
+}
+
+// matching returns what p rendered ahead if it was rendered from exactly
+// notices.
+func (p *confirmationPlan) matching(notices []Notice) ([]RenderedNotice, bool) {
+	if p == nil || len(p.notices) != len(notices) {
+		return nil, false
+	}
+	var out []RenderedNotice
+	for i, n := range notices {
+		if p.notices[i].fingerprint == "" || p.notices[i].fingerprint != fingerprint(n) {
+			return nil, false
+		}
+		out = append(out, p.notices[i].rendered)
+	}
+	return out, true
+}
+
+// RenderedNotices is implemented by a RenderedNotice that can be stored
+// together with others its notifier rendered, in fewer statements.
+type RenderedNotices interface {
+	StoreWith(ctx context.Context, ext sqlx.ExtContext, others ...RenderedNotice) error
+}
+
+// storeRendered stores notices, together if the notifier can.
+func storeRendered(ctx context.Context, ext sqlx.ExtContext, notices []RenderedNotice) error {
+	if len(notices) == 0 {
+		return nil
+	}
+	if together, ok := notices[0].(RenderedNotices); ok {
+		return together.StoreWith(ctx, ext, notices[1:]...)
+	}
+	for _, n := range notices {
+		if err := n.Store(ctx, ext); err != nil {
+			return err
 		}
 	}
 	return nil

@@ -274,7 +274,7 @@ func (s *Service) reserve(ctx context.Context, tx *sqlx.Tx, req Request) (Result
 	if err := insertBooking(ctx, ext, &b, event.Title, req.FormNonce, req.ClientAddr); err != nil {
 		return Result{}, err
 	}
-	if err := recordConsents(ctx, tx, b, req.Consent, now); err != nil {
+	if err := recordConsents(ctx, ext, b, req.Consent, now); err != nil {
 		return Result{}, err
 	}
 	if req.IdempotencyKey != "" {
@@ -290,7 +290,7 @@ func (s *Service) reserve(ctx context.Context, tx *sqlx.Tx, req Request) (Result
 		return Result{}, err
 	}
 	if b.Status == Confirmed {
-		if err := s.notifyPlanned(ctx, tx, b, event, sess, token, req.plan); err != nil {
+		if err := s.notifyPlanned(ctx, tx, b, event, sess, token, questions, req.plan); err != nil {
 			return Result{}, err
 		}
 	}
@@ -373,5 +373,9 @@ func (s *Service) holdExpiry(e events.Event, sess events.Session) *time.Time {
 // notifyConfirmed tells the client their booking is confirmed and its
 // hosts who booked, with the answers to the registration questions.
 func (s *Service) notifyConfirmed(ctx context.Context, tx *sqlx.Tx, b Booking, e events.Event, sess events.Session, token string) error {
-	return s.notifyPlanned(ctx, tx, b, e, sess, token, nil)
+	questions, err := bookingQuestions(ctx, preparedTx{Tx: tx, stmts: s.stmts}, b)
+	if err != nil {
+		return err
+	}
+	return s.notifyPlanned(ctx, tx, b, e, sess, token, questions, nil)
 }

@@ -97,18 +97,36 @@ type renderedNotice struct {
 }
 
 // Store writes the messages into the outbox through ext, the change's
-// transaction, as Notify does (withdrawing stale reminders first).
+// transaction, as Notify does (withdrawing stale reminders first), in one
+// statement.
 func (r renderedNotice) Store(ctx context.Context, ext sqlx.ExtContext) error {
-	switch r.kind {
-	case booking.NoticeCancelled, booking.NoticeMoved, booking.NoticeChanged, booking.NoticeSessionCancelled:
-		if err := withdrawReminders(ctx, ext, r.ref); err != nil {
-			return fmt.Errorf("notify %s %s: %w", r.kind, r.ref, err)
+	return r.StoreWith(ctx, ext)
+}
+
+// StoreWith stores r and others, rendered by this notifier too, as Store
+// would one by one, with all their messages in one statement. It
+// implements booking.RenderedNotices.
+func (r renderedNotice) StoreWith(ctx context.Context, ext sqlx.ExtContext, others ...booking.RenderedNotice) error {
+	all := []renderedNotice{r}
+	for _, o := range others {
+		other, ok := o.(renderedNotice)
+		if !ok {
+			return fmt.Errorf("notify %s %s: cannot store a notice rendered elsewhere with it", r.kind, r.ref)
 		}
+		all = append(all, other)
 	}
-	for _, m := range r.msgs {
-		if _, err := Enqueue(ctx, ext, m); err != nil {
-			return fmt.Errorf("notify %s %s: %w", r.kind, r.ref, err)
+	var msgs []Message
+	for _, n := range all {
+		switch n.kind {
+		case booking.NoticeCancelled, booking.NoticeMoved, booking.NoticeChanged, booking.NoticeSessionCancelled:
+			if err := withdrawReminders(ctx, ext, n.ref); err != nil {
+				return fmt.Errorf("notify %s %s: %w", n.kind, n.ref, err)
+			}
 		}
+		msgs = append(msgs, n.msgs...)
+	}
+	if _, err := EnqueueAll(ctx, ext, msgs...); err != nil {
+		return fmt.Errorf("notify %s %s: %w", r.kind, r.ref, err)
 	}
 	return nil
 }
