@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/jmoiron/sqlx"
@@ -49,6 +50,20 @@ type GroupCommitConfig struct {
 // rolls back, and every request in it gets the error.
 const batchTimeout = 30 * time.Second
 
+// GroupCommitStats counts, since the service started in this process, the
+// transactions group commit ran and the booking requests they carried;
+// their ratio is the mean batch. Both are 0 when group commit is off.
+type GroupCommitStats struct {
+	Transactions, Requests int64
+}
+
+func (g *groupCommitter) stats() GroupCommitStats {
+	if g == nil {
+		return GroupCommitStats{}
+	}
+	return GroupCommitStats{Transactions: g.batches.Load(), Requests: g.requests.Load()}
+}
+
 // reserveTx runs one booking's work: in a batch of the date's concurrent
 // bookings, or in a transaction of its own when group commit is off.
 func (s *Service) reserveTx(ctx context.Context, sessionID int64, apply func(ctx context.Context, tx *sqlx.Tx) error) error {
@@ -65,6 +80,8 @@ type groupCommitter struct {
 
 	mu     sync.Mutex
 	queues map[int64][]*commitJob // per date: requests waiting; present while a batch leads
+
+	batches, requests atomic.Int64 // transactions run, and the requests they carried
 }
 
 // commitJob is one request's work and, once its batch is done, its answer.
@@ -135,6 +152,8 @@ func (g *groupCommitter) lead(sessionID int64) {
 	g.mu.Unlock()
 
 	g.commit(batch)
+	g.batches.Add(1)
+	g.requests.Add(int64(len(batch)))
 
 	// Hand the lead on before answering, so the next batch starts at once
 	// and a date with nobody waiting is forgotten by the time anyone hears.
