@@ -28,6 +28,7 @@ type Config struct {
 	AllowPrivateFeeds   string
 	MetricsAddr         string // "" = /metrics on the main listener
 	MetricsToken        string // "" = /metrics needs no bearer token
+	GroupCommit         string
 }
 
 // setting describes one configuration value.
@@ -50,6 +51,7 @@ var settings = []setting{
 	{"offline-payments", "ROSTER_OFFLINE_PAYMENTS", "false", "allow offline test payments on a public https URL", func(c *Config) *string { return &c.OfflinePayments }},
 	{"allow-private-feeds", "ROSTER_ALLOW_PRIVATE_FEEDS", "false", "accept coaches' busy feeds on loopback and private addresses", func(c *Config) *string { return &c.AllowPrivateFeeds }},
 	{"metrics-addr", "ROSTER_METRICS_ADDR", "", "serve /metrics on this address only (e.g. 127.0.0.1:9090); unset = on the main listener", func(c *Config) *string { return &c.MetricsAddr }},
+	{"group-commit", "ROSTER_GROUP_COMMIT", "true", "commit concurrent bookings of one date together (one transaction, a savepoint each); false = one transaction per booking", func(c *Config) *string { return &c.GroupCommit }},
 	{"metrics-token", "ROSTER_METRICS_TOKEN", "", "bearer token /metrics requires; unset = none", func(c *Config) *string { return &c.MetricsToken }},
 }
 

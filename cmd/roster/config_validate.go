@@ -70,6 +70,9 @@ func (c Config) Validate() error {
 	if _, err := strconv.ParseBool(c.TrustProxy); err != nil {
 		p.add("trust-proxy", "%q: want true or false", c.TrustProxy)
 	}
+	if _, err := strconv.ParseBool(c.GroupCommit); err != nil {
+		p.add("group-commit", "%q: want true or false", c.GroupCommit)
+	}
 	if c.MetricsToken != "" && len(c.MetricsToken) < minMetricsTokenLen {
 		p.add("metrics-token", "too short: want at least %d characters", minMetricsTokenLen)
 	}
