@@ -136,9 +136,9 @@ func (g *groupCommitter) submit(ctx context.Context, sessionID int64, apply func
 	return job.err
 }
 
-// lead runs batches of sessionID's queue until the leader's own request
-// is answered, then hands the lead to the next request waiting, or ends
-// the date's queue if there is none.
+// lead runs one batch of sessionID's queue (the leader's own request is
+// first in it), hands the lead to the next request waiting, or ends the
+// date's queue if there is none, and then answers the batch.
 func (g *groupCommitter) lead(sessionID int64) {
 	if g.cfg.Window > 0 {
 		// Not synchronisation: the batch is worth a little latency.
