@@ -36,6 +36,7 @@ func (c *ceilingConfig) validate() error {
 type ceilingResult struct {
 	Database        string  `json:"database"` // the dialect
 	Transactions    int64   `json:"transactions"`
+	Failed          int64   `json:"failed"`
 	DurationMS      float64 `json:"duration_ms"`
 	TransactionsSec float64 `json:"transactions_per_sec"`
 	Errors          samples `json:"errors,omitempty"`
@@ -108,11 +109,11 @@ func runCeiling(ctx context.Context, cfg ceilingConfig) (ceilingResult, error) {
 	}
 	wg.Wait()
 	elapsed := time.Since(started)
-	res.Transactions, res.Errors = done.Load(), errs
+	res.Transactions, res.Failed, res.Errors = done.Load(), failed.Load(), errs
 	res.DurationMS = millis(elapsed)
 	res.TransactionsSec = perSecond(int(res.Transactions), elapsed)
-	if n := failed.Load(); n > 0 && res.Transactions == 0 {
-		return res, fmt.Errorf("every transaction failed (%d)", n)
+	if res.Failed > 0 && res.Transactions == 0 {
+		return res, fmt.Errorf("every transaction failed (%d)", res.Failed)
 	}
 	return res, nil
 }
