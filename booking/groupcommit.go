@@ -151,12 +151,33 @@ func (g *groupCommitter) lead(sessionID int64) {
 	g.queues[sessionID] = queue[n:]
 	g.mu.Unlock()
 
+	defer func() {
+		// Whatever happened, the others are answered and the lead moves
+		// on: a panic here (not in a request's own work, which
+		// applySafely contains) fails the batch, then goes on up.
+		p := recover()
+		if p != nil {
+			for _, job := range batch {
+				if job.err == nil {
+					job.err = fmt.Errorf("booking batch failed: %v", p)
+				}
+			}
+		}
+		g.handOff(sessionID, batch)
+		if p != nil {
+			panic(p)
+		}
+	}()
 	g.commit(batch)
 	g.batches.Add(1)
 	g.requests.Add(int64(len(batch)))
+}
 
-	// Hand the lead on before answering, so the next batch starts at once
-	// and a date with nobody waiting is forgotten by the time anyone hears.
+// handOff gives the lead to the next request of the date waiting (or
+// forgets the date if none is), then answers batch. The lead moves first,
+// so the next batch starts at once and a date with nobody waiting is
+// forgotten by the time anyone hears.
+func (g *groupCommitter) handOff(sessionID int64, batch []*commitJob) {
 	g.mu.Lock()
 	if rest := g.queues[sessionID]; len(rest) > 0 {
 		rest[0].lead <- struct{}{}
