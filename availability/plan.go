@@ -1,8 +1,8 @@
 package availability
 
 import (
+	"cmp"
 	"slices"
-	"sort"
 	"time"
 
 	"github.com/roster-app/roster/calendar"
@@ -16,7 +16,7 @@ type plan struct {
 	rules      Rules
 	loc        *time.Location
 	overrides  map[Date][]Interval
-	busy       []Busy // sorted by From, disjoint, not touching
+	busy       []span // sorted, disjoint, not touching
 	perDay     map[Date]int
 	lastBooked time.Time
 	earliest   time.Time // now + notice: no call starts before it
@@ -28,9 +28,12 @@ type plan struct {
 type window struct{ from, to time.Time }
 
 func newPlan(h Host, t Type, now time.Time) (*plan, error) {
-	loc, err := h.Rules.validate()
-	if err != nil {
-		return nil, err
+	loc := h.Loc
+	if loc == nil || loc.String() != h.Rules.Zone {
+		var err error
+		if loc, err = h.Rules.validate(); err != nil {
+			return nil, err
+		}
 	}
 	p := &plan{
 		id:         h.ID,
@@ -54,23 +57,27 @@ func newPlan(h Host, t Type, now time.Time) (*plan, error) {
 	return p, nil
 }
 
+// span is a busy interval as Unix nanoseconds, [from, to): sorting and
+// searching thousands of them (a busy feed) compares integers rather than
+// time.Time values, which is most of the cost of a listing otherwise.
+// Busy times are within the years 1678–2262 that int64 nanoseconds hold.
+type span struct{ from, to int64 }
+
 // mergeBusy sorts busy time and merges overlapping or touching intervals,
 // so that one binary search answers "does anything overlap [a, b)?".
 // Empty or inverted intervals block nothing and are dropped.
-func mergeBusy(in []Busy) []Busy {
-	out := make([]Busy, 0, len(in))
+func mergeBusy(in []Busy) []span {
+	out := make([]span, 0, len(in))
 	for _, b := range in {
 		if b.From.Before(b.To) {
-			out = append(out, b)
+			out = append(out, span{from: b.From.UnixNano(), to: b.To.UnixNano()})
 		}
 	}
-	slices.SortFunc(out, func(a, b Busy) int { return a.From.Compare(b.From) })
+	slices.SortFunc(out, func(a, b span) int { return cmp.Compare(a.from, b.from) })
 	merged := out[:0]
 	for _, b := range out {
-		if n := len(merged); n > 0 && !b.From.After(merged[n-1].To) {
-			if b.To.After(merged[n-1].To) {
-				merged[n-1].To = b.To
-			}
+		if n := len(merged); n > 0 && b.from <= merged[n-1].to {
+			merged[n-1].to = max(merged[n-1].to, b.to)
 			continue
 		}
 		merged = append(merged, b)
@@ -83,8 +90,14 @@ func mergeBusy(in []Busy) []Busy {
 func (p *plan) busyDuring(from, to time.Time) bool {
 	// The first interval that ends after from is the only one that can
 	// overlap, because the merged intervals are disjoint and sorted.
-	i := sort.Search(len(p.busy), func(i int) bool { return p.busy[i].To.After(from) })
-	return i < len(p.busy) && p.busy[i].From.Before(to)
+	a, b := from.UnixNano(), to.UnixNano()
+	i, _ := slices.BinarySearchFunc(p.busy, a, func(s span, t int64) int {
+		if s.to <= t {
+			return -1
+		}
+		return 1
+	})
+	return i < len(p.busy) && p.busy[i].from < b
 }
 
 // dateOf returns the host-local date of an instant.

@@ -38,6 +38,12 @@ type Host struct {
 	// LastBookedAt is when the host was last given an appointment of the
 	// type (zero: never); PickHost prefers the longest ago.
 	LastBookedAt time.Time
+	// Loc, if set, is Rules.Zone already loaded, and says the caller
+	// validated Rules when they were stored: the rules are then used as
+	// they are, without loading the zone and checking them again on every
+	// query (the two cost more than listing a week of slots). Nil: Rules
+	// are validated here, as for rules from a request.
+	Loc *time.Location
 }
 
 // Query asks for the slots of one appointment type.

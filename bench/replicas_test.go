@@ -159,7 +159,7 @@ var listening = regexp.MustCompile(`"msg":"listening","addr":"([^"]+)"`)
 func startReplica(t *testing.T, roster, dsn, smtpAddr string) string {
 	t.Helper()
 	cmd := exec.Command(roster, "serve", "--addr", "127.0.0.1:0", "--base-url", "http://127.0.0.1",
-		"--database-url", dsn, "--bookings-per-minute", "0", "--smtp-url", "smtp://"+smtpAddr)
+		"--database-url", dsn, "--bookings-per-minute", "0", "--holds-per-address", "0", "--smtp-url", "smtp://"+smtpAddr)
 	stderr, err := cmd.StderrPipe()
 	if err != nil {
 		t.Fatal(err)

@@ -151,6 +151,7 @@ func (s *Service) BookAppointment(ctx context.Context, req AppointmentRequest) (
 	if err := req.validate(); err != nil {
 		return AppointmentResult{}, err
 	}
+	defer s.slots.invalidate() // after the commit, too: see slotCache
 	for attempt := 0; ; attempt++ {
 		var res AppointmentResult
 		err := s.db.InTx(ctx, func(tx *sqlx.Tx) error {
@@ -288,7 +289,7 @@ func (s *Service) replayAppointment(ctx context.Context, tx *sqlx.Tx, req Appoin
 // rescheduled appointment stays with its coach if it can). Any refusal is
 // ErrSlotUnavailable.
 func (s *Service) assignHosts(ctx context.Context, tx sqlx.ExtContext, t events.AppointmentType, start time.Time, keep []int64) ([]int64, error) {
-	q, err := s.slotQuery(ctx, tx, t, start, start.Add(time.Nanosecond))
+	q, err := s.slotQuery(ctx, tx, t, start, start.Add(time.Nanosecond), t.Rules().Assignment == availability.AssignAny)
 	if err != nil {
 		return nil, err
 	}
@@ -329,14 +330,19 @@ type Slot struct {
 type SlotList struct {
 	Timezone string
 	Slots    []Slot
+	// Version names the computation the list comes from (0: not cached).
+	// Two lists with the same Version and as many slots are the same, so
+	// a caller may keep what it made of one (its JSON) for the other.
+	Version uint64
 }
 
 // Slots lists the slots of a published appointment type whose start falls
 // on the days from..to (inclusive) in zone ("" means the first host's), at
 // most MaxSlotDays of them. Every slot listed is bookable at this moment
 // and nothing else is: both ask availability the same question over the
-// same busy time. Returns events.ErrAppointmentTypeNotFound for an unknown
-// or unpublished type and a fault.Invalid error naming from, to or
+// same busy time (with Config.SlotCacheTTL set, as of at most that long
+// ago: see slotCache). Returns events.ErrAppointmentTypeNotFound for an
+// unknown or unpublished type and a fault.Invalid error naming from, to or
 // timezone.
 func (s *Service) Slots(ctx context.Context, typeSlug string, from, to availability.Date, zone string) (SlotList, error) {
 	var f fault.Fields
@@ -346,12 +352,20 @@ func (s *Service) Slots(ctx context.Context, typeSlug string, from, to availabil
 		f.Check(!to.Before(from), "to", "must not be before from")
 		f.Check(!from.AddDays(MaxSlotDays-1).Before(to), "to", fmt.Sprintf("must be at most %d days after from", MaxSlotDays-1))
 	}
+	var loc *time.Location
 	if zone != "" {
-		f.Check(validZone(zone), "timezone", "must be an IANA time zone such as Europe/London")
+		var err error
+		loc, err = s.zones.location(zone)
+		f.Check(err == nil, "timezone", "must be an IANA time zone such as Europe/London")
 	}
 	if err := f.Err(); err != nil {
 		return SlotList{}, err
 	}
+	key, now := slotKey{typeSlug: typeSlug, from: from, to: to, zone: zone}, s.now()
+	if list, ok := s.slots.get(key, now); ok {
+		return list, nil
+	}
+	gen := s.slots.generation()
 	t, err := events.AppointmentTypeBySlug(ctx, s.db, typeSlug)
 	if err != nil {
 		return SlotList{}, err
@@ -359,18 +373,27 @@ func (s *Service) Slots(ctx context.Context, typeSlug string, from, to availabil
 	if t.Status != events.Published {
 		return SlotList{}, events.ErrAppointmentTypeNotFound
 	}
-	if zone == "" {
-		if zone, err = s.defaultZone(ctx, s.db, t); err != nil {
-			return SlotList{}, err
-		}
+	readFrom, readTo := dayBounds(from, to, loc)
+	if loc == nil {
+		// The zone is the first host's, read by the query itself: read
+		// busy time for the days in any zone, at most 14 hours from UTC.
+		readFrom, readTo = readFrom.Add(-14*time.Hour), readTo.Add(14*time.Hour)
 	}
-	loc, _ := time.LoadLocation(zone)
-	fromAt := time.Date(from.Year, from.Month, from.Day, 0, 0, 0, 0, loc)
-	toAt := time.Date(to.Year, to.Month, to.Day+1, 0, 0, 0, 0, loc)
-	q, err := s.slotQuery(ctx, s.db, t, fromAt, toAt)
+	q, err := s.slotQuery(ctx, s.db, t, readFrom, readTo, false)
 	if err != nil {
 		return SlotList{}, err
 	}
+	if zone == "" {
+		// The first host's zone, which the query has just read.
+		zone, loc = "UTC", time.UTC
+		if len(q.Hosts) > 0 {
+			zone = q.Hosts[0].Rules.Zone
+			if loc, err = s.zones.location(zone); err != nil {
+				return SlotList{}, fmt.Errorf("zone of the first host: %w", err)
+			}
+		}
+	}
+	q.From, q.To = dayBounds(from, to, loc)
 	found, err := availability.Slots(q)
 	if err != nil {
 		return SlotList{}, err
@@ -379,7 +402,16 @@ func (s *Service) Slots(ctx context.Context, typeSlug string, from, to availabil
 	for _, slot := range found {
 		out.Slots = append(out.Slots, Slot{Start: slot.Start.In(loc), End: slot.End.In(loc)})
 	}
-	return out, nil
+	return s.slots.put(key, gen, now, minutes(t.MinNoticeMinutes), out), nil
+}
+
+// dayBounds returns the instants the dates from..to (inclusive) begin and
+// end in loc (UTC if nil).
+func dayBounds(from, to availability.Date, loc *time.Location) (time.Time, time.Time) {
+	if loc == nil {
+		loc = time.UTC
+	}
+	return time.Date(from.Year, from.Month, from.Day, 0, 0, 0, 0, loc).UTC(), time.Date(to.Year, to.Month, to.Day+1, 0, 0, 0, 0, loc).UTC()
 }
 
 // defaultZone is the first host's zone, or UTC if they set no hours.

@@ -78,6 +78,7 @@ func rank(order []int64, id int64) int {
 // calendars.
 func (s *Service) releaseHeld(ctx context.Context, tx *sqlx.Tx, b Booking) error {
 	if b.IsAppointment() {
+		s.slots.invalidate()
 		return setHostsLive(ctx, tx, b.ID, false)
 	}
 	return s.freeSeats(ctx, tx, b.SessionID, b.Seats)
@@ -133,6 +134,7 @@ func (s *Service) Reschedule(ctx context.Context, ref string, actor Actor, newSt
 		return Details{}, (&fault.Fields{"start": "is required"}).Err()
 	}
 	newStart = newStart.UTC()
+	defer s.slots.invalidate() // after the commit, too: see slotCache
 	var out Details
 	err := s.db.InTx(ctx, func(tx *sqlx.Tx) error {
 		b, err := s.authorize(ctx, tx, ref, actor, s.db.ForUpdate())

@@ -2,7 +2,6 @@ package booking
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"time"
 
@@ -27,6 +26,10 @@ import (
 // (sign-ins, tokens). On SQLite the single writer already serialises every
 // write transaction, so there is nothing to take.
 func (s *Service) lockCoaches(ctx context.Context, ext sqlx.ExtContext, coachIDs []int64) error {
+	// Whoever takes the lock is about to change what the coaches' slots
+	// are; the cached listings go (and again after commit where the
+	// change is an appointment's: see slotCache).
+	s.slots.invalidate()
 	if s.db.Dialect != sqldb.Postgres {
 		return nil
 	}
@@ -75,78 +78,6 @@ func CheckHostsFree(ctx context.Context, tx sqlx.ExtContext, coachIDs []int64, f
 			who, c.BusyFrom.UTC().Format("2006-01-02 15:04"), c.BusyTo.UTC().Format("15:04"))
 	}
 	return nil
-}
-
-// slotQuery gathers, through ext, everything availability needs to decide
-// the type's slots with a start in [from, to): each host's rules, busy time
-// (live appointments of any type with their buffers, workshop sessions the
-// host hosts that are not cancelled, busy-feed times), the starts of the
-// host's live appointments of this type (for the daily limit), and when the
-// host was last given one (for round robin).
-func (s *Service) slotQuery(ctx context.Context, ext sqlx.ExtContext, t events.AppointmentType, from, to time.Time) (availability.Query, error) {
-	// Busy time and appointments that can touch a start in [from, to):
-	// calls and buffers are at most a day each, and a host-local date is
-	// at most 26 hours wide.
-	windowFrom, windowTo := from.Add(-72*time.Hour).UTC(), to.Add(72*time.Hour).UTC()
-	q := availability.Query{Now: s.now().UTC(), From: from.UTC(), To: to.UTC(), Type: t.Rules()}
-	for _, id := range t.HostIDs() {
-		h := availability.Host{ID: availability.HostID(id)}
-		a, err := loadAvailability(ctx, ext, id)
-		switch {
-		case errors.Is(err, errNoAvailability):
-			h.Rules = availability.Rules{Zone: "UTC"} // no hours: never free
-		case err != nil:
-			return availability.Query{}, err
-		default:
-			h.Rules = a.Rules
-		}
-		if h.Busy, err = hostBusy(ctx, ext, id, windowFrom, windowTo); err != nil {
-			return availability.Query{}, err
-		}
-		if err := sqlx.SelectContext(ctx, ext, &h.Booked, ext.Rebind(`SELECT a.starts_at FROM appointments a
-			JOIN appointment_hosts h ON h.booking_id = a.booking_id
-			WHERE h.coach_id = ? AND h.live AND a.appointment_type_id = ? AND a.starts_at >= ? AND a.starts_at < ?`),
-			id, t.ID, windowFrom, windowTo); err != nil {
-			return availability.Query{}, fmt.Errorf("appointments of coach %d: %w", id, err)
-		}
-		var last []time.Time
-		if err := sqlx.SelectContext(ctx, ext, &last, ext.Rebind(`SELECT a.created_at FROM appointments a
-			JOIN appointment_hosts h ON h.booking_id = a.booking_id JOIN bookings b ON b.id = a.booking_id
-			WHERE h.coach_id = ? AND a.appointment_type_id = ? AND b.status <> 'expired'
-			ORDER BY a.created_at DESC LIMIT 1`), id, t.ID); err != nil {
-			return availability.Query{}, fmt.Errorf("last appointment of coach %d: %w", id, err)
-		}
-		if len(last) == 1 {
-			h.LastBookedAt = last[0]
-		}
-		q.Hosts = append(q.Hosts, h)
-	}
-	return q, nil
-}
-
-// hostBusy returns the coach's busy spans overlapping [from, to).
-func hostBusy(ctx context.Context, ext sqlx.ExtContext, coachID int64, from, to time.Time) ([]availability.Busy, error) {
-	var spans []struct {
-		From time.Time `db:"busy_from"`
-		To   time.Time `db:"busy_to"`
-	}
-	err := sqlx.SelectContext(ctx, ext, &spans, ext.Rebind(`
-		SELECT busy_from, busy_to FROM appointment_hosts WHERE coach_id = ? AND live AND busy_to > ? AND busy_from < ?
-		UNION ALL
-		SELECT s.starts_at AS busy_from, s.ends_at AS busy_to FROM sessions s
-			JOIN event_hosts eh ON eh.event_id = s.event_id JOIN events e ON e.id = s.event_id
-			WHERE eh.coach_id = ? AND s.status = 'scheduled' AND e.status <> 'cancelled' AND s.ends_at > ? AND s.starts_at < ?
-		UNION ALL
-		SELECT busy_from, busy_to FROM coach_feed_busy WHERE coach_id = ? AND busy_to > ? AND busy_from < ?`),
-		coachID, from, to, coachID, from, to, coachID, from, to)
-	if err != nil {
-		return nil, fmt.Errorf("busy time of coach %d: %w", coachID, err)
-	}
-	out := make([]availability.Busy, len(spans))
-	for i, sp := range spans {
-		out[i] = availability.Busy{From: sp.From, To: sp.To}
-	}
-	return out, nil
 }
 
 func insertAppointment(ctx context.Context, ext sqlx.ExtContext, a Appointment) error {

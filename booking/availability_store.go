@@ -73,6 +73,8 @@ func (s *Service) PutAvailability(ctx context.Context, coachID int64, a Availabi
 		return Availability{}, err
 	}
 	a.UpdatedAt = s.now().UTC()
+	s.slots.invalidate()
+	defer s.slots.invalidate() // after the commit, too: see slotCache
 	err = s.db.InTx(ctx, func(tx *sqlx.Tx) error {
 		_, err := tx.ExecContext(ctx, tx.Rebind(`INSERT INTO coach_availability (coach_id, timezone, weekly, overrides, busy_feed_url, updated_at)
 			VALUES (?, ?, ?, ?, ?, ?)
@@ -153,6 +155,7 @@ func (s *Service) BusyFeeds(ctx context.Context) ([]BusyFeed, error) {
 // or inverted are dropped.
 func (s *Service) ReplaceFeedBusy(ctx context.Context, coachID int64, busy []availability.Busy) error {
 	now := s.now().UTC()
+	defer s.slots.invalidate() // after the commit, too: see slotCache
 	return s.db.InTx(ctx, func(tx *sqlx.Tx) error {
 		if err := s.lockCoaches(ctx, tx, []int64{coachID}); err != nil {
 			return err

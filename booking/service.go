@@ -49,7 +49,8 @@ type Config struct {
 	MaxSeats      int           // seats one booking may take; default 10
 	// MaxOpenPerEmail and MaxOpenPerAddress cap the live holds and
 	// waitlist places (waiting or offered) of one email and of one network
-	// address; defaults 3 and 5.
+	// address; defaults 3 and 5. A negative MaxOpenPerAddress caps no
+	// address (a load test sends everything from one machine).
 	MaxOpenPerEmail, MaxOpenPerAddress int
 	// Payments takes payment for paid events; nil refuses paid bookings'
 	// checkouts with ErrNoPayments.
@@ -63,6 +64,11 @@ type Config struct {
 	// GroupCommit batches concurrent bookings of a date into one
 	// transaction (see groupcommit.go); on unless Off.
 	GroupCommit GroupCommitConfig
+	// SlotCacheTTL, if positive, keeps each slot listing for that long
+	// (by the service's clock) unless this process changes a coach's
+	// schedule meanwhile: see slotCache for what can be stale. Zero lists
+	// from the database every time. A second or two is plenty.
+	SlotCacheTTL time.Duration
 }
 
 func (c Config) withDefaults() Config {
@@ -75,7 +81,7 @@ func (c Config) withDefaults() Config {
 	if c.MaxOpenPerEmail <= 0 {
 		c.MaxOpenPerEmail = DefaultMaxOpenPerEmail
 	}
-	if c.MaxOpenPerAddress <= 0 {
+	if c.MaxOpenPerAddress == 0 {
 		c.MaxOpenPerAddress = DefaultMaxOpenPerAddress
 	}
 	if c.MaxSeats <= 0 {
@@ -90,7 +96,9 @@ type Service struct {
 	notifier Notifier
 	cfg      Config
 	now      func() time.Time
-	stmts    *statements     // Reserve's statements, prepared
+	stmts    *statements // Reserve's statements, prepared
+	zones    *zoneCache
+	slots    *slotCache      // nil when Config.SlotCacheTTL is zero
 	batches  *groupCommitter // Reserve's transactions, shared; nil when group commit is off
 	dates    *dateMemory     // what the last booking of each date read, for rendering ahead
 }
@@ -98,7 +106,8 @@ type Service struct {
 // NewService returns a booking service; notifier receives every notice
 // inside the transaction that causes it.
 func NewService(db *sqldb.DB, notifier Notifier, cfg Config, now func() time.Time) *Service {
-	s := &Service{db: db, notifier: notifier, cfg: cfg.withDefaults(), now: now, stmts: newStatements(db.Writer()), dates: &dateMemory{}}
+	s := &Service{db: db, notifier: notifier, cfg: cfg.withDefaults(), now: now, stmts: newStatements(db.Writer()),
+		zones: &zoneCache{}, slots: newSlotCache(cfg.SlotCacheTTL), dates: &dateMemory{}}
 	if !cfg.GroupCommit.Off {
 		s.batches = newGroupCommitter(db, cfg.GroupCommit)
 	}

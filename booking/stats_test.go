@@ -3,6 +3,7 @@ package booking_test
 import (
 	"context"
 	"testing"
+	"time"
 
 	"github.com/roster-app/roster/booking"
 )
@@ -47,6 +48,42 @@ func TestCoachSessionStats(t *testing.T) {
 		stats, err := fx.svc.CoachSessionStats(ctx, other.ID, []int64{date.ID})
 		if err != nil || len(stats) != 0 {
 			t.Errorf("stats %+v, %v; want none", stats, err)
+		}
+	})
+}
+
+func TestCoachBookingsSince(t *testing.T) {
+	ctx := context.Background()
+	fx := newPaidFixture(t)
+	date := fx.lab.Sessions[0]
+	start := fx.clock.Now()
+	early, earlyCheckout := fx.hold(t, date.ID, "early@example.com", 1)
+	fx.apply(t, fx.offline.CompleteEvent(earlyCheckout, early.Booking.Ref, 4900, "GBP", fx.clock.Now()))
+	fx.clock.Advance(48 * time.Hour)
+	paid, checkout := fx.hold(t, date.ID, "paid@example.com", 2)
+	fx.apply(t, fx.offline.CompleteEvent(checkout, paid.Booking.Ref, 9800, "GBP", fx.clock.Now()))
+	fx.hold(t, date.ID, "held@example.com", 3)
+
+	t.Run("confirmed bookings since the day asked, oldest first", func(t *testing.T) {
+		got, err := fx.svc.CoachBookingsSince(ctx, fx.coach.ID, start)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(got) != 2 || got[0].Seats != 1 || got[1].Seats != 2 || got[0].EventID != fx.lab.ID || !got[0].CreatedAt.Before(got[1].CreatedAt) {
+			t.Errorf("got %+v; want the 1-seat then the 2-seat booking of the lab, not the hold", got)
+		}
+	})
+	t.Run("bookings before the window are left out", func(t *testing.T) {
+		got, err := fx.svc.CoachBookingsSince(ctx, fx.coach.ID, start.Add(24*time.Hour))
+		if err != nil || len(got) != 1 || got[0].Seats != 2 {
+			t.Errorf("got %+v, %v; want the 2-seat booking only", got, err)
+		}
+	})
+	t.Run("another coach sees none", func(t *testing.T) {
+		other, _ := fx.coaches.Add(ctx, "mallory@example.com", "Mallory", "")
+		got, err := fx.svc.CoachBookingsSince(ctx, other.ID, start)
+		if err != nil || len(got) != 0 {
+			t.Errorf("got %+v, %v; want none", got, err)
 		}
 	})
 }

@@ -37,6 +37,9 @@ var ErrSeatsAvailable = fault.New(fault.SeatsAvailable, "these seats are availab
 // person are counted one after the other; SQLite's single writer already
 // does that.
 func (s *Service) checkOpenCaps(ctx context.Context, tx *sqlx.Tx, email, addr string) error {
+	if s.cfg.MaxOpenPerAddress < 0 {
+		addr = "" // no cap per address
+	}
 	keys := []string{"open:email:" + email}
 	if addr != "" {
 		keys = append(keys, "open:addr:"+addr)

@@ -54,6 +54,17 @@ var (
 // Add creates a coach. An empty password leaves the coach unable to
 // sign in until one is set. Returns ErrExists if the email is taken.
 func (s *Service) Add(ctx context.Context, email, name, password string) (Coach, error) {
+	var coach Coach
+	err := s.db.InTx(ctx, func(tx *sqlx.Tx) error {
+		var err error
+		coach, err = s.addIn(ctx, tx, email, name, password)
+		return err
+	})
+	return coach, err
+}
+
+// addIn is Add in the caller's transaction.
+func (s *Service) addIn(ctx context.Context, tx *sqlx.Tx, email, name, password string) (Coach, error) {
 	email = strings.ToLower(strings.TrimSpace(email))
 	name = strings.TrimSpace(name)
 	var f fault.Fields
@@ -74,10 +85,8 @@ func (s *Service) Add(ctx context.Context, email, name, password string) (Coach,
 		h := string(hash)
 		coach.PasswordHash = &h
 	}
-	err := s.db.InTx(ctx, func(tx *sqlx.Tx) error {
-		return insertReturningID(ctx, tx, &coach.ID,
-			`INSERT INTO coaches (email, name, password_hash, notify_bookings, created_at) VALUES (:email, :name, :password_hash, :notify_bookings, :created_at) RETURNING id`, coach)
-	})
+	err := insertReturningID(ctx, tx, &coach.ID,
+		`INSERT INTO coaches (email, name, password_hash, notify_bookings, created_at) VALUES (:email, :name, :password_hash, :notify_bookings, :created_at) RETURNING id`, coach)
 	if sqldb.IsUniqueViolation(err) {
 		return Coach{}, ErrExists
 	}

@@ -182,15 +182,17 @@ func AppointmentTypeBySlug(ctx context.Context, ext sqlx.ExtContext, slug string
 	if !validSlug(slug) {
 		return AppointmentType{}, ErrAppointmentTypeNotFound
 	}
-	var id int64
-	err := sqlx.GetContext(ctx, ext, &id, ext.Rebind(`SELECT id FROM appointment_types WHERE slug = ?`), slug)
+	// Read by slug at once rather than id first: the slot listing reads a
+	// type on every request, and each statement is a round trip.
+	var t AppointmentType
+	err := sqlx.GetContext(ctx, ext, &t, ext.Rebind(`SELECT * FROM appointment_types WHERE slug = ?`), slug)
 	if errors.Is(err, sql.ErrNoRows) {
 		return AppointmentType{}, ErrAppointmentTypeNotFound
 	}
 	if err != nil {
 		return AppointmentType{}, fmt.Errorf("find appointment type %s: %w", slug, err)
 	}
-	return LoadAppointmentType(ctx, ext, id)
+	return withTypeHosts(ctx, ext, t)
 }
 
 // LoadAppointmentType reads a type with its hosts through ext (so inside a
@@ -205,14 +207,19 @@ func LoadAppointmentType(ctx context.Context, ext sqlx.ExtContext, id int64) (Ap
 	if err != nil {
 		return AppointmentType{}, fmt.Errorf("load appointment type %d: %w", id, err)
 	}
+	return withTypeHosts(ctx, ext, t)
+}
+
+// withTypeHosts returns t with its hosts, in their order.
+func withTypeHosts(ctx context.Context, ext sqlx.ExtContext, t AppointmentType) (AppointmentType, error) {
 	var hostIDs []int64
-	err = sqlx.SelectContext(ctx, ext, &hostIDs, ext.Rebind(`SELECT coach_id FROM appointment_type_hosts
-		WHERE appointment_type_id = ? ORDER BY position`), id)
+	err := sqlx.SelectContext(ctx, ext, &hostIDs, ext.Rebind(`SELECT coach_id FROM appointment_type_hosts
+		WHERE appointment_type_id = ? ORDER BY position`), t.ID)
 	if err != nil {
-		return AppointmentType{}, fmt.Errorf("hosts of appointment type %d: %w", id, err)
+		return AppointmentType{}, fmt.Errorf("hosts of appointment type %d: %w", t.ID, err)
 	}
 	if t.Hosts, err = CoachHosts(ctx, ext, hostIDs); err != nil {
-		return AppointmentType{}, fmt.Errorf("hosts of appointment type %d: %w", id, err)
+		return AppointmentType{}, fmt.Errorf("hosts of appointment type %d: %w", t.ID, err)
 	}
 	return t, nil
 }

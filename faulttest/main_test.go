@@ -238,7 +238,7 @@ func startServer(t *testing.T, settings map[string]string) *server {
 	for k, v := range settings {
 		all[k] = v
 	}
-	s := &server{t: t, env: rosterEnv(all), args: []string{"serve", "--addr", "127.0.0.1:0", "--bookings-per-minute", "0"}, logs: newOutput()}
+	s := &server{t: t, env: rosterEnv(all), args: []string{"serve", "--addr", "127.0.0.1:0", "--bookings-per-minute", "0", "--holds-per-address", "0"}, logs: newOutput()}
 	// Registered first, so it runs last: after every run has been stopped.
 	t.Cleanup(func() {
 		if raceEnabled && strings.Contains(s.logs.String(), "WARNING: DATA RACE") {

@@ -31,7 +31,7 @@ const InviteFilename = "invite.ics"
 // clients that only look at attachments.
 func (s site) compose(r row) (*mail.Msg, error) {
 	msg := mail.NewMsg(mail.WithNoDefaultUserAgent())
-	msg.FromMailAddress(&s.from)
+	msg.FromMailAddress(s.fromFor(r.SenderName))
 	// The address setters that take a net/mail.Address quote and encode
 	// the display name themselves, whatever characters it holds.
 	msg.ToMailAddress(&netmail.Address{Name: r.ToName, Address: r.ToAddr})
@@ -60,6 +60,20 @@ func (s site) compose(r row) (*mail.Msg, error) {
 		}
 	}
 	return msg, nil
+}
+
+// fromFor is the From of a message: the site's address, named "<sender>
+// via <site>" when a person sent it, so the reader sees who wrote while
+// the address stays the site's own (which SPF and DMARC vouch for).
+func (s site) fromFor(sender string) *netmail.Address {
+	if sender == "" {
+		return &s.from
+	}
+	siteName := s.from.Name
+	if siteName == "" {
+		siteName = "Roster"
+	}
+	return &netmail.Address{Name: sender + " via " + siteName, Address: s.from.Address}
 }
 
 // messageID is "outbox-<id>.<token>@<host>": the row id makes it easy to

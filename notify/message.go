@@ -45,6 +45,9 @@ const (
 	KindPackageConfirmed  = Kind(booking.NoticePackageConfirmed)
 	KindPackageExpiring   = Kind(booking.NoticePackageExpiring)
 	KindPackageRefunded   = Kind(booking.NoticePackageRefunded)
+	// Account emails to coaches: a password reset link, an invitation.
+	KindPasswordReset   = Kind("password_reset")
+	KindCoachInvitation = Kind("coach_invitation")
 )
 
 // allKinds lists every kind, in the order above.
@@ -53,7 +56,7 @@ var allKinds = []Kind{
 	KindHoldExpired, KindCoachNewBooking, KindCoachCancellation, KindChanged, KindSessionCancelled,
 	KindWaitlistClosed, KindWaitlistJoined, KindPaymentFailed, KindRefundReceipt, KindRefundFailed,
 	KindReminder, KindCoachMessage, KindPackageConfirmed, KindPackageExpiring, KindPackageRefunded,
-	KindBookingLink, KindHostAdded,
+	KindBookingLink, KindHostAdded, KindPasswordReset, KindCoachInvitation,
 }
 
 // Calendar methods an invite attached to a message may carry (RFC 5546).
@@ -82,6 +85,10 @@ type Message struct {
 	To         string // a single bare address: "ada@example.com"
 	ToName     string // display name; may be empty
 	ReplyTo    string // a bare address; may be empty
+	// SenderName is the person the message is from, for a message a coach
+	// writes: From then reads "James Downer via Roster" (still the site's
+	// address). Empty: the message is from the site.
+	SenderName string
 	Subject    string
 	Text       string // the text/plain body
 	HTML       string // the text/html body; may be empty
@@ -115,6 +122,8 @@ func (m Message) Validate() error {
 			f.Add("reply_to", problem)
 		}
 	}
+	f.Check(!hasControl(m.SenderName) && utf8.ValidString(m.SenderName) && utf8.RuneCountInString(m.SenderName) <= MaxNameLen,
+		"sender_name", fmt.Sprintf("must be one line of at most %d characters", MaxNameLen))
 	f.Check(strings.TrimSpace(m.Subject) != "", "subject", "is required")
 	f.Check(!hasControl(m.Subject), "subject", "must be one line without control characters")
 	f.Check(utf8.ValidString(m.Subject) && utf8.RuneCountInString(m.Subject) <= MaxSubjectLen, "subject",
@@ -191,12 +200,12 @@ func EnqueueAll(ctx context.Context, ext sqlx.ExtContext, msgs ...Message) (int,
 		if i > 0 {
 			values.WriteString(", ")
 		}
-		values.WriteString("(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?, '', ?)")
-		args = append(args, m.DedupeKey, string(m.Kind), nullable(m.BookingRef), m.To, m.ToName, m.ReplyTo, m.Subject,
+		values.WriteString("(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?, '', ?)")
+		args = append(args, m.DedupeKey, string(m.Kind), nullable(m.BookingRef), m.To, m.ToName, m.ReplyTo, m.SenderName, m.Subject,
 			m.Text, m.HTML, nullable(string(m.ICS)), m.ICSMethod, token, Pending, sendAfter.UTC(), m.CreatedAt.UTC())
 	}
 	res, err := ext.ExecContext(ctx, ext.Rebind(`
-		INSERT INTO outbox (dedupe_key, kind, booking_ref, to_addr, to_name, reply_to, subject, text_body,
+		INSERT INTO outbox (dedupe_key, kind, booking_ref, to_addr, to_name, reply_to, sender_name, subject, text_body,
 			html_body, ics, ics_method, message_token, status, attempts, send_after, last_error, created_at)
 		VALUES `+values.String()+`
 		ON CONFLICT (dedupe_key) DO NOTHING`), args...)

@@ -86,6 +86,9 @@ func (n *BookingNotifier) Render(notice booking.Notice) (booking.RenderedNotice,
 	if err != nil {
 		return nil, fmt.Errorf("notify %s %s: %w", notice.Kind, notice.Booking.Ref, err)
 	}
+	for i := range msgs {
+		msgs[i].ReplyTo = replyTo(notice, msgs[i])
+	}
 	return renderedNotice{kind: notice.Kind, ref: notice.Booking.Ref, msgs: msgs}, nil
 }
 
@@ -129,6 +132,20 @@ func (r renderedNotice) StoreWith(ctx context.Context, ext sqlx.ExtContext, othe
 		return fmt.Errorf("notify %s %s: %w", r.kind, r.ref, err)
 	}
 	return nil
+}
+
+// replyTo is where a reply to a notice's message goes: a coach told of a
+// booking replies to the attendee; an attendee replies to the event's
+// first host, who runs it. Without a host, replies go nowhere but From.
+func replyTo(notice booking.Notice, m Message) string {
+	switch notice.Kind {
+	case booking.NoticeCoachNewBooking, booking.NoticeCoachCancellation:
+		return strings.ToLower(notice.Booking.Email)
+	}
+	if len(notice.Event.Hosts) > 0 && !strings.EqualFold(m.To, notice.Event.Hosts[0].Email) {
+		return strings.ToLower(notice.Event.Hosts[0].Email)
+	}
+	return m.ReplyTo
 }
 
 func (n *BookingNotifier) messages(notice booking.Notice) ([]Message, error) {
@@ -360,7 +377,7 @@ func (n *BookingNotifier) EnqueueCoachMessage(ctx context.Context, tx *sqlx.Tx, 
 		if err != nil {
 			return added, err
 		}
-		msg.ReplyTo = strings.ToLower(m.From.Email)
+		msg.ReplyTo, msg.SenderName = strings.ToLower(m.From.Email), v.Sender
 		isNew, err := Enqueue(ctx, tx, msg)
 		if err != nil {
 			return added, err

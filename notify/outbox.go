@@ -35,6 +35,7 @@ type row struct {
 	ToAddr       string     `db:"to_addr"`
 	ToName       string     `db:"to_name"`
 	ReplyTo      string     `db:"reply_to"`
+	SenderName   string     `db:"sender_name"`
 	Subject      string     `db:"subject"`
 	TextBody     string     `db:"text_body"`
 	HTMLBody     string     `db:"html_body"`

@@ -69,7 +69,8 @@ type view struct {
 	HostOfStatus string // its status: "draft", "published", ...
 	DashboardURL string
 
-	Sender         string // a coach message's author
+	Sender         string // a coach message's author, or who invites a coach
+	LinkURL        string // an account email's link: reset a password, accept an invitation
 	MessageSubject string
 	Body           string     // a coach message, as text
 	Paragraphs     [][]string // the same, as paragraphs of lines

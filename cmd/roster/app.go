@@ -88,9 +88,17 @@ func (a *app) wireNotify() error {
 	if err != nil {
 		return fmt.Errorf("--allow-private-feeds %q: want true or false", a.cfg.AllowPrivateFeeds)
 	}
+	holdsPerAddress, err := a.cfg.holdsPerAddress()
+	if err != nil {
+		return err
+	}
+	slotCache, err := time.ParseDuration(a.cfg.SlotCache)
+	if err != nil || slotCache < 0 || slotCache > time.Minute {
+		return fmt.Errorf("--slot-cache %q: want a duration from 0s to 1m, such as 1s", a.cfg.SlotCache)
+	}
 	a.events.SetHostNotifier(notifier)
 	a.booking = booking.NewService(a.db, notifier, booking.Config{BaseURL: a.cfg.BaseURL, Payments: provider,
-		HostNotifier: notifier, AllowPrivateFeeds: allowPrivate,
+		HostNotifier: notifier, AllowPrivateFeeds: allowPrivate, MaxOpenPerAddress: holdsPerAddress, SlotCacheTTL: slotCache,
 		GroupCommit: booking.GroupCommitConfig{Off: isFalse(a.cfg.GroupCommit)}}, a.now)
 	if a.cfg.SMTPURL == "" {
 		a.mailbox = notify.NewDevMailbox(200, a.log, a.now)

@@ -23,9 +23,11 @@ type Config struct {
 	SMTPURL             string
 	MailFrom            string
 	BookingsPerMinute   string
+	HoldsPerAddress     string
 	TrustProxy          string
 	OfflinePayments     string
 	AllowPrivateFeeds   string
+	SlotCache           string // a duration: how long a slot listing is kept
 	MetricsAddr         string // "" = /metrics on the main listener
 	MetricsToken        string // "" = /metrics needs no bearer token
 	GroupCommit         string
@@ -47,9 +49,11 @@ var settings = []setting{
 	{"smtp-url", "SMTP_URL", "", "smtp://user:pass@host:port (smtps:// for TLS); unset = dev mailbox", func(c *Config) *string { return &c.SMTPURL }},
 	{"mail-from", "MAIL_FROM", "Roster <no-reply@localhost>", "sender address", func(c *Config) *string { return &c.MailFrom }},
 	{"bookings-per-minute", "ROSTER_BOOKINGS_PER_MINUTE", "30", "bookings and waitlist sign-ups per client address per minute; 0 = no limit", func(c *Config) *string { return &c.BookingsPerMinute }},
+	{"holds-per-address", "ROSTER_HOLDS_PER_ADDRESS", "5", "unpaid holds and waitlist places one client address may have at once; 0 = no limit (load tests from one machine)", func(c *Config) *string { return &c.HoldsPerAddress }},
 	{"trust-proxy", "ROSTER_TRUST_PROXY", "false", "take client addresses from X-Forwarded-For (behind a reverse proxy)", func(c *Config) *string { return &c.TrustProxy }},
 	{"offline-payments", "ROSTER_OFFLINE_PAYMENTS", "false", "allow offline test payments on a public https URL", func(c *Config) *string { return &c.OfflinePayments }},
 	{"allow-private-feeds", "ROSTER_ALLOW_PRIVATE_FEEDS", "false", "accept coaches' busy feeds on loopback and private addresses", func(c *Config) *string { return &c.AllowPrivateFeeds }},
+	{"slot-cache", "ROSTER_SLOT_CACHE", "1s", "keep each slot listing this long unless this process changes a coach's schedule; 0 = none", func(c *Config) *string { return &c.SlotCache }},
 	{"metrics-addr", "ROSTER_METRICS_ADDR", "", "serve /metrics on this address only (e.g. 127.0.0.1:9090); unset = on the main listener", func(c *Config) *string { return &c.MetricsAddr }},
 	{"group-commit", "ROSTER_GROUP_COMMIT", "true", "commit concurrent bookings of one date together (one transaction, a savepoint each); false = one transaction per booking", func(c *Config) *string { return &c.GroupCommit }},
 	{"metrics-token", "ROSTER_METRICS_TOKEN", "", "bearer token /metrics requires; unset = none", func(c *Config) *string { return &c.MetricsToken }},
@@ -79,6 +83,19 @@ func (c Config) web() (server.Config, error) {
 	}
 	return server.Config{BaseURL: c.BaseURL, BookingsPerMinute: perMinute, TrustProxy: trust,
 		ShowDevMailbox: isLocalURL(c.BaseURL), MetricsAddr: c.MetricsAddr, MetricsToken: c.MetricsToken}, nil
+}
+
+// holdsPerAddress is the booking service's MaxOpenPerAddress for the
+// --holds-per-address setting: 0 (no limit) is booking's -1.
+func (c Config) holdsPerAddress() (int, error) {
+	n, err := strconv.Atoi(c.HoldsPerAddress)
+	if err != nil || n < 0 {
+		return 0, fmt.Errorf("--holds-per-address %q: want a whole number ≥ 0", c.HoldsPerAddress)
+	}
+	if n == 0 {
+		return -1, nil
+	}
+	return n, nil
 }
 
 // isLocalURL reports whether a base URL names this machine (localhost or a

@@ -8,6 +8,7 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/roster-app/roster/notify"
 	"github.com/roster-app/roster/payments"
@@ -67,11 +68,17 @@ func (c Config) Validate() error {
 	if n, err := strconv.Atoi(c.BookingsPerMinute); err != nil || n < 0 {
 		p.add("bookings-per-minute", "%q: want a whole number ≥ 0", c.BookingsPerMinute)
 	}
+	if _, err := c.holdsPerAddress(); err != nil {
+		p.add("holds-per-address", "%q: want a whole number ≥ 0", c.HoldsPerAddress)
+	}
 	if _, err := strconv.ParseBool(c.TrustProxy); err != nil {
 		p.add("trust-proxy", "%q: want true or false", c.TrustProxy)
 	}
 	if _, err := strconv.ParseBool(c.GroupCommit); err != nil {
 		p.add("group-commit", "%q: want true or false", c.GroupCommit)
+	}
+	if d, err := time.ParseDuration(c.SlotCache); err != nil || d < 0 || d > time.Minute {
+		p.add("slot-cache", "%q: want a duration from 0s to 1m, such as 1s", c.SlotCache)
 	}
 	if c.MetricsToken != "" && len(c.MetricsToken) < minMetricsTokenLen {
 		p.add("metrics-token", "too short: want at least %d characters", minMetricsTokenLen)

@@ -65,6 +65,8 @@ func TestConfigValidate(t *testing.T) {
 			[]string{"--bookings-per-minute ($ROSTER_BOOKINGS_PER_MINUTE)"}},
 		{"a trust-proxy that is not a boolean", func(c *Config) { c.TrustProxy = "sometimes" },
 			[]string{"--trust-proxy ($ROSTER_TRUST_PROXY)"}},
+		{"a slot cache that is not a duration, or too long", func(c *Config) { c.SlotCache = "1h" },
+			[]string{"--slot-cache ($ROSTER_SLOT_CACHE)"}},
 		{"offline payments on a public https site", func(c *Config) { c.BaseURL = "https://roster.example.com" },
 			[]string{"--offline-payments ($ROSTER_OFFLINE_PAYMENTS): offline payments: https://roster.example.com looks like a public site"}},
 		{"the metrics listener on the main address", func(c *Config) { c.Addr, c.MetricsAddr = ":8080", ":8080" },

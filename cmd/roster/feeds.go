@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"errors"
 	"time"
 
 	"github.com/roster-app/roster/availability"
@@ -55,15 +56,18 @@ func (r *feedReader) refresh(ctx context.Context) {
 		if err != nil {
 			r.a.productMetrics().FeedFetchFailed(err)
 			r.a.log.Warn("busy feed unreadable", "coach", feed.CoachID, "err", err)
+			r.record(ctx, feed.CoachID, err)
 			continue
 		}
 		if res.NotModified {
+			r.record(ctx, feed.CoachID, nil)
 			continue
 		}
 		now := r.a.now().UTC()
 		found, err := calendar.ParseBusy(bytes.NewReader(res.Body), feed.Timezone, now.Add(-24*time.Hour), now.Add(feedHorizon))
 		if err != nil {
 			r.a.log.Warn("busy feed unreadable", "coach", feed.CoachID, "err", err)
+			r.record(ctx, feed.CoachID, err)
 			continue
 		}
 		busy := make([]availability.Busy, len(found))
@@ -75,5 +79,23 @@ func (r *feedReader) refresh(ctx context.Context) {
 			continue
 		}
 		r.validators[feed.CoachID] = [2]string{res.ETag, res.LastModified}
+		r.record(ctx, feed.CoachID, nil)
+	}
+}
+
+// record keeps how the coach's feed was just read, for their dashboard.
+// Only a *calendar.FeedError's message reaches the coach (it never holds
+// the feed's address); any other failure is named vaguely.
+func (r *feedReader) record(ctx context.Context, coachID int64, readErr error) {
+	message := ""
+	if readErr != nil {
+		message = "the feed could not be read"
+		var fe *calendar.FeedError
+		if errors.As(readErr, &fe) {
+			message = fe.Message
+		}
+	}
+	if err := r.a.booking.RecordFeedCheck(ctx, coachID, message); err != nil && ctx.Err() == nil {
+		r.a.log.Warn("busy feed check not recorded", "coach", coachID, "err", err)
 	}
 }

@@ -51,7 +51,7 @@ func startServer(t *testing.T, env map[string]string, args ...string) string {
 		return "http://" + addr
 	case err := <-done:
 		t.Fatalf("serve stopped: %v\n%s", err, stderr)
-	case <-time.After(30 * time.Second):
+	case <-time.After(2 * time.Minute): // a deadline, not a measurement: a loaded CI machine migrates slowly
 		t.Fatalf("serve did not become ready:\n%s", stderr)
 	}
 	return ""

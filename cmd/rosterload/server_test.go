@@ -70,7 +70,7 @@ func serve(t *testing.T, db *sqldb.DB) string {
 		t.Fatal(err)
 	}
 	offline := payments.NewOffline(baseURL)
-	bookings := booking.NewService(db, notifier, booking.Config{BaseURL: baseURL, Payments: offline}, time.Now)
+	bookings := booking.NewService(db, notifier, booking.Config{BaseURL: baseURL, Payments: offline, MaxOpenPerAddress: -1}, time.Now)
 	handler, err := server.New(server.Config{BaseURL: baseURL}, server.Deps{DB: db, Coaches: coaches.NewService(db, time.Now), Events: svc, Booking: bookings, Notifier: notifier,
 		Outbox: notify.NewOutbox(db, time.Now), Offline: offline, Log: log, Now: time.Now})
 	if err != nil {

@@ -67,6 +67,13 @@ func (s *handlers) adminMoveBooking(c echo.Context) error {
 	return s.moveAs(c, booking.Actor{CoachID: coachOf(c).ID})
 }
 
+// adminRescheduleBooking answers POST /api/v1/admin/bookings/:ref/reschedule
+// {"start"}: the calling coach moves an appointment they attend to another
+// slot; another coach's booking is 404.
+func (s *handlers) adminRescheduleBooking(c echo.Context) error {
+	return s.rescheduleAs(c, booking.Actor{CoachID: coachOf(c).ID})
+}
+
 // questionJSON is a registration question in the JSON API.
 type questionJSON struct {
 	ID       int64                `json:"id"`

@@ -128,6 +128,9 @@ func (s *handlers) getBooking(c echo.Context) error {
 		out.Refunds = append(out.Refunds, refundJSON{AmountCents: r.AmountCents, Currency: r.Currency, Status: r.Status,
 			CreatedAt: r.RequestedAt, RefundedAt: r.RefundedAt})
 	}
+	if d.Appointment != nil {
+		return c.JSON(http.StatusOK, newAppointmentBookingJSON(out, newAppointmentJSON(*d.Appointment)))
+	}
 	return c.JSON(http.StatusOK, out)
 }
 

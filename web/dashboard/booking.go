@@ -21,7 +21,6 @@ type bookingDashData struct {
 	CanRefund   bool   // some of the payment is not refunded yet
 	RefundDue   string // what cancelling now refunds by the event's policy
 	RefundLeft  string // what has not been refunded yet
-	PriceInput  string // RefundLeft as the refund field takes it
 	OtherDates  []view.Date
 	History     []historyView
 	Refunds     []refundView
@@ -40,6 +39,7 @@ type historyView struct {
 type refundView struct {
 	booking.RefundJob
 	Amount, Created, StatusLabel string
+	Reason                       string // why, in words (shadows the stored reason)
 }
 
 // refundStatuses name a refund's progress for coaches.
@@ -84,8 +84,8 @@ func (d *dashboard) renderBookingPage(c echo.Context, status int, form dashForm,
 		Date:       view.NewDate(a.Session, zone, now),
 		Row:        newAttendeeRow(booking.Attendee{Booking: b, CheckedInAt: a.CheckedInAt}, questions, zone),
 		PaidOnline: b.PaymentIntent != "", CanRefund: b.PaymentIntent != "" && left > 0, RefundDue: moneyOrNothing(due, b.Currency),
-		RefundLeft: moneyOrNothing(left, b.Currency), PriceInput: formatPrice(left, b.Currency),
-		Form: form, EmailsLimit: bookingEmailsShown,
+		RefundLeft: moneyOrNothing(left, b.Currency),
+		Form:       form, EmailsLimit: bookingEmailsShown,
 	}
 	data.Notice, data.Error = notice, problem
 	for _, s := range a.Event.Sessions {
@@ -94,16 +94,23 @@ func (d *dashboard) renderBookingPage(c echo.Context, status int, form dashForm,
 			data.OtherDates = append(data.OtherDates, date)
 		}
 	}
+	words := historyWords{coachID: coach.ID, zone: zone, dates: map[int64]string{}, hosts: map[int64]string{}}
+	for _, h := range a.Event.Hosts {
+		words.hosts[h.CoachID] = h.Name
+	}
+	for _, s := range a.Event.Sessions {
+		words.dates[s.ID] = shortTime(s.StartsAt, zone)
+	}
 	for _, h := range a.History {
 		change := statusLabel(h.To)
 		if h.From != "" && h.From != h.To {
 			change = statusLabel(h.From) + " → " + statusLabel(h.To)
 		}
-		data.History = append(data.History, historyView{At: shortTime(h.At, zone), Change: change, Reason: h.Reason})
+		data.History = append(data.History, historyView{At: shortTime(h.At, zone), Change: change, Reason: words.say(h.Reason, b.Currency)})
 	}
 	for _, r := range a.Refunds {
 		data.Refunds = append(data.Refunds, refundView{RefundJob: r, Amount: view.FormatMoney(r.AmountCents, r.Currency),
-			Created: shortTime(r.CreatedAt, zone), StatusLabel: refundStatuses[r.Status]})
+			Created: shortTime(r.CreatedAt, zone), StatusLabel: refundStatuses[r.Status], Reason: words.say(r.Reason, r.Currency)})
 	}
 	for _, e := range emails {
 		data.Emails = append(data.Emails, newEmailRow(e))

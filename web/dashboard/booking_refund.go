@@ -1,6 +1,8 @@
 package dashboard
 
 import (
+	"strings"
+
 	"github.com/labstack/echo/v4"
 
 	"github.com/roster-app/roster/fault"
@@ -16,6 +18,10 @@ func (d *dashboard) refundBooking(c echo.Context) error {
 		return err
 	}
 	var f fault.Fields
+	// The box starts empty, so a click alone never refunds everything.
+	if strings.TrimSpace(c.FormValue("amount")) == "" {
+		f.Add("amount", "type the amount to refund")
+	}
 	amount := parsePrice(&f, "amount", c.FormValue("amount"), current.Booking.Currency)
 	if err := f.Err(); err != nil {
 		return d.bookingActionError(c, err)

@@ -24,6 +24,10 @@ type dashboard struct {
 	// own. See throttleSignIn.
 	signInByAddress *limit.Limiter
 	signInByAccount *limit.Limiter // keyed by account and address
+	// Password reset requests are throttled per address and per account
+	// (email typed), so the form cannot be used to flood an inbox.
+	resetByAddress *limit.Limiter
+	resetByAccount *limit.Limiter
 }
 
 // Sign-in throttling: an address may fail 10 times in a row and then once
@@ -34,6 +38,10 @@ const (
 	signInBurstByAddress             = 10
 	signInFailuresPerMinuteByAccount = 1
 	signInBurstByAccount             = 5
+	// Reset requests: 5 from an address, 3 for an account, then one a minute.
+	resetPerMinute      = 1
+	resetBurstByAddress = 5
+	resetBurstByAccount = 3
 )
 
 func newDashboard(s *site.Site) *dashboard {
@@ -41,6 +49,8 @@ func newDashboard(s *site.Site) *dashboard {
 		Site:            s,
 		signInByAddress: limit.New(signInFailuresPerMinuteByAddress, signInBurstByAddress),
 		signInByAccount: limit.New(signInFailuresPerMinuteByAccount, signInBurstByAccount),
+		resetByAddress:  limit.New(resetPerMinute, resetBurstByAddress),
+		resetByAccount:  limit.New(resetPerMinute, resetBurstByAccount),
 	}
 }
 

@@ -24,8 +24,8 @@ type sessionDashData struct {
 	// Counts for the summary line.
 	Confirmed, CheckedIn, Live int
 	// Refunds of a cancelled date's bookings by state: made, still queued
-	// with the refund worker, and given up (to be refunded by hand).
-	RefundsDone, RefundsPending, RefundsFailed int
+	// with the refund worker, and given up (to retry or refund by hand).
+	Refunds booking.RefundProgress
 }
 
 // DateFields are the fields of the form that changes the date.
@@ -109,7 +109,7 @@ func (d *dashboard) renderSessionPage(c echo.Context, status int, sess events.Se
 		}
 	}
 	if sess.Status == events.SessionCancelled {
-		if err := d.countRefunds(c, &data, attendees); err != nil {
+		if data.Refunds, err = d.Booking.SessionRefundProgress(ctx, coach.ID, sess.ID); err != nil {
 			return err
 		}
 	}
@@ -140,32 +140,6 @@ func newAttendeeRow(a booking.Attendee, questions []booking.Question, zone *time
 		}
 	}
 	return row
-}
-
-// countRefunds counts the refunds of a cancelled date's bookings by state,
-// for the page's progress line: the refund worker makes them after the
-// cancellation, so some may still be pending.
-func (d *dashboard) countRefunds(c echo.Context, data *sessionDashData, attendees []booking.Attendee) error {
-	for _, a := range attendees {
-		if a.AmountCents == 0 {
-			continue
-		}
-		refunds, err := d.Booking.Refunds(c.Request().Context(), a.ID)
-		if err != nil {
-			return err
-		}
-		for _, r := range refunds {
-			switch r.Status {
-			case "succeeded":
-				data.RefundsDone++
-			case "failed":
-				data.RefundsFailed++
-			default:
-				data.RefundsPending++
-			}
-		}
-	}
-	return nil
 }
 
 // sessionPath is the dashboard page of a date.

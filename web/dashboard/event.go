@@ -2,10 +2,10 @@ package dashboard
 
 import (
 	"net/http"
-	"net/url"
 
 	"github.com/labstack/echo/v4"
 
+	"github.com/roster-app/roster/booking"
 	"github.com/roster-app/roster/events"
 )
 
@@ -20,6 +20,7 @@ type eventDashData struct {
 	DateForm   dashForm // a new date
 	Zones      []string
 	Currencies []string
+	Refunds    booking.RefundProgress // of a cancelled event's bookings
 }
 
 // NewDateFields are the fields of the add-a-date form.
@@ -38,7 +39,7 @@ func (d *dashboard) eventPage(c echo.Context) error {
 		return err
 	}
 	form := dashForm{Values: eventFormValues(e, coachOf(c).ID)}
-	dateForm := dashForm{Values: url.Values{"capacity": {"12"}, "start": {"18:00"}, "end": {"20:00"}}}
+	dateForm := dashForm{Values: newDateDefaults(e)}
 	return d.renderEventPage(c, http.StatusOK, e, form, dateForm, noticeOf(c), "")
 }
 
@@ -62,6 +63,11 @@ func (d *dashboard) renderEventPage(c echo.Context, status int, e events.Event, 
 		Questions: len(questions), Form: form, DateForm: dateForm, Zones: commonZones, Currencies: commonCurrencies,
 	}
 	data.Notice, data.Error = notice, problem
+	if e.Status == events.Cancelled {
+		if data.Refunds, err = d.Booking.EventRefundProgress(ctx, coach.ID, e.ID); err != nil {
+			return err
+		}
+	}
 	now := d.Now()
 	for _, s := range e.Sessions {
 		data.Dates = append(data.Dates, newDashDate(e, s, stats[s.ID], now))

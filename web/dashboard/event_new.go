@@ -21,9 +21,22 @@ type newEventData struct {
 	Currencies []string
 }
 
-// newEventPage shows the form for a new event.
+// newEventPage shows the form for a new event; with ?from=<slug> of an
+// event the coach hosts, the form starts as a copy of it (a draft, with a
+// new title and web address, and no dates: those are added on its page).
 func (d *dashboard) newEventPage(c echo.Context) error {
-	return d.renderNewEvent(c, http.StatusOK, dashForm{Values: newEventFormValues()}, "")
+	values := newEventFormValues()
+	if from := c.QueryParam("from"); from != "" {
+		e, err := d.Events.HostedEvent(c.Request().Context(), coachOf(c).ID, from)
+		if err != nil {
+			return err
+		}
+		values = eventFormValues(e, coachOf(c).ID)
+		values.Set("title", e.Title+" (copy)")
+		values.Set("slug", "")
+		values.Set("status", string(events.Draft))
+	}
+	return d.renderNewEvent(c, http.StatusOK, dashForm{Values: values}, "")
 }
 
 func (d *dashboard) renderNewEvent(c echo.Context, status int, form dashForm, problem string) error {

@@ -3,6 +3,7 @@ package dashboard
 import (
 	"net/http"
 	"net/url"
+	"strings"
 
 	"github.com/labstack/echo/v4"
 
@@ -50,6 +51,11 @@ func (d *dashboard) eventFormError(c echo.Context, e events.Event, form url.Valu
 // setEventStatus publishes or unpublishes an event the coach hosts.
 func (d *dashboard) setEventStatus(status events.Status, done string) echo.HandlerFunc {
 	return func(c echo.Context) error {
+		if status == events.Published {
+			if handled, err := d.askBeforePublishing(c); handled || err != nil {
+				return err
+			}
+		}
 		e, err := d.Booking.UpdateEvent(c.Request().Context(), coachOf(c).ID, c.Param("slug"), events.EventPatch{Status: &status})
 		if err != nil {
 			if problem, ok := formError(err, nil); ok {
@@ -64,4 +70,39 @@ func (d *dashboard) setEventStatus(status events.Status, done string) echo.Handl
 		}
 		return redirectTo(c, "/dashboard/events/"+e.Slug+"?done="+done)
 	}
+}
+
+// askBeforePublishing answers a Publish that would open an event nobody
+// can come to: with no date to come or no location, the event page
+// returns (422) asking for them beside their fields. handled is false when
+// the event is ready.
+func (d *dashboard) askBeforePublishing(c echo.Context) (handled bool, err error) {
+	coach := coachOf(c)
+	e, err := d.Events.HostedEvent(c.Request().Context(), coach.ID, c.Param("slug"))
+	if err != nil {
+		return true, err
+	}
+	now := d.Now()
+	upcoming := false
+	for _, s := range e.Sessions {
+		if s.Status != events.SessionCancelled && s.StartsAt.After(now) {
+			upcoming = true
+		}
+	}
+	form := dashForm{Values: eventFormValues(e, coach.ID), Errors: map[string]string{}}
+	dateForm := dashForm{Values: newDateDefaults(e), Errors: map[string]string{}}
+	var missing []string
+	if !upcoming {
+		missing = append(missing, "a date")
+		dateForm.Errors["date"] = "add a date before publishing"
+	}
+	if strings.TrimSpace(e.Location) == "" {
+		missing = append(missing, "a location")
+		form.Errors["location"] = "say where it happens (\"Online\" will do) before publishing"
+	}
+	if len(missing) == 0 {
+		return false, nil
+	}
+	return true, d.renderEventPage(c, http.StatusUnprocessableEntity, e, form, dateForm, "",
+		"Before publishing, add "+strings.Join(missing, " and ")+": attendees need to know when and where.")
 }

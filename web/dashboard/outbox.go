@@ -57,7 +57,8 @@ var emailKinds = map[notify.Kind]string{
 	notify.KindMoved: "Date change", notify.KindReminder: "Reminder", notify.KindCoachMessage: "Your message",
 	notify.KindWaitlistOffer: "Waitlist offer", notify.KindHoldExpired: "Unpaid hold released",
 	notify.KindLatePaymentRefund: "Late payment refunded", notify.KindCoachNewBooking: "New booking, to hosts",
-	notify.KindCoachCancellation: "Cancellation, to hosts",
+	notify.KindCoachCancellation: "Cancellation, to hosts", notify.KindPasswordReset: "Password reset link",
+	notify.KindCoachInvitation: "Invitation to host",
 }
 
 var emailStatuses = map[notify.Status]string{

@@ -3,6 +3,9 @@ package dashboard
 import (
 	"net/http"
 	"sort"
+	"strconv"
+	"strings"
+	"time"
 
 	"github.com/labstack/echo/v4"
 
@@ -25,6 +28,9 @@ type overviewEvent struct {
 	events.Event
 	Upcoming int
 	NextDate string
+	// Charts: seats booked per day lately, and seats sold per upcoming date.
+	Bookings bookingsChart
+	Seats    []seatsBar
 }
 
 // overview shows the coach's dates, soonest first, with how each is
@@ -47,12 +53,19 @@ func (d *dashboard) overview(c echo.Context) error {
 		return err
 	}
 	now := d.Now()
+	booked, err := d.Booking.CoachBookingsSince(ctx, coach.ID, now.AddDate(0, 0, -chartDays-1))
+	if err != nil {
+		return err
+	}
 	data := overviewData{dashPage: d.page(c, "Overview", "overview"), Revenue: formatRevenue(booking.TotalRevenue(stats))}
 	data.Notice = noticeOf(c)
 	for _, e := range list {
-		line := overviewEvent{Event: e}
+		line := overviewEvent{Event: e, Bookings: newBookingsChart(e, booked, now)}
+		var dates []dashDate
+		starts := map[int64]time.Time{}
 		for _, s := range e.Sessions {
 			date := newDashDate(e, s, stats[s.ID], now)
+			dates, starts[s.ID] = append(dates, date), s.StartsAt
 			if date.Past {
 				data.Past = append(data.Past, date)
 				continue
@@ -68,6 +81,7 @@ func (d *dashboard) overview(c echo.Context) error {
 				}
 			}
 		}
+		line.Seats = newSeatsBars(dates, starts, e.Zone())
 		data.Events = append(data.Events, line)
 	}
 	sort.SliceStable(data.Upcoming, func(i, j int) bool { return data.Upcoming[i].StartsAt < data.Upcoming[j].StartsAt })
@@ -78,7 +92,13 @@ func (d *dashboard) overview(c echo.Context) error {
 // noticeOf turns the done=... that a form's redirect carries into a
 // confirmation for the page it lands on.
 func noticeOf(c echo.Context) string {
-	switch c.QueryParam("done") {
+	done := c.QueryParam("done")
+	if n, ok := strings.CutPrefix(done, "dates-added-"); ok {
+		if _, err := strconv.Atoi(n); err == nil {
+			return n + " weekly dates added."
+		}
+	}
+	switch done {
 	case "created":
 		return "Event created. Add its dates below, then publish it when you're ready."
 	case "saved":
@@ -109,8 +129,16 @@ func noticeOf(c echo.Context) string {
 		return "Check-in undone."
 	case "sent":
 		return "Message queued for sending. You can follow it in Emails."
+	case "refunds-retried":
+		return "The failed refunds are queued again; the payment provider is asked within a minute."
 	case "retried":
 		return "The email is queued to be sent again."
+	case "password-set":
+		return "Your password is set and you are signed in."
+	case "password-changed":
+		return "Password changed. Your other browsers are signed out."
+	case "invited":
+		return "Invitation sent. Once they choose a password, add their email as a co-host of your events."
 	case "token-revoked":
 		return "Token revoked: it no longer opens the API."
 	}

@@ -1,6 +1,7 @@
 package dashboard
 
 import (
+	"context"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -20,9 +21,17 @@ const blankQuestionRows = 3
 
 type questionsData struct {
 	dashPage
-	Event events.Event
-	Rows  []questionRow
-	Kinds []questionKind
+	Subject string // what the questions are asked for: the event's or the call's title
+	Back    string // its dashboard page; the form posts to Back + "/questions"
+	Rows    []questionRow
+	Kinds   []questionKind
+}
+
+// questionsOwner is what a questions page edits the questions of: an
+// event or an appointment type the coach hosts.
+type questionsOwner struct {
+	title, back, section string
+	save                 func(context.Context, []booking.Question) error
 }
 
 // questionRow is one question in the form.
@@ -57,21 +66,35 @@ func (d *dashboard) questionsPage(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	return d.renderQuestions(c, http.StatusOK, eventQuestions(d, e), questionRows(qs), "")
+}
+
+// eventQuestions edits the questions of event e.
+func eventQuestions(d *dashboard, e events.Event) questionsOwner {
+	return questionsOwner{title: e.Title, back: "/dashboard/events/" + e.Slug, section: "events",
+		save: func(ctx context.Context, qs []booking.Question) error {
+			_, err := d.Booking.SetQuestions(ctx, e.ID, qs)
+			return err
+		}}
+}
+
+func questionRows(qs []booking.Question) []questionRow {
 	rows := make([]questionRow, len(qs))
 	for i, q := range qs {
 		rows[i] = questionRow{Label: q.Label, Kind: q.Kind, Required: q.Required, Options: strings.Join(q.Options, "\n")}
 	}
-	return d.renderQuestions(c, http.StatusOK, e, rows, "")
+	return rows
 }
 
-func (d *dashboard) renderQuestions(c echo.Context, status int, e events.Event, rows []questionRow, problem string) error {
+func (d *dashboard) renderQuestions(c echo.Context, status int, owner questionsOwner, rows []questionRow, problem string) error {
 	for range blankQuestionRows {
 		rows = append(rows, questionRow{Kind: booking.ShortText})
 	}
 	for i := range rows {
 		rows[i].Index, rows[i].Number = i, i+1
 	}
-	data := questionsData{dashPage: d.page(c, "Questions · "+e.Title, "events"), Event: e, Rows: rows, Kinds: questionKinds}
+	data := questionsData{dashPage: d.page(c, "Questions · "+owner.title, owner.section), Subject: owner.title, Back: owner.back,
+		Rows: rows, Kinds: questionKinds}
 	data.Error = problem
 	return d.Render(c, status, "dashboard_questions.html", data)
 }
@@ -83,13 +106,18 @@ func (d *dashboard) saveQuestions(c echo.Context) error {
 	if err != nil {
 		return bind.Malformed("body", "must be a form", err)
 	}
-	ctx := c.Request().Context()
-	e, err := d.Events.HostedEvent(ctx, coachOf(c).ID, c.Param("slug"))
+	e, err := d.Events.HostedEvent(c.Request().Context(), coachOf(c).ID, c.Param("slug"))
 	if err != nil {
 		return err
 	}
+	return d.saveQuestionsOf(c, eventQuestions(d, e), form)
+}
+
+// saveQuestionsOf saves the form's questions for owner, or re-renders the
+// form with each problem beside its question.
+func (d *dashboard) saveQuestionsOf(c echo.Context, owner questionsOwner, form url.Values) error {
 	rows, questions := questionsFromForm(form)
-	if _, err := d.Booking.SetQuestions(ctx, e.ID, questions); err != nil {
+	if err := owner.save(c.Request().Context(), questions); err != nil {
 		problem, ok := formError(err, nil)
 		if !ok {
 			return err
@@ -104,9 +132,9 @@ func (d *dashboard) saveQuestions(c echo.Context) error {
 				problem.Message = msg
 			}
 		}
-		return d.renderQuestions(c, problem.Status, e, kept, problem.Message)
+		return d.renderQuestions(c, problem.Status, owner, kept, problem.Message)
 	}
-	return redirectTo(c, "/dashboard/events/"+e.Slug+"?done=questions-saved")
+	return redirectTo(c, owner.back+"?done=questions-saved")
 }
 
 // questionsFromForm reads rows q0, q1, … in order; rows without a label

@@ -24,6 +24,8 @@ type settingsData struct {
 	Tokens       []tokenRow
 	Logins       []loginRow
 	Form         dashForm
+	PasswordForm dashForm // the change-password form's messages
+	InviteForm   dashForm // the invite-a-co-host form
 }
 
 type tokenRow struct {

@@ -2,6 +2,7 @@ package dashboard
 
 import (
 	"net/http"
+	"time"
 
 	"github.com/labstack/echo/v4"
 
@@ -14,11 +15,31 @@ const webhooksShown = 200
 type webhooksData struct {
 	dashPage
 	Events []webhookRow
+	Zone   string // the zone the times are shown in
 }
 
+// webhookRow is a payment event in words: what happened and what Roster
+// did about it, received when in the coach's zone.
 type webhookRow struct {
 	payments.ProcessedEvent
-	Received string
+	Received, What, Result string
+}
+
+// coachZone is the zone the coach's own pages show times in (that of
+// their first event; UTC without one) and the one currency their events
+// share ("" when they use several).
+func (d *dashboard) coachZone(c echo.Context) (*time.Location, string, error) {
+	list, err := d.Events.CoachEvents(c.Request().Context(), coachOf(c).ID)
+	if err != nil || len(list) == 0 {
+		return time.UTC, "", err
+	}
+	currency := list[0].Currency
+	for _, e := range list[1:] {
+		if e.Currency != currency {
+			currency = ""
+		}
+	}
+	return list[0].Zone(), currency, nil
 }
 
 // webhooksPage is the log of payment events (Stripe's webhooks, or the
@@ -39,12 +60,17 @@ func (d *dashboard) webhooksPage(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	data := webhooksData{dashPage: d.page(c, "Payments log", "webhooks")}
+	zone, currency, err := d.coachZone(c)
+	if err != nil {
+		return err
+	}
+	data := webhooksData{dashPage: d.page(c, "Payments log", "webhooks"), Zone: zone.String()}
 	for _, e := range log {
 		if e.BookingRef == "" || !mine[e.BookingRef] {
 			continue
 		}
-		data.Events = append(data.Events, webhookRow{ProcessedEvent: e, Received: e.ReceivedAt.UTC().Format("2 Jan 2006, 15:04:05 MST")})
+		data.Events = append(data.Events, webhookRow{ProcessedEvent: e, Received: shortTime(e.ReceivedAt, zone),
+			What: paymentEventWords(e.Type), Result: outcomeWords(e.Outcome, currency)})
 		if len(data.Events) == webhooksShown {
 			break
 		}

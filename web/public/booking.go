@@ -31,6 +31,8 @@ type bookingPageData struct {
 	Token      string
 	Calendar   view.CalendarLinks
 	Refunds    []refundView
+	// Appointment is set for a 1:1 call's booking.
+	Appointment *appointmentView
 }
 
 // refundView is one refund of the booking as the attendee reads it.
@@ -105,6 +107,11 @@ func (s *handlers) renderBookingPage(c echo.Context, status int, token, notice, 
 	}
 	if d.Booking.HoldExpiresAt != nil {
 		data.HoldUntil = d.Booking.HoldExpiresAt.In(d.Event.Zone()).Format("15:04 MST on Mon 2 Jan")
+	}
+	if d.Appointment != nil {
+		if data.Appointment, err = s.appointmentView(c, d, now); err != nil {
+			return err
+		}
 	}
 	for _, date := range ev.Dates {
 		if date.ID != d.Session.ID && date.Open() && date.SeatsLeft >= d.Booking.Seats {

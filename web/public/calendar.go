@@ -117,7 +117,8 @@ func (s *handlers) eventFeed(c echo.Context) error {
 }
 
 // coachFeed serves a coach's private feed of every date they host, with
-// seats booked, to the holder of their feed token.
+// seats booked, and of their appointments, to the holder of their feed
+// token.
 func (s *handlers) coachFeed(c echo.Context) error {
 	ctx := c.Request().Context()
 	coach, err := s.Coaches.Authenticate(ctx, c.QueryParam("token"), coaches.FeedToken)
@@ -144,6 +145,11 @@ func (s *handlers) coachFeed(c echo.Context) error {
 			entries = append(entries, entry)
 		}
 	}
+	appointments, err := s.appointmentEntries(ctx, coach.ID)
+	if err != nil {
+		return err
+	}
+	entries = append(entries, appointments...)
 	body, err := calendar.Publish(coach.Name+" · Roster", entries...)
 	if err != nil {
 		return err

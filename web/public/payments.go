@@ -86,6 +86,9 @@ type testCheckoutData struct {
 // Pay and Abandon make the events Stripe's webhooks would.
 func (s *handlers) testCheckoutPage(c echo.Context) error {
 	d, err := s.testCheckoutBooking(c, c.QueryParam("t"))
+	if notABooking(err) {
+		return s.testPackageCheckoutPage(c)
+	}
 	if err != nil {
 		return err
 	}
@@ -114,6 +117,9 @@ func (s *handlers) testCheckoutBooking(c echo.Context, token string) (booking.De
 func (s *handlers) testCheckoutPay(c echo.Context) error {
 	token := c.FormValue("t")
 	d, err := s.testCheckoutBooking(c, token)
+	if notABooking(err) {
+		return s.testPackageCheckoutPay(c)
+	}
 	if err != nil {
 		return err
 	}
@@ -127,6 +133,9 @@ func (s *handlers) testCheckoutPay(c echo.Context) error {
 func (s *handlers) testCheckoutAbandon(c echo.Context) error {
 	token := c.FormValue("t")
 	d, err := s.testCheckoutBooking(c, token)
+	if notABooking(err) {
+		return s.testPackageCheckoutAbandon(c)
+	}
 	if err != nil {
 		return err
 	}

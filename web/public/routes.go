@@ -31,15 +31,28 @@ func Routes(e *echo.Echo, shared *site.Site) {
 	e.GET("/coaches/feed.ics", s.coachFeed)
 	e.POST("/events/:slug/sessions/:id/waitlist", s.joinWaitlistFromPage, limited, site.NoStore)
 
+	// 1:1 coaching: a type's slot picker and its booking form, a coach's page.
+	e.GET("/coaching/:slug", s.coachingPage)
+	e.POST("/coaching/:slug/book", s.bookAppointmentFromPage, limited, site.NoStore)
+	e.GET("/coaches/:slug", s.coachPage)
+
 	// A booking, opened with its manage token: never stored by a cache.
 	e.GET("/bookings/:ref", s.bookingPage, site.NoStore)
 	e.POST("/bookings/:ref/cancel", s.cancelFromPage, site.NoStore)
 	e.POST("/bookings/:ref/move", s.moveFromPage, site.NoStore)
+	e.POST("/bookings/:ref/reschedule", s.rescheduleFromPage, site.NoStore)
 	e.GET("/bookings/:ref/export", s.exportFromPage, site.NoStore)
 	e.POST("/bookings/:ref/erase", s.eraseFromPage, limited, site.NoStore)
 	e.POST("/bookings/:ref/pay", s.payFromPage, site.NoStore)
 	e.GET("/bookings/:ref/abandon", s.abandonCheckout, site.NoStore)
 	e.GET("/bookings/:ref/invite.ics", s.inviteFile, site.NoStore)
+
+	// Packages of 1:1 calls: buy one; a purchase, opened with its token
+	// (which is also its credit code): never stored by a cache.
+	e.GET("/packages/:slug", s.packagePage)
+	e.POST("/packages/:slug/buy", s.buyPackageFromPage, limited, site.NoStore)
+	e.GET("/packages/purchases/:ref", s.purchasePage, site.NoStore)
+	e.POST("/packages/purchases/:ref/pay", s.payPurchaseFromPage, site.NoStore)
 
 	// Payments: Stripe's webhook, and the offline TEST MODE checkout.
 	e.POST("/webhooks/stripe", s.stripeWebhook)

@@ -117,8 +117,10 @@ type sweepEnv struct {
 	jamesTokenID         int64
 	markers              []string // what must never show to someone not allowed to see it
 	passwords            map[string]string
-	loginCookie          string     // the dashboard's cookie name
-	echo                 *echo.Echo // the assembled server, for its route table
+	packageSlug          string       // James's Authz Pack
+	purchase             sweepBooking // Fay's purchase of it, and its credit code
+	loginCookie          string       // the dashboard's cookie name
+	echo                 *echo.Echo   // the assembled server, for its route table
 }
 
 func newSweepEnv(t *testing.T, cfg server.Config) *sweepEnv {
@@ -186,6 +188,10 @@ func newSweepEnv(t *testing.T, cfg server.Config) *sweepEnv {
 		"timezone": "UTC", "currency": "GBP", "price_cents": 0, "status": "published",
 		"sessions": [{"starts_at": "2027-10-01T09:00:00Z", "ends_at": "2027-10-01T10:00:00Z", "capacity": 5}]}`)
 	s.malloryDate = sweepSessionIDs(t, theirs)[0]
+	s.mustJSON("POST", "/api/v1/admin/appointment-types", s.jamesToken, 201, `{"slug": "authz-chat", "title": "Authz Chat",
+		"duration_minutes": 30, "currency": "GBP", "hosts": ["parveen@example.com"], "status": "published"}`)
+
+	s.addPackageFixture()
 
 	s.ada = s.mustBook(s.dateA, "Ada Lovelace", "ada@example.com")
 	bo := s.mustBook(s.dateA, "Bo Fairfax", "bo@example.com")
@@ -206,7 +212,8 @@ func newSweepEnv(t *testing.T, cfg server.Config) *sweepEnv {
 		t.Fatalf("Ada's outbox: %v %v", err, outbox)
 	}
 	s.outboxID = outbox[0].ID
-	s.markers = []string{"ada@example.com", "Ada Lovelace", "dan@example.com", "cy@example.com", "Authz Lab", s.ada.Token, s.jamesToken}
+	s.markers = []string{"ada@example.com", "Ada Lovelace", "dan@example.com", "cy@example.com", "Authz Lab", "Authz Chat", s.ada.Token, s.jamesToken,
+		"fay@example.com", "Fay Fairweather", s.purchase.Token}
 	return s
 }
 
@@ -251,8 +258,9 @@ func sweepSessionIDs(t *testing.T, eventJSON []byte) []int64 {
 }
 
 // fill replaces a route's parameters with the fixture's James-side values:
-// the lab's slug, its first date, Ada's booking, Cy's waitlist entry, an
-// outbox message about Ada and James's API token.
+// the lab's slug (or James's appointment type's), its first date, Ada's booking, Cy's waitlist entry, an
+// outbox message about Ada and James's API token; for package routes, the
+// Authz Pack and Fay's purchase of it.
 func (s *sweepEnv) fill(path string) string {
 	parts := strings.Split(path, "/")
 	for i, part := range parts {
@@ -264,6 +272,12 @@ func (s *sweepEnv) fill(path string) string {
 			prev = parts[i-1]
 		}
 		switch {
+		case part == ":slug" && prev == "packages":
+			parts[i] = s.packageSlug
+		case part == ":ref" && purchaseRoute(path):
+			parts[i] = s.purchase.Ref
+		case part == ":slug" && (prev == "appointment-types" || prev == "coaching"):
+			parts[i] = "authz-chat"
 		case part == ":slug":
 			parts[i] = s.slug
 		case part == ":ref":
@@ -323,19 +337,28 @@ func (s *sweepEnv) leaks(body string) string {
 // sweepAdminBodies are plausible, valid bodies per admin route, so that a
 // refusal comes from the authorisation check and not from validation.
 var sweepAdminBodies = map[string]string{
-	"POST /api/v1/admin/events":                 `{"slug": "second-workshop", "title": "Second", "timezone": "UTC", "currency": "GBP", "sessions": []}`,
-	"PATCH /api/v1/admin/events/:slug":          `{"title": "Taken over"}`,
-	"POST /api/v1/admin/events/:slug/sessions":  `{"starts_at": "2027-10-06T18:00:00+01:00", "ends_at": "2027-10-06T20:00:00+01:00", "capacity": 6}`,
-	"PATCH /api/v1/admin/sessions/:id":          `{"capacity": 1}`,
-	"PUT /api/v1/admin/events/:slug/questions":  `[{"kind": "short_text", "label": "Taken over?", "required": false}]`,
-	"POST /api/v1/admin/bookings/:ref/move":     `{"session_id": 0}`,
-	"POST /api/v1/admin/bookings/:ref/refund":   `{"amount_cents": 100}`,
-	"POST /api/v1/admin/bookings/:ref/cancel":   `{}`,
-	"POST /api/v1/admin/sessions/:id/cancel":    `{}`,
-	"POST /api/v1/admin/sessions/:id/message":   `{"subject": "Taken over", "body": "Hello"}`,
-	"POST /api/v1/admin/events/:slug/cancel":    `{}`,
-	"POST /api/v1/admin/events/:slug/publish":   `{}`,
-	"POST /api/v1/admin/events/:slug/unpublish": `{}`,
+	"POST /api/v1/admin/events":                           `{"slug": "second-workshop", "title": "Second", "timezone": "UTC", "currency": "GBP", "sessions": []}`,
+	"PATCH /api/v1/admin/events/:slug":                    `{"title": "Taken over"}`,
+	"POST /api/v1/admin/events/:slug/sessions":            `{"starts_at": "2027-10-06T18:00:00+01:00", "ends_at": "2027-10-06T20:00:00+01:00", "capacity": 6}`,
+	"PATCH /api/v1/admin/sessions/:id":                    `{"capacity": 1}`,
+	"PUT /api/v1/admin/events/:slug/questions":            `[{"kind": "short_text", "label": "Taken over?", "required": false}]`,
+	"POST /api/v1/admin/bookings/:ref/move":               `{"session_id": 0}`,
+	"POST /api/v1/admin/bookings/:ref/refund":             `{"amount_cents": 100}`,
+	"POST /api/v1/admin/bookings/:ref/cancel":             `{}`,
+	"POST /api/v1/admin/sessions/:id/cancel":              `{}`,
+	"POST /api/v1/admin/sessions/:id/message":             `{"subject": "Taken over", "body": "Hello"}`,
+	"POST /api/v1/admin/events/:slug/cancel":              `{}`,
+	"POST /api/v1/admin/events/:slug/publish":             `{}`,
+	"POST /api/v1/admin/events/:slug/unpublish":           `{}`,
+	"PATCH /api/v1/admin/appointment-types/:slug":         `{"title": "Taken over"}`,
+	"POST /api/v1/admin/appointment-types":                `{"slug": "second-chat", "title": "Second chat", "duration_minutes": 30, "currency": "GBP"}`,
+	"PUT /api/v1/admin/availability":                      `{"timezone": "UTC", "weekly": {"mon": [{"start": "09:00", "end": "10:00"}]}}`,
+	"POST /api/v1/admin/packages":                         `{"slug": "second-pack", "title": "Second", "appointment_type": "authz-call", "credits": 1}`,
+	"POST /api/v1/admin/packages/:slug/grants":            `{"name": "Taken Over", "email": "taken@example.com", "credits": 1}`,
+	"POST /api/v1/admin/package-purchases/:ref/extend":    `{"days": 30}`,
+	"POST /api/v1/admin/package-purchases/:ref/refund":    `{}`,
+	"POST /api/v1/admin/bookings/:ref/reschedule":         `{"start": "2026-12-01T09:00:00Z"}`,
+	"PUT /api/v1/admin/appointment-types/:slug/questions": `[{"kind": "short_text", "label": "Taken over?", "required": false}]`,
 }
 
 func (s *sweepEnv) sweepBody(r sweptRoute) string {

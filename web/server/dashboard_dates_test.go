@@ -47,7 +47,7 @@ func TestDashboardDateCancellation(t *testing.T) {
 		t.Errorf("Ada was not emailed: %+v", mail)
 	}
 	page := james.get("/dashboard/sessions/1")
-	if !strings.Contains(page.body, "Every booking is cancelled") || !strings.Contains(page.body, "<strong>0</strong> made, <strong>1</strong> pending") {
+	if !strings.Contains(page.body, "Every booking is cancelled") || !strings.Contains(page.body, `<strong data-progress="done">0</strong> of <strong data-progress="total">1</strong> made · <strong data-progress="pending">1</strong> pending`) {
 		t.Errorf("the page does not say the cancellation is done: %.1000s", page.body)
 	}
 	if status, _, raw := fx.bookAPI(`{"session_id": 1, "name": "Late", "email": "late@example.com", "seats": 1}`); status != http.StatusConflict {

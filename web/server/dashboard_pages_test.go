@@ -25,11 +25,11 @@ func TestDashboardPages(t *testing.T) {
 		{"event", "/dashboard/events/career-clarity-lab", []string{"Add a date", "Registration questions", `value="49.00"`, `value="1d, 1h"`, `value="parveen@example.com"`, "Unpublish"}},
 		{"questions", "/dashboard/events/career-clarity-lab/questions", []string{`value="What do you want from the lab?"`, `name="q3.label"`}},
 		{"date", "/dashboard/sessions/1", []string{"Ada Lovelace", "ada@example.com", "Awaiting payment", "Check in Ada Lovelace", "Cancel this date", `value="2027-09-22"`, `value="18:00"`}},
-		{"booking", "/dashboard/bookings/" + fx.ada.Ref, []string{"Refund by the event's policy: £98.00", "Move to another date", "Wednesday 29 September 2027", "payment received"}},
+		{"booking", "/dashboard/bookings/" + fx.ada.Ref, []string{"Refund by the event's policy: £98.00", "Move to another date", "Wednesday 29 September 2027", "Paid by card"}},
 		{"message", "/dashboard/sessions/1/message", []string{"To the 1 confirmed attendee of", `name="message_id"`}},
 		{"outbox", "/dashboard/outbox", []string{"550 mailbox unavailable", "Retry", fx.ada.Ref}},
 		{"failed emails", "/dashboard/outbox?status=failed", []string{"550 mailbox unavailable"}},
-		{"payments log", "/dashboard/webhooks", []string{"checkout.session.completed", "confirmed", fx.ada.Ref}},
+		{"payments log", "/dashboard/webhooks", []string{"Paid by card", "Booking confirmed", fx.ada.Ref}},
 		{"settings", "/dashboard/settings", []string{"Calendar feed", "API tokens", "setup", "This browser"}},
 		{"new event", "/dashboard/events/new", []string{"Create event", `value="Europe/London"`}},
 	}
