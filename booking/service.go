@@ -61,6 +61,9 @@ type Config struct {
 	// AllowPrivateFeeds accepts busy feeds on loopback and private
 	// addresses (tests, self-hosters on one network).
 	AllowPrivateFeeds bool
+	// GroupCommit batches concurrent bookings of a date into one
+	// transaction (see groupcommit.go); on unless Off.
+	GroupCommit GroupCommitConfig
 	// SlotCacheTTL, if positive, keeps each slot listing for that long
 	// (by the service's clock) unless this process changes a coach's
 	// schedule meanwhile: see slotCache for what can be stale. Zero lists
@@ -95,14 +98,20 @@ type Service struct {
 	now      func() time.Time
 	stmts    *statements // Reserve's statements, prepared
 	zones    *zoneCache
-	slots    *slotCache // nil when Config.SlotCacheTTL is zero
+	slots    *slotCache      // nil when Config.SlotCacheTTL is zero
+	batches  *groupCommitter // Reserve's transactions, shared; nil when group commit is off
+	dates    *dateMemory     // what the last booking of each date read, for rendering ahead
 }
 
 // NewService returns a booking service; notifier receives every notice
 // inside the transaction that causes it.
 func NewService(db *sqldb.DB, notifier Notifier, cfg Config, now func() time.Time) *Service {
-	return &Service{db: db, notifier: notifier, cfg: cfg.withDefaults(), now: now, stmts: newStatements(db.Writer()),
-		zones: &zoneCache{}, slots: newSlotCache(cfg.SlotCacheTTL)}
+	s := &Service{db: db, notifier: notifier, cfg: cfg.withDefaults(), now: now, stmts: newStatements(db.Writer()),
+		zones: &zoneCache{}, slots: newSlotCache(cfg.SlotCacheTTL), dates: &dateMemory{}}
+	if !cfg.GroupCommit.Off {
+		s.batches = newGroupCommitter(db, cfg.GroupCommit)
+	}
+	return s
 }
 
 // Request is what an attendee asks for.
@@ -131,6 +140,8 @@ type Request struct {
 	// the client's IP), for the caps on unpaid holds and waitlist places;
 	// empty when unknown.
 	ClientAddr string
+
+	plan *confirmationPlan // chosen and rendered before the transaction; nil for none
 }
 
 // Result is a booking and the secret that manages it.
@@ -207,8 +218,9 @@ func (s *Service) Reserve(ctx context.Context, req Request) (Result, error) {
 		return Result{}, err
 	}
 	for attempt := 0; ; attempt++ {
+		req.plan = s.planConfirmation(req) // afresh: a retry may have lost a race for the ref
 		var res Result
-		err := s.db.InTx(ctx, func(tx *sqlx.Tx) error {
+		err := s.reserveTx(ctx, req.SessionID, func(ctx context.Context, tx *sqlx.Tx) error {
 			var err error
 			res, err = s.reserve(ctx, tx, req)
 			return err
@@ -274,10 +286,11 @@ func (s *Service) reserve(ctx context.Context, tx *sqlx.Tx, req Request) (Result
 		}
 		b.Status, b.HoldExpiresAt = PendingPayment, s.holdExpiry(event, sess)
 	}
+	b.Ref = req.plan.plannedRef()
 	if err := insertBooking(ctx, ext, &b, event.Title, req.FormNonce, req.ClientAddr); err != nil {
 		return Result{}, err
 	}
-	if err := recordConsents(ctx, tx, b, req.Consent, now); err != nil {
+	if err := recordConsents(ctx, ext, b, req.Consent, now); err != nil {
 		return Result{}, err
 	}
 	if req.IdempotencyKey != "" {
@@ -288,12 +301,12 @@ func (s *Service) reserve(ctx context.Context, tx *sqlx.Tx, req Request) (Result
 	if err := recordHistory(ctx, ext, b, "", "booked", now); err != nil {
 		return Result{}, err
 	}
-	token, err := s.mintToken(ctx, ext, b.ID)
+	token, err := s.storeToken(ctx, ext, b.ID, req.plan.tokenOrNew())
 	if err != nil {
 		return Result{}, err
 	}
 	if b.Status == Confirmed {
-		if err := s.notifyConfirmed(ctx, tx, b, event, sess, token); err != nil {
+		if err := s.notifyPlanned(ctx, tx, b, event, sess, token, questions, req.plan); err != nil {
 			return Result{}, err
 		}
 	}
@@ -376,18 +389,9 @@ func (s *Service) holdExpiry(e events.Event, sess events.Session) *time.Time {
 // notifyConfirmed tells the client their booking is confirmed and its
 // hosts who booked, with the answers to the registration questions.
 func (s *Service) notifyConfirmed(ctx context.Context, tx *sqlx.Tx, b Booking, e events.Event, sess events.Session, token string) error {
-	questions, err := bookingQuestions(ctx, tx, b)
+	questions, err := bookingQuestions(ctx, preparedTx{Tx: tx, stmts: s.stmts}, b)
 	if err != nil {
 		return err
 	}
-	for _, kind := range []NoticeKind{NoticeConfirmed, NoticeCoachNewBooking} {
-		n := Notice{Kind: kind, Booking: b, Event: e, Session: sess, ManageURL: s.ManageURL(b.Ref, token)}
-		if kind == NoticeCoachNewBooking {
-			n.Answers = answered(questions, b.Answers)
-		}
-		if err := s.notifier.Notify(ctx, tx, n); err != nil {
-			return fmt.Errorf("notify %s: %w", kind, err)
-		}
-	}
-	return nil
+	return s.notifyPlanned(ctx, tx, b, e, sess, token, questions, nil)
 }

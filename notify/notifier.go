@@ -71,23 +71,67 @@ func NewBookingNotifier(cfg Config, now func() time.Time, logger *slog.Logger) (
 // expiry, or a message that fails Message.Validate; the caller's
 // transaction should then roll back.
 func (n *BookingNotifier) Notify(ctx context.Context, tx *sqlx.Tx, notice booking.Notice) error {
-	switch notice.Kind {
-	case booking.NoticeCancelled, booking.NoticeMoved, booking.NoticeChanged, booking.NoticeSessionCancelled:
-		if err := withdrawReminders(ctx, tx, notice.Booking.Ref); err != nil {
-			return fmt.Errorf("notify %s %s: %w", notice.Kind, notice.Booking.Ref, err)
-		}
+	rendered, err := n.Render(notice)
+	if err != nil {
+		return err
 	}
+	return rendered.Store(ctx, tx)
+}
+
+var _ booking.NoticeRenderer = (*BookingNotifier)(nil)
+
+// Render renders the messages notice causes (see Notify), without storing
+// them, so that the rendering can happen before the transaction that
+// stores them. It returns the errors Notify returns for the notice itself.
+func (n *BookingNotifier) Render(notice booking.Notice) (booking.RenderedNotice, error) {
 	msgs, err := n.messages(notice)
 	if err != nil {
-		return fmt.Errorf("notify %s %s: %w", notice.Kind, notice.Booking.Ref, err)
+		return nil, fmt.Errorf("notify %s %s: %w", notice.Kind, notice.Booking.Ref, err)
 	}
 	for i := range msgs {
 		msgs[i].ReplyTo = replyTo(notice, msgs[i])
 	}
-	for _, m := range msgs {
-		if _, err := Enqueue(ctx, tx, m); err != nil {
-			return fmt.Errorf("notify %s %s: %w", notice.Kind, notice.Booking.Ref, err)
+	return renderedNotice{kind: notice.Kind, ref: notice.Booking.Ref, msgs: msgs}, nil
+}
+
+// renderedNotice is a notice's messages, ready to store.
+type renderedNotice struct {
+	kind booking.NoticeKind
+	ref  string
+	msgs []Message
+}
+
+// Store writes the messages into the outbox through ext, the change's
+// transaction, as Notify does (withdrawing stale reminders first), in one
+// statement.
+func (r renderedNotice) Store(ctx context.Context, ext sqlx.ExtContext) error {
+	return r.StoreWith(ctx, ext)
+}
+
+// StoreWith stores r and others, rendered by this notifier too, as Store
+// would one by one, with all their messages in one statement. It
+// implements booking.RenderedNotices.
+func (r renderedNotice) StoreWith(ctx context.Context, ext sqlx.ExtContext, others ...booking.RenderedNotice) error {
+	all := []renderedNotice{r}
+	for _, o := range others {
+		other, ok := o.(renderedNotice)
+		if !ok {
+			return fmt.Errorf("notify %s %s: cannot store a notice rendered elsewhere with it", r.kind, r.ref)
 		}
+		all = append(all, other)
+	}
+	var msgs []Message
+	for _, n := range all {
+		switch n.kind {
+		case booking.NoticeCancelled, booking.NoticeMoved, booking.NoticeChanged, booking.NoticeSessionCancelled:
+			if err := withdrawReminders(ctx, ext, n.ref); err != nil {
+				return fmt.Errorf("notify %s %s: %w", n.kind, n.ref, err)
+			}
+		}
+		msgs = append(msgs, n.msgs...)
+	}
+	if _, err := EnqueueAll(ctx, ext, msgs...); err != nil {
+		return fmt.Errorf("notify %s %s: %w", r.kind, r.ref, err)
 	}
 	return nil
 }
@@ -376,8 +420,8 @@ func (n *BookingNotifier) Invite(e events.Event, s events.Session, b booking.Boo
 // yet being sent: after a cancellation or a move they would be stale. A
 // reminder a worker has already claimed may still go out; that is the one
 // window left.
-func withdrawReminders(ctx context.Context, tx *sqlx.Tx, ref string) error {
-	_, err := tx.ExecContext(ctx, tx.Rebind(`DELETE FROM outbox WHERE booking_ref = ? AND kind = ? AND status = ?`), ref, KindReminder, Pending)
+func withdrawReminders(ctx context.Context, ext sqlx.ExtContext, ref string) error {
+	_, err := ext.ExecContext(ctx, ext.Rebind(`DELETE FROM outbox WHERE booking_ref = ? AND kind = ? AND status = ?`), ref, KindReminder, Pending)
 	if err != nil {
 		return fmt.Errorf("withdraw reminders: %w", err)
 	}
