@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"os"
 	"runtime"
 	"sync/atomic"
 	"testing"
@@ -58,7 +59,11 @@ func newHotPathOn(tb testing.TB, db *sqldb.DB, dates int) hotPath {
 	if err != nil {
 		tb.Fatal(err)
 	}
-	hp := hotPath{db: db, svc: booking.NewService(db, notifier, booking.Config{BaseURL: baseURL}, time.Now)}
+	cfg := booking.Config{BaseURL: baseURL}
+	// ROSTER_BENCH_GROUP_COMMIT=off measures Reserve with a transaction per
+	// booking, for the before-and-after of group commit in one binary.
+	cfg.GroupCommit.Off = os.Getenv("ROSTER_BENCH_GROUP_COMMIT") == "off"
+	hp := hotPath{db: db, svc: booking.NewService(db, notifier, cfg, time.Now)}
 	for _, s := range e.Sessions {
 		hp.sessions = append(hp.sessions, s.ID)
 	}

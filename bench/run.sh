@@ -6,12 +6,16 @@
 #      a free date of far more seats than attempts) ÷ pgbench running the
 #      same three statements on roster's real tables, 16 clients: once in
 #      the naive order (the seat update first), once with the update last
-#      as roster orders it;
+#      as roster orders it (the realistic ceiling: real email sizes), and
+#      once lean (update last, small rows: issue 18's ceiling), with the
+#      booking p99;
 #   2. event page requests/s ÷ /healthz requests/s (32 clients), with p99;
 #   3. outbox drain to a local SMTP sink (rosterload mail);
 #   4. roster serve's resident memory: idle after start, and its peak;
-#   5. the same flash sale on SQLite, and on two roster serve replicas
-#      sharing one PostgreSQL database (then roster check must pass).
+#   5. the same flash sale on SQLite ÷ the lean ceiling on SQLite (rosterload
+#      ceiling: the same three statements from one Go process, on a file of
+#      its own), and on two roster serve replicas sharing one PostgreSQL
+#      database ÷ the single server's figure (then roster check must pass).
 #
 # It builds roster and rosterload, creates its own databases on the local
 # PostgreSQL (127.0.0.1:5432, user postgres, trust), starts the servers on
@@ -105,6 +109,7 @@ pgb_db="${prefix}_pgbench"; newdb "$pgb_db"
 mail_db="${prefix}_mail"; newdb "$mail_db"
 two_db="${prefix}_two"; newdb "$two_db"
 sqlite_file="$work/roster.db"
+ceiling_file="$work/ceiling.db"
 
 # pgbench books on a date of its own in a migrated database of its own.
 "$roster" migrate --database-url "$(pgurl "$pgb_db")" >/dev/null 2>&1
@@ -148,6 +153,9 @@ for round in $(seq 1 "$ROUNDS"); do
   "$pgbench" -n -f bench/pgbench_booking_update_last.sql -D sid="$sid" -D eid="$eid" -c "$SALE_CLIENTS" -j 2 \
     -T "$PGBENCH_SECONDS" "$pgb_db" >"$work/pgbench-last-$round.txt" 2>&1
   tps_last=$(sed -n 's/^tps = \([0-9.]*\) .*/\1/p' "$work/pgbench-last-$round.txt")
+  "$pgbench" -n -f bench/pgbench_booking_lean.sql -D sid="$sid" -D eid="$eid" -c "$SALE_CLIENTS" -j 2 \
+    -T "$PGBENCH_SECONDS" "$pgb_db" >"$work/pgbench-lean-$round.txt" 2>&1
+  tps_lean=$(sed -n 's/^tps = \([0-9.]*\) .*/\1/p' "$work/pgbench-lean-$round.txt")
 
   say "round $round: event page vs /healthz"
   "$load" browse --base "$app_base" --clients "$BROWSE_CLIENTS" --duration "${BROWSE_SECONDS}s" \
@@ -158,11 +166,14 @@ for round in $(seq 1 "$ROUNDS"); do
 
   say "round $round: flash sale on SQLite, then on two replicas"
   sale "$sqlite_base" "$sqlite_token" >"$work/sale-sqlite-$round.json"
+  "$load" ceiling --database-url "$ceiling_file" --clients "$SALE_CLIENTS" --duration "${PGBENCH_SECONDS}s" \
+    >"$work/ceiling-sqlite-$round.json"
   sale "$rep1_base" "$two_token" --replica "$rep2_base" >"$work/sale-two-$round.json"
   if "$roster" check --database-url "$(pgurl "$two_db")" >"$work/check-$round.txt" 2>&1; then check=true; else check=false; fi
 
   jq -cn --arg round "$round" --arg load_before "$load_before" --arg load_after "$(loadavg)" \
-    --argjson tps "${tps:-0}" --argjson tps_last "${tps_last:-0}" --argjson check "$check" \
+    --argjson tps "${tps:-0}" --argjson tps_last "${tps_last:-0}" --argjson tps_lean "${tps_lean:-0}" \
+    --argjson check "$check" --slurpfile ceiling "$work/ceiling-sqlite-$round.json" \
     --slurpfile pg "$work/sale-pg-$round.json" --slurpfile browse "$work/browse-$round.json" \
     --slurpfile mail "$work/mail-$round.json" --slurpfile lite "$work/sale-sqlite-$round.json" \
     --slurpfile two "$work/sale-two-$round.json" '
@@ -172,6 +183,8 @@ for round in $(seq 1 "$ROUNDS"); do
                ratio: ($pg[0].results.bookings_per_sec / $tps | r3),
                pgbench_update_last_tps: ($tps_last | r3),
                ratio_update_last: ($pg[0].results.bookings_per_sec / $tps_last | r3),
+               pgbench_lean_tps: ($tps_lean | r3),
+               ratio_lean: ($pg[0].results.bookings_per_sec / $tps_lean | r3),
                p50_ms: $pg[0].results.latency.p50_ms, p99_ms: $pg[0].results.latency.p99_ms,
                verified: $pg[0].results.verified},
      page: {event_page_per_sec: $browse[0].results.primary.requests_per_sec,
@@ -181,11 +194,15 @@ for round in $(seq 1 "$ROUNDS"); do
             status: $browse[0].results.primary.status},
      mail: {messages_per_sec: $mail[0].results.messages_per_sec, verified: $mail[0].results.verified},
      sqlite_booking: {per_sec: $lite[0].results.bookings_per_sec, p99_ms: $lite[0].results.latency.p99_ms,
+                      lean_ceiling_tps: $ceiling[0].results.transactions_per_sec,
+                      ratio_lean: ($lite[0].results.bookings_per_sec / $ceiling[0].results.transactions_per_sec | r3),
                       verified: $lite[0].results.verified},
      two_replicas: {per_sec: $two[0].results.bookings_per_sec, p99_ms: $two[0].results.latency.p99_ms,
+                    ratio_single: ($two[0].results.bookings_per_sec / $pg[0].results.bookings_per_sec | r3),
                     booked_by_server: $two[0].results.booked_by_server,
                     verified: $two[0].results.verified, roster_check_ok: $check}}' >>"$rounds"
-  tail -1 "$rounds" | jq -c '{round, booking: .booking.ratio, booking_update_last: .booking.ratio_update_last,
+  tail -1 "$rounds" | jq -c '{round, booking_lean: .booking.ratio_lean, booking_realistic: .booking.ratio_update_last,
+    booking_p99_ms: .booking.p99_ms, sqlite_lean: .sqlite_booking.ratio_lean, two_replicas: .two_replicas.ratio_single,
     page: .page.ratio, page_p99_ms: .page.p99_ms, mail: .mail.messages_per_sec}' >&2
 done
 
@@ -202,6 +219,9 @@ jq -s --arg nproc "$(nproc)" --arg mem "$(awk '/MemTotal/ {print $2}' /proc/memi
   {machine: {cpus: ($nproc | tonumber), memory_kib: ($mem | tonumber), go: $go, postgres: $pg},
    flash_sale: $sale,
    median: {
+     booking_ratio_lean: (map(.booking.ratio_lean) | median),
+     booking_ratio_realistic: (map(.booking.ratio_update_last) | median),
+     pgbench_lean_tps: (map(.booking.pgbench_lean_tps) | median),
      booking_ratio: (map(.booking.ratio) | median),
      booking_per_sec: (map(.booking.roster_per_sec) | median),
      pgbench_tps: (map(.booking.pgbench_tps) | median),
@@ -214,7 +234,12 @@ jq -s --arg nproc "$(nproc)" --arg mem "$(awk '/MemTotal/ {print $2}' /proc/memi
      page_p99_ms: (map(.page.p99_ms) | median),
      mail_per_sec: (map(.mail.messages_per_sec) | median),
      sqlite_booking_per_sec: (map(.sqlite_booking.per_sec) | median),
-     two_replicas_booking_per_sec: (map(.two_replicas.per_sec) | median)},
+     sqlite_booking_p99_ms: (map(.sqlite_booking.p99_ms) | median),
+     sqlite_lean_ceiling_tps: (map(.sqlite_booking.lean_ceiling_tps) | median),
+     sqlite_ratio_lean: (map(.sqlite_booking.ratio_lean) | median),
+     two_replicas_booking_per_sec: (map(.two_replicas.per_sec) | median),
+     two_replicas_p99_ms: (map(.two_replicas.p99_ms) | median),
+     two_replicas_ratio_single: (map(.two_replicas.ratio_single) | median)},
    rss_kib: {idle: $idle, peak: $peak, sqlite_server_peak: $sqlite_peak,
              replica_peaks: [$rep1_peak, $rep2_peak]},
    all_verified: (all(.[]; .booking.verified and .mail.verified and .sqlite_booking.verified

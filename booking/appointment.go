@@ -142,7 +142,7 @@ func validZone(name string) bool {
 // PostgreSQL the exclusion constraint on appointment_hosts refuses any
 // overlap whatever else happens. With req.CreditCode the booking spends
 // one credit in the same transaction and is confirmed at once. Returns
-// ErrSlotUnavailable for a start that is not a slot now, ErrNoCreditsLeft,
+// ErrSlotUnavailable for a start that is not a slot now, ErrNoCreditsLeft, ErrPackageUnpaid,
 // ErrCreditWrongType, events.ErrAppointmentTypeNotFound for an unknown
 // or unpublished type, and a fault.Invalid error naming bad fields
 // (answers.<question key> for an answer the type's questions refuse).

@@ -131,6 +131,11 @@ func (s *Service) retakeHeld(ctx context.Context, tx *sqlx.Tx, b Booking) (bool,
 	return true, setHostsLive(ctx, tx, b.ID, true)
 }
 
+// ErrSeatsNotRescheduled is returned when a workshop booking is sent to
+// Reschedule: its seats move to another date (Move) instead.
+var ErrSeatsNotRescheduled = fault.New(fault.Conflict,
+	"a workshop booking is moved to another date, not rescheduled: use move with the new date's session_id")
+
 // Reschedule moves a live appointment to newStart in one transaction: the
 // new time is taken (with the same coach if they are free then, else as a
 // new booking would be assigned) and the old released, or nothing
@@ -138,7 +143,8 @@ func (s *Service) retakeHeld(ctx context.Context, tx *sqlx.Tx, b Booking) (bool,
 // updated invite. A client (actor with a token) may reschedule until the
 // type's refund window closes, a coach until the start. Returns
 // ErrSlotUnavailable if newStart is not a slot, ErrRescheduleClosed,
-// ErrNotLive, ErrNotFound (also for a seat booking) and a fault.Invalid
+// ErrNotLive, ErrNotFound, ErrSeatsNotRescheduled for a workshop booking
+// (after its token is checked) and a fault.Invalid
 // error for a missing or unchanged start.
 func (s *Service) Reschedule(ctx context.Context, ref string, actor Actor, newStart time.Time) (Details, error) {
 	if newStart.IsZero() {
@@ -153,7 +159,7 @@ func (s *Service) Reschedule(ctx context.Context, ref string, actor Actor, newSt
 			return err
 		}
 		if !b.IsAppointment() {
-			return ErrNotFound
+			return ErrSeatsNotRescheduled
 		}
 		if !b.Status.Live() {
 			return ErrNotLive
@@ -207,6 +213,13 @@ func (s *Service) Reschedule(ctx context.Context, ref string, actor Actor, newSt
 		n := Notice{Kind: NoticeMoved, Booking: b, Event: out.Event, Session: out.Session, Previous: &before.Session, ManageURL: s.ManageURL(b.Ref, token)}
 		if err := s.notifier.Notify(ctx, tx, n); err != nil {
 			return fmt.Errorf("notify rescheduled: %w", err)
+		}
+		if actor.CoachID != 0 {
+			return nil // the coach knows what they did
+		}
+		hosts := Notice{Kind: NoticeCoachMoved, Booking: b, Event: out.Event, Session: out.Session, Previous: &before.Session}
+		if err := s.notifier.Notify(ctx, tx, hosts); err != nil {
+			return fmt.Errorf("notify hosts of a reschedule: %w", err)
 		}
 		return nil
 	})

@@ -48,8 +48,11 @@ type Booking struct {
 	RefundedCents int64      `db:"refunded_cents"`
 	Answers       Answers    `db:"answers"`
 	Sequence      int        `db:"sequence"` // raised on every change that updates the invite
-	CreatedAt     time.Time  `db:"created_at"`
-	UpdatedAt     time.Time  `db:"updated_at"`
+	// Timezone is the attendee's own IANA zone when they gave it ("" when
+	// not): their emails show times in it beside the event's zone.
+	Timezone  string    `db:"timezone"`
+	CreatedAt time.Time `db:"created_at"`
+	UpdatedAt time.Time `db:"updated_at"`
 }
 
 // NoticeKind names a message an attendee gets when their booking changes.
@@ -68,6 +71,10 @@ const (
 	NoticeBookingLink       NoticeKind = "booking_link"
 	NoticeCoachNewBooking   NoticeKind = "coach_new_booking"
 	NoticeCoachCancellation NoticeKind = "coach_cancellation"
+	// NoticeCoachMoved tells the hosts that a client moved their booking
+	// to another date or rescheduled their appointment (Previous is the
+	// old date or time).
+	NoticeCoachMoved NoticeKind = "coach_moved"
 	// NoticeChanged: something the invite shows (title, location, join
 	// link, time) changed; carries Changes and the updated invite.
 	NoticeChanged NoticeKind = "changed"

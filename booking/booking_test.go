@@ -480,8 +480,8 @@ func TestWaitlist(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := fx.svc.JoinWaitlist(ctx, booking.Request{SessionID: id, Name: "First", Email: "first@example.com", Seats: 1}); !errors.Is(err, booking.ErrAlreadyBooked) {
-		t.Errorf("joining twice: got %v, want ErrAlreadyBooked", err)
+	if _, err := fx.svc.JoinWaitlist(ctx, booking.Request{SessionID: id, Name: "First", Email: "first@example.com", Seats: 1}); !errors.Is(err, booking.ErrAlreadyWaiting) {
+		t.Errorf("joining twice: got %v, want ErrAlreadyWaiting (already on the waitlist)", err)
 	}
 	claimURL := func(entryID int64) string {
 		for _, n := range fx.notices.list {

@@ -10,8 +10,10 @@ import (
 )
 
 // PersonScope says whose records an export or erasure of a person reaches:
-// one coach's (the events they host and the appointments they attend) or,
-// with CoachID 0, every event and appointment in this Roster.
+// one coach's (every booking of the events and appointment types they
+// host, as any host, whichever coach an appointment is assigned to, and
+// the purchases of those types' packages) or, with CoachID 0, everything
+// in this Roster.
 type PersonScope struct {
 	CoachID int64
 }
@@ -39,7 +41,9 @@ func (sc PersonScope) bookings(p string) (string, []any) {
 		return "", nil
 	}
 	return ` AND (` + p + `event_id IN (SELECT event_id FROM event_hosts WHERE coach_id = ?)
-		OR ` + p + `id IN (SELECT booking_id FROM appointment_hosts WHERE coach_id = ?))`, []any{sc.CoachID, sc.CoachID}
+		OR ` + p + `id IN (SELECT a.booking_id FROM appointments a JOIN appointment_type_hosts th
+			ON th.appointment_type_id = a.appointment_type_id WHERE th.coach_id = ?)
+		OR ` + p + `id IN (SELECT booking_id FROM appointment_hosts WHERE coach_id = ?))`, []any{sc.CoachID, sc.CoachID, sc.CoachID}
 }
 
 func (sc PersonScope) waitlist() (string, []any) {
@@ -80,17 +84,26 @@ type Erased struct {
 	Refs      []string // bookings anonymised; their amounts, dates and payment records are kept
 	Cancelled []string // live bookings on dates still to come, cancelled first
 	EntryIDs  []int64  // waitlist entries anonymised
+	Purchases []string // package purchases anonymised, their credit codes forgotten; money records kept
 }
+
+// Empty reports whether nothing was changed.
+func (e Erased) Empty() bool { return len(e.Refs)+len(e.EntryIDs)+len(e.Purchases) == 0 }
+
+// AllRefs returns the refs of the bookings and purchases changed: the refs
+// the messages about them carry.
+func (e Erased) AllRefs() []string { return append(append([]string{}, e.Refs...), e.Purchases...) }
 
 // ErasePerson erases email within scope, in the caller's transaction: each
 // live booking whose date is still to come is cancelled first through the
 // booking table (refunded by the event's policy, no email sent: there is
 // nobody left to tell), live waitlist entries leave the line through the
-// offer table, then every booking and entry is anonymised. What the law
+// offer table, then every booking, entry and package purchase is
+// anonymised (a purchase's unspent credits can no longer be spent). What the law
 // requires to keep stays: refs, amounts, currencies, dates, statuses,
 // payment and refund records, history. reason is recorded in the history.
 func (s *Service) ErasePerson(ctx context.Context, tx *sqlx.Tx, email string, scope PersonScope, reason string) (Erased, error) {
-	out := Erased{Refs: []string{}, Cancelled: []string{}, EntryIDs: []int64{}}
+	out := Erased{Refs: []string{}, Cancelled: []string{}, EntryIDs: []int64{}, Purchases: []string{}}
 	list, err := personBookings(ctx, tx, email, scope, s.db.ForUpdate())
 	if err != nil {
 		return out, err
@@ -129,7 +142,8 @@ func (s *Service) ErasePerson(ctx context.Context, tx *sqlx.Tx, email string, sc
 		}
 		out.EntryIDs = append(out.EntryIDs, entry.ID)
 	}
-	return out, nil
+	out.Purchases, err = s.erasePurchases(ctx, tx, email, scope)
+	return out, err
 }
 
 // cancelForErasure cancels a live booking b (locked) with the refund the
@@ -208,10 +222,11 @@ func anonymiseEntry(ctx context.Context, ext sqlx.ExtContext, entry WaitlistEntr
 
 // AnonymiseEnded anonymises, in the caller's transaction, the bookings and
 // waitlist entries that coach controls (first host of the event or
-// appointment type) whose date or appointment ended before cutoff (UTC).
+// appointment type) whose date or appointment ended before cutoff (UTC),
+// and the package purchases of their types that were over by then.
 // Bookings stay in their status: nothing is cancelled.
 func (s *Service) AnonymiseEnded(ctx context.Context, tx *sqlx.Tx, coachID int64, cutoff time.Time) (Erased, error) {
-	out := Erased{Refs: []string{}, Cancelled: []string{}, EntryIDs: []int64{}}
+	out := Erased{Refs: []string{}, Cancelled: []string{}, EntryIDs: []int64{}, Purchases: []string{}}
 	var list []Booking
 	err := tx.SelectContext(ctx, &list, tx.Rebind(`SELECT `+bookingColumns+` FROM bookings
 		WHERE email NOT LIKE '%`+erasedDomain+`' AND (session_id IN (`+controlledSessionsEnded+`)
@@ -237,7 +252,8 @@ func (s *Service) AnonymiseEnded(ctx context.Context, tx *sqlx.Tx, coachID int64
 		}
 		out.EntryIDs = append(out.EntryIDs, entry.ID)
 	}
-	return out, nil
+	out.Purchases, err = s.anonymiseEndedPurchases(ctx, tx, coachID, cutoff)
+	return out, err
 }
 
 // The sessions and appointments a coach controls (as first host) that

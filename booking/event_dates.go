@@ -59,6 +59,40 @@ func (s *Service) AddSession(ctx context.Context, coachID int64, slug string, in
 	return out, err
 }
 
+// checkAddedHostsFree refuses, under their schedule locks, hosts that
+// after gives the event and before did not when one of them has a live
+// appointment overlapping a date of the event that is scheduled and not
+// yet over: co-hosting a date is being there. Returns a fault.HostBusy
+// error naming the host and the appointment's time.
+func (s *Service) checkAddedHostsFree(ctx context.Context, tx *sqlx.Tx, before, after events.Event) error {
+	hosted := make(map[int64]bool, len(before.Hosts))
+	for _, h := range before.Hosts {
+		hosted[h.CoachID] = true
+	}
+	var added []int64
+	for _, id := range hostIDsOf(after) {
+		if !hosted[id] {
+			added = append(added, id)
+		}
+	}
+	if len(added) == 0 {
+		return nil
+	}
+	if err := s.lockCoaches(ctx, tx, added); err != nil {
+		return err
+	}
+	now := s.now()
+	for _, sess := range after.Sessions {
+		if sess.Status != events.Scheduled || !now.Before(sess.EndsAt) {
+			continue
+		}
+		if err := CheckHostsFree(ctx, tx, added, sess.StartsAt, sess.EndsAt); err != nil {
+			return fmt.Errorf("date %d: %w", sess.ID, err)
+		}
+	}
+	return nil
+}
+
 func hostIDsOf(e events.Event) []int64 {
 	ids := make([]int64, len(e.Hosts))
 	for i, h := range e.Hosts {

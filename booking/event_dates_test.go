@@ -73,3 +73,45 @@ func TestWorkshopDatesOverAppointments(t *testing.T) {
 		}
 	})
 }
+
+func TestAddingCoHostOverAppointment(t *testing.T) {
+	ctx := context.Background()
+	t.Run("a co-host added to an event whose date overlaps their appointment is host_busy naming them", func(t *testing.T) {
+		fx := newCoachingFixture(t)
+		typ := chatInput("parveen-chat", 0, "any")
+		typ.HostEmails = nil
+		if _, err := fx.events.CreateAppointmentType(ctx, fx.parveen.ID, typ); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := fx.svc.AddSession(ctx, fx.coach.ID, fx.workshop.Slug,
+			events.SessionInput{StartsAt: at(10, 0), EndsAt: at(12, 0), Capacity: 5}); err != nil {
+			t.Fatal(err)
+		}
+		fx.mustBookAt(t, "parveen-chat", at(10, 30), "ada@example.com")
+		hosts := []string{fx.coach.Email, fx.parveen.Email}
+		_, err := fx.svc.UpdateEvent(ctx, fx.coach.ID, fx.workshop.Slug, events.EventPatch{HostEmails: hosts})
+		wantHostBusy(t, err)
+		if !strings.Contains(err.Error(), fx.parveen.Name) {
+			t.Errorf("message %q does not name the new host", err)
+		}
+		e, err := fx.events.EventBySlug(ctx, fx.workshop.Slug)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(e.Hosts) != 1 {
+			t.Errorf("a refused co-host was stored: %d hosts", len(e.Hosts))
+		}
+		fx.mustCheck(t)
+	})
+	t.Run("a co-host free at every date is added", func(t *testing.T) {
+		fx := newCoachingFixture(t)
+		hosts := []string{fx.coach.Email, fx.parveen.Email}
+		e, err := fx.svc.UpdateEvent(ctx, fx.coach.ID, fx.workshop.Slug, events.EventPatch{HostEmails: hosts})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(e.Hosts) != 2 {
+			t.Errorf("got %d hosts, want 2", len(e.Hosts))
+		}
+	})
+}

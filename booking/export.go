@@ -69,7 +69,21 @@ type PersonEntry struct {
 type PersonData struct {
 	Bookings []PersonBooking `json:"bookings"`
 	Waitlist []PersonEntry   `json:"waitlist"`
+	// Purchases are the person's package purchases.
+	Purchases []PersonPurchase `json:"package_purchases"`
 }
+
+// PurchaseRefs returns the refs of the person's package purchases.
+func (p PersonData) PurchaseRefs() []string {
+	refs := make([]string, len(p.Purchases))
+	for i, pp := range p.Purchases {
+		refs[i] = pp.Ref
+	}
+	return refs
+}
+
+// Empty reports whether nothing is held.
+func (p PersonData) Empty() bool { return len(p.Bookings)+len(p.Waitlist)+len(p.Purchases) == 0 }
 
 // Refs returns the refs of the person's bookings.
 func (p PersonData) Refs() []string {
@@ -82,9 +96,10 @@ func (p PersonData) Refs() []string {
 
 // PersonData returns, on ext, everything booking holds about email within
 // scope: bookings with their consents, history, refunds and idempotency
-// keys, and waitlist entries.
+// keys, waitlist entries, and package purchases with their history and
+// credit uses.
 func (s *Service) PersonData(ctx context.Context, ext sqlx.ExtContext, email string, scope PersonScope) (PersonData, error) {
-	out := PersonData{Bookings: []PersonBooking{}, Waitlist: []PersonEntry{}}
+	out := PersonData{Bookings: []PersonBooking{}, Waitlist: []PersonEntry{}, Purchases: []PersonPurchase{}}
 	list, err := personBookings(ctx, ext, email, scope, "")
 	if err != nil {
 		return out, err
@@ -110,6 +125,17 @@ func (s *Service) PersonData(ctx context.Context, ext sqlx.ExtContext, email str
 		}
 		out.Waitlist = append(out.Waitlist, PersonEntry{ID: e.ID, Name: e.Name, Email: e.Email, Seats: e.Seats, Status: e.Status,
 			What: row.Title, StartsAt: row.StartsAt.UTC(), CreatedAt: e.CreatedAt.UTC()})
+	}
+	purchases, err := personPurchases(ctx, ext, email, scope, "")
+	if err != nil {
+		return out, err
+	}
+	for _, p := range purchases {
+		pp, err := personPurchase(ctx, ext, p)
+		if err != nil {
+			return out, err
+		}
+		out.Purchases = append(out.Purchases, pp)
 	}
 	return out, nil
 }

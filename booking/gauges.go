@@ -11,12 +11,15 @@ type Gauges struct {
 	HoldsOpen      int64            // pending_payment bookings: seats held awaiting payment
 	RefundsPending int64            // refunds not yet accepted by the provider
 	RefundsFailed  int64            // refunds the provider refused; a coach must act
+	// GroupCommit counts this process's batched booking transactions (not
+	// read from the database: each replica has its own).
+	GroupCommit GroupCommitStats
 }
 
 // Gauges counts bookings by status and refunds by state. It reads in one
 // query per table and returns the database's error, wrapped.
 func (s *Service) Gauges(ctx context.Context) (Gauges, error) {
-	g := Gauges{ByStatus: map[Status]int64{}}
+	g := Gauges{ByStatus: map[Status]int64{}, GroupCommit: s.batches.stats()}
 	for _, st := range []Status{PendingPayment, Confirmed, Cancelled, Expired, Refunded} {
 		g.ByStatus[st] = 0
 	}

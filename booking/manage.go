@@ -139,13 +139,13 @@ func (s *Service) Move(ctx context.Context, ref string, actor Actor, toSessionID
 		if err != nil {
 			return err
 		}
-		out, err = s.move(ctx, tx, b, toSessionID, actor.reason("moved"))
+		out, err = s.move(ctx, tx, b, toSessionID, actor.reason("moved"), actor.CoachID == 0)
 		return err
 	})
 	return out, err
 }
 
-func (s *Service) move(ctx context.Context, tx *sqlx.Tx, b Booking, toSessionID int64, reason string) (Booking, error) {
+func (s *Service) move(ctx context.Context, tx *sqlx.Tx, b Booking, toSessionID int64, reason string, tellHosts bool) (Booking, error) {
 	if b.IsAppointment() {
 		return Booking{}, ErrMoveAppointment
 	}
@@ -203,6 +203,11 @@ func (s *Service) move(ctx context.Context, tx *sqlx.Tx, b Booking, toSessionID 
 		n := Notice{Kind: NoticeMoved, Booking: b, Event: event, Session: to, Previous: &previous, ManageURL: s.ManageURL(b.Ref, token)}
 		if err := s.notifier.Notify(ctx, tx, n); err != nil {
 			return Booking{}, fmt.Errorf("notify moved: %w", err)
+		}
+		if tellHosts {
+			if err := s.notifier.Notify(ctx, tx, Notice{Kind: NoticeCoachMoved, Booking: b, Event: event, Session: to, Previous: &previous}); err != nil {
+				return Booking{}, fmt.Errorf("notify hosts of a move: %w", err)
+			}
 		}
 	}
 	if err := s.offerFreedSeats(ctx, tx, previous.ID); err != nil {

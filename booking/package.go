@@ -24,8 +24,11 @@ var (
 	ErrPurchaseNotFound = fault.New(fault.NotFound, "package purchase not found")
 	ErrPackageSlugTaken = &fault.Error{Code: fault.Conflict, Message: "that slug is already taken", Fields: map[string]string{"slug": "is already taken"}}
 	// ErrNoCreditsLeft is returned when a credit code has no credit to
-	// spend: all used, expired, refunded, or its purchase not yet paid.
+	// spend: all used, expired or refunded.
 	ErrNoCreditsLeft = fault.New(fault.NoCreditsLeft, "this package has no credits left to book with")
+	// ErrPackageUnpaid is returned when a credit code's purchase is still
+	// waiting for its payment.
+	ErrPackageUnpaid = fault.New(fault.PackageUnpaid, "this package is not paid yet: finish its checkout, then book with its credit code")
 	// ErrCreditWrongType is returned when a credit code is used for an
 	// appointment type other than its package's.
 	ErrCreditWrongType = &fault.Error{Code: fault.Invalid, Message: "this credit code is for another kind of appointment",

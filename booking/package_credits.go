@@ -19,7 +19,8 @@ import (
 // guarded decrement moves one credit from left to used only while the
 // purchase is active, unexpired and has one, so two bookings racing for
 // the last credit cannot both have it (PostgreSQL's row lock orders them;
-// SQLite's single writer does). Returns ErrNoCreditsLeft, and
+// SQLite's single writer does). Returns ErrNoCreditsLeft,
+// ErrPackageUnpaid for a purchase still waiting for its payment, and
 // ErrCreditWrongType for a code of another type's package.
 func (s *Service) spendCredit(ctx context.Context, tx *sqlx.Tx, code string, t events.AppointmentType, bookingID int64) error {
 	id, ok, err := purchaseIDByToken(ctx, tx, code)
@@ -50,6 +51,9 @@ func (s *Service) spendCredit(ctx context.Context, tx *sqlx.Tx, code string, t e
 	if n, err := res.RowsAffected(); err != nil {
 		return fmt.Errorf("spend credit: %w", err)
 	} else if n != 1 {
+		if p.Status == PurchasePending {
+			return ErrPackageUnpaid
+		}
 		return ErrNoCreditsLeft
 	}
 	if _, err := tx.ExecContext(ctx, tx.Rebind(`INSERT INTO package_credit_uses (purchase_id, booking_id, spent_at) VALUES (?, ?, ?)`),

@@ -34,12 +34,12 @@ func TestPackages(t *testing.T) {
 		}
 		fx.mustCheck(t)
 	})
-	t.Run("an unpaid package has no credit to spend", func(t *testing.T) {
+	t.Run("an unpaid package's code is refused as not paid yet", func(t *testing.T) {
 		fx := newPackageFixture(t)
 		res, _ := fx.buy(t, "four-chats", "ada@example.com")
 		_, err := fx.bookWithCredit(at(10, 30), "ada@example.com", res.CreditCode)
-		if !errors.Is(err, booking.ErrNoCreditsLeft) {
-			t.Fatalf("got %v, want no_credits_left", err)
+		if !errors.Is(err, booking.ErrPackageUnpaid) {
+			t.Fatalf("got %v, want package_unpaid", err)
 		}
 		if starts := fx.slotStarts(t, "career-chat"); !containsTime(starts, at(10, 30)) {
 			t.Error("a refused credit booking kept the slot")

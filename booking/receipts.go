@@ -8,6 +8,7 @@ import (
 
 	"github.com/jmoiron/sqlx"
 
+	"github.com/roster-app/roster/coaches"
 	"github.com/roster-app/roster/money"
 	"github.com/roster-app/roster/receipt"
 )
@@ -140,6 +141,13 @@ func (s *Service) issueReceipt(ctx context.Context, tx *sqlx.Tx, d Details) (*re
 	}
 	if seller.Name == "" && len(d.Event.Hosts) > 0 {
 		seller.Name = d.Event.Hosts[0].Name
+	}
+	if seller.Address == "" {
+		// Not set with the tax settings: the address the coach prints on
+		// receipts (dashboard settings), if any.
+		if seller.Address, err = coaches.ReceiptAddressIn(ctx, tx, coachID); err != nil {
+			return nil, err
+		}
 	}
 	if err := s.fillAndInsert(ctx, tx, &r, seller, docLines); err != nil {
 		return nil, err

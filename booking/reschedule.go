@@ -17,8 +17,10 @@ import (
 // what-changed email. Other changes send nothing. A patch that cancels the
 // event is CancelEvent with full refunds (the coach cancelled; attendees
 // are not at fault). Coaches made hosts by the change are told (see
-// Config.HostNotifier). Errors: those of events.UpdateEventIn and
-// CancelEvent.
+// Config.HostNotifier); a new host with a live appointment overlapping one
+// of the event's dates still to come refuses the change with a
+// fault.HostBusy error naming the host and the appointment's time
+// (invariant 8). Errors: those of events.UpdateEventIn and CancelEvent.
 func (s *Service) UpdateEvent(ctx context.Context, coachID int64, slug string, patch events.EventPatch) (events.Event, error) {
 	if patch.Status != nil && *patch.Status == events.Cancelled {
 		e, _, err := s.CancelEvent(ctx, coachID, slug, RefundFull)
@@ -31,6 +33,9 @@ func (s *Service) UpdateEvent(ctx context.Context, coachID int64, slug string, p
 			return err
 		}
 		out = after
+		if err := s.checkAddedHostsFree(ctx, tx, before, after); err != nil {
+			return err
+		}
 		if err := events.TellAddedHosts(ctx, tx, s.cfg.HostNotifier, coachID, "event", before.Hosts, after.Hosts, after.Title, after.Slug, after.Status); err != nil {
 			return err
 		}

@@ -62,6 +62,9 @@ type Config struct {
 	// AllowPrivateFeeds accepts busy feeds on loopback and private
 	// addresses (tests, self-hosters on one network).
 	AllowPrivateFeeds bool
+	// GroupCommit batches concurrent bookings of a date into one
+	// transaction (see groupcommit.go); on unless Off.
+	GroupCommit GroupCommitConfig
 	// SlotCacheTTL, if positive, keeps each slot listing for that long
 	// (by the service's clock) unless this process changes a coach's
 	// schedule meanwhile: see slotCache for what can be stale. Zero lists
@@ -96,14 +99,20 @@ type Service struct {
 	now      func() time.Time
 	stmts    *statements // Reserve's statements, prepared
 	zones    *zoneCache
-	slots    *slotCache // nil when Config.SlotCacheTTL is zero
+	slots    *slotCache      // nil when Config.SlotCacheTTL is zero
+	batches  *groupCommitter // Reserve's transactions, shared; nil when group commit is off
+	dates    *dateMemory     // what the last booking of each date read, for rendering ahead
 }
 
 // NewService returns a booking service; notifier receives every notice
 // inside the transaction that causes it.
 func NewService(db *sqldb.DB, notifier Notifier, cfg Config, now func() time.Time) *Service {
-	return &Service{db: db, notifier: notifier, cfg: cfg.withDefaults(), now: now, stmts: newStatements(db.Writer()),
-		zones: &zoneCache{}, slots: newSlotCache(cfg.SlotCacheTTL)}
+	s := &Service{db: db, notifier: notifier, cfg: cfg.withDefaults(), now: now, stmts: newStatements(db.Writer()),
+		zones: &zoneCache{}, slots: newSlotCache(cfg.SlotCacheTTL), dates: &dateMemory{}}
+	if !cfg.GroupCommit.Off {
+		s.batches = newGroupCommitter(db, cfg.GroupCommit)
+	}
+	return s
 }
 
 // Request is what an attendee asks for.
@@ -122,6 +131,8 @@ type Request struct {
 	// request from the same client (IdempotencyScope) answers with the
 	// first booking for 24 hours.
 	IdempotencyKey string
+	// Timezone is the visitor's IANA zone (optional), kept for their emails.
+	Timezone string
 	// IdempotencyScope names the client that sent IdempotencyKey (web
 	// passes its address): a key is looked up only among the client's own,
 	// so another client's key never replays into someone else's booking.
@@ -137,6 +148,8 @@ type Request struct {
 	// DiscountCode is a code typed on the form or carried by a ?code=
 	// link; "" for none.
 	DiscountCode string
+
+	plan *confirmationPlan // chosen and rendered before the transaction; nil for none
 }
 
 // Result is a booking and the secret that manages it.
@@ -159,6 +172,7 @@ func (s *Service) MaxSeats() int { return s.cfg.MaxSeats }
 func (r *Request) normalize() {
 	r.Name = strings.TrimSpace(r.Name)
 	r.Email = strings.ToLower(strings.TrimSpace(r.Email))
+	r.Timezone = strings.TrimSpace(r.Timezone)
 	r.DiscountCode = NormalizeCode(r.DiscountCode)
 	if len(r.Tickets) > 0 {
 		r.Seats = 0
@@ -171,7 +185,8 @@ func (r *Request) normalize() {
 // validate checks what can be checked without the database.
 func (r Request) validate(maxSeats int) error {
 	var f fault.Fields
-	f.Check(r.SessionID > 0, "session_id", "is required")
+	f.Check(r.SessionID != 0, "session_id", "is required")
+	f.Check(r.SessionID >= 0, "session_id", "must be a positive id")
 	checkName(&f, "name", r.Name)
 	f.Check(contact.ValidEmail(r.Email), "email", "must be an email address")
 	f.Check(r.Seats >= 1, "seats", "must be at least 1")
@@ -179,6 +194,9 @@ func (r Request) validate(maxSeats int) error {
 	f.Check(len(r.IdempotencyKey) <= 255, "Idempotency-Key", "must be at most 255 characters")
 	f.Check(len(r.IdempotencyScope) <= 255, "Idempotency-Key", "cannot be scoped")
 	f.Check(len(r.FormNonce) <= 100, "form_token", "is not valid")
+	if r.Timezone != "" {
+		f.Check(validZone(r.Timezone), "timezone", "must be an IANA time zone such as Europe/London")
+	}
 	f.Check(len(r.ClientAddr) <= 100, "client_addr", "is not valid")
 	f.Check(len(r.DiscountCode) <= 40, "discount_code", "is not valid for this event")
 	f.Check(len(r.Tickets) <= events.MaxTicketTypes, "tickets", "too many ticket lines")
@@ -225,8 +243,9 @@ func (s *Service) Reserve(ctx context.Context, req Request) (Result, error) {
 		return Result{}, err
 	}
 	for attempt := 0; ; attempt++ {
+		req.plan = s.planConfirmation(req) // afresh: a retry may have lost a race for the ref
 		var res Result
-		err := s.db.InTx(ctx, func(tx *sqlx.Tx) error {
+		err := s.reserveTx(ctx, req.SessionID, func(ctx context.Context, tx *sqlx.Tx) error {
 			var err error
 			res, err = s.reserve(ctx, tx, req)
 			return err
@@ -288,7 +307,7 @@ func (s *Service) reserve(ctx context.Context, tx *sqlx.Tx, req Request) (Result
 	b := Booking{
 		SessionID: sess.ID, EventID: event.ID, Name: req.Name, Email: req.Email, Seats: priced.seats(),
 		Status: Confirmed, AmountCents: priced.quote.GrossCents, Currency: event.Currency,
-		Answers: answers, CreatedAt: now, UpdatedAt: now,
+		Answers: answers, Timezone: req.Timezone, CreatedAt: now, UpdatedAt: now,
 	}
 	// What is charged decides, not the list price: a code that makes the
 	// total zero confirms without payment.
@@ -298,10 +317,11 @@ func (s *Service) reserve(ctx context.Context, tx *sqlx.Tx, req Request) (Result
 		}
 		b.Status, b.HoldExpiresAt = PendingPayment, s.holdExpiry(event, sess)
 	}
+	b.Ref = req.plan.plannedRef()
 	if err := insertBooking(ctx, ext, &b, event.Title, req.FormNonce, req.ClientAddr); err != nil {
 		return Result{}, err
 	}
-	if err := recordConsents(ctx, tx, b, req.Consent, now); err != nil {
+	if err := recordConsents(ctx, ext, b, req.Consent, now); err != nil {
 		return Result{}, err
 	}
 	if req.IdempotencyKey != "" {
@@ -312,12 +332,12 @@ func (s *Service) reserve(ctx context.Context, tx *sqlx.Tx, req Request) (Result
 	if err := recordHistory(ctx, ext, b, "", "booked", now); err != nil {
 		return Result{}, err
 	}
-	token, err := s.mintToken(ctx, ext, b.ID)
+	token, err := s.storeToken(ctx, ext, b.ID, req.plan.tokenOrNew())
 	if err != nil {
 		return Result{}, err
 	}
 	if b.Status == Confirmed {
-		if err := s.notifyConfirmed(ctx, tx, b, event, sess, token); err != nil {
+		if err := s.notifyPlanned(ctx, tx, b, event, sess, token, questions, req.plan); err != nil {
 			return Result{}, err
 		}
 	}
@@ -410,21 +430,21 @@ func (s *Service) notifyConfirmed(ctx context.Context, tx *sqlx.Tx, b Booking, e
 }
 
 // notifyConfirmedWith is notifyConfirmed for a paid booking: the client's
-// confirmation carries its receipt.
+// confirmation carries its receipt (doc; nil for none).
 func (s *Service) notifyConfirmedWith(ctx context.Context, tx *sqlx.Tx, b Booking, e events.Event, sess events.Session, token string, doc *receipt.Document) error {
-	questions, err := bookingQuestions(ctx, tx, b)
+	questions, err := bookingQuestions(ctx, preparedTx{Tx: tx, stmts: s.stmts}, b)
 	if err != nil {
 		return err
 	}
-	for _, kind := range []NoticeKind{NoticeConfirmed, NoticeCoachNewBooking} {
-		n := Notice{Kind: kind, Booking: b, Event: e, Session: sess, ManageURL: s.ManageURL(b.Ref, token)}
-		if kind == NoticeCoachNewBooking {
-			n.Answers = answered(questions, b.Answers)
-		} else {
+	if doc == nil {
+		return s.notifyPlanned(ctx, tx, b, e, sess, token, questions, nil)
+	}
+	for _, n := range s.confirmedNotices(b, e, sess, token, questions) {
+		if n.Kind == NoticeConfirmed {
 			n.Receipt = doc
 		}
 		if err := s.notifier.Notify(ctx, tx, n); err != nil {
-			return fmt.Errorf("notify %s: %w", kind, err)
+			return fmt.Errorf("notify %s: %w", n.Kind, err)
 		}
 	}
 	return nil

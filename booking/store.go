@@ -59,10 +59,13 @@ type bookingRow struct {
 	ClientAddr string  `db:"client_addr"`
 }
 
-// insertBooking inserts b and sets its ref and id; clientAddr is the
+// insertBooking inserts b and sets its id, and its ref unless b has one;
+// clientAddr is the
 // network address it was asked from ("" when unknown).
 func insertBooking(ctx context.Context, ext sqlx.ExtContext, b *Booking, title, formNonce, clientAddr string) error {
-	b.Ref = newRef(title)
+	if b.Ref == "" { // else chosen ahead (see confirmationPlan)
+		b.Ref = newRef(title)
+	}
 	row := bookingRow{Booking: *b, ClientAddr: clientAddr}
 	row.LiveKey = b.liveKey()
 	if formNonce != "" {
@@ -71,10 +74,10 @@ func insertBooking(ctx context.Context, ext sqlx.ExtContext, b *Booking, title, 
 	q, args, err := sqlx.Named(`
 		INSERT INTO bookings (ref, session_id, event_id, name, email, seats, status, live_key, form_nonce,
 			amount_cents, currency, hold_expires_at, payment_ref, payment_intent, refunded_cents, answers, sequence,
-			client_addr, created_at, updated_at)
+			timezone, client_addr, created_at, updated_at)
 		VALUES (:ref, NULLIF(:session_id, 0), NULLIF(:event_id, 0), :name, :email, :seats, :status, :live_key, :form_nonce,
 			:amount_cents, :currency, :hold_expires_at, :payment_ref, :payment_intent, :refunded_cents, :answers, :sequence,
-			:client_addr, :created_at, :updated_at)
+			:timezone, :client_addr, :created_at, :updated_at)
 		RETURNING id`, row)
 	if err != nil {
 		return err
@@ -137,7 +140,7 @@ func bookingByRef(ctx context.Context, ext sqlx.ExtContext, ref, lock string) (B
 
 // An appointment's booking has no session or event: both read as 0.
 const bookingColumns = `id, ref, COALESCE(session_id, 0) AS session_id, COALESCE(event_id, 0) AS event_id, name, email, seats, status, amount_cents, currency,
-	hold_expires_at, payment_ref, payment_intent, refunded_cents, answers, sequence, created_at, updated_at`
+	hold_expires_at, payment_ref, payment_intent, refunded_cents, answers, sequence, timezone, created_at, updated_at`
 
 func recordHistory(ctx context.Context, ext sqlx.ExtContext, b Booking, from Status, reason string, at time.Time) error {
 	_, err := ext.ExecContext(ctx, ext.Rebind(`
@@ -153,7 +156,12 @@ func recordHistory(ctx context.Context, ext sqlx.ExtContext, b Booking, from Sta
 // the token. A booking may hold several: each email that links to the
 // booking carries its own.
 func (s *Service) mintToken(ctx context.Context, ext sqlx.ExtContext, bookingID int64) (string, error) {
-	token := secret.RandomString(24) // 192 bits
+	return s.storeToken(ctx, ext, bookingID, newManageToken())
+}
+
+// storeToken stores the hash of token, chosen by the caller (Reserve
+// chooses it before its transaction), and returns token.
+func (s *Service) storeToken(ctx context.Context, ext sqlx.ExtContext, bookingID int64, token string) (string, error) {
 	_, err := ext.ExecContext(ctx, ext.Rebind(`INSERT INTO booking_tokens (booking_id, token_hash, created_at) VALUES (?, ?, ?)`),
 		bookingID, secret.Hash(token), s.now().UTC())
 	if err != nil {

@@ -46,13 +46,20 @@ type WaitlistEntry struct {
 // expired or never existed.
 var ErrOfferGone = fault.New(fault.Conflict, "this waitlist offer is no longer open")
 
+// ErrAlreadyWaiting is returned to a second sign-up of one email for the
+// waitlist of one date (code already_booked, as for a booking).
+var ErrAlreadyWaiting = fault.New(fault.AlreadyBooked,
+	"this email is already on the waitlist for this date: check your email for your place in line")
+
 // JoinWaitlist puts a person in line for req.Seats seats on req.SessionID
 // and emails them their place in the queue. The line is for dates that
 // cannot seat them: when the seats fit and nobody is waiting it returns
 // ErrSeatsAvailable (book them instead). If someone is waiting and seats
 // are free that nobody before the newcomer can use, the newcomer is
 // offered them at once (see offerFreedSeats for the rule). Returns
-// ErrAlreadyBooked if they are already in line or booked for the date,
+// ErrAlreadyBooked if they are booked for the date, ErrAlreadyWaiting if
+// they are already in line, a fault.Invalid error on seats when they are
+// more than the date holds,
 // ErrTooManyOpen past the caps on unpaid holds and waitlist places (see
 // Config), a fault.Invalid error naming bad fields, and the session's
 // refusal (registration_closed, session_started, session_cancelled,
@@ -73,6 +80,9 @@ func (s *Service) JoinWaitlist(ctx context.Context, req Request) (WaitlistEntry,
 		}
 		if err := events.Allows(e, sess, events.ActJoinWaitlist, s.now()); err != nil {
 			return err
+		}
+		if req.Seats > sess.Capacity { // no freed seats could ever seat them
+			return (&fault.Fields{"seats": fmt.Sprintf("must be at most %d: the date's capacity", sess.Capacity)}).Err()
 		}
 		if ref, err := liveRef(ctx, tx, liveKey(sess.ID, req.Email)); err != nil {
 			return err
@@ -122,7 +132,7 @@ func (s *Service) JoinWaitlist(ctx context.Context, req Request) (WaitlistEntry,
 		return WaitlistEntry{}, s.alreadyBooked(ctx, sessionID, req.Email)
 	}
 	if sqldb.IsUniqueViolation(err) {
-		return WaitlistEntry{}, ErrAlreadyBooked // already in line: the joined email had their place
+		return WaitlistEntry{}, ErrAlreadyWaiting // the joined email had their place
 	}
 	if err == nil {
 		err = s.db.GetContext(ctx, &entry, s.db.Rebind(`SELECT `+waitlistColumns+` FROM waitlist WHERE id = ?`), entry.ID)

@@ -31,6 +31,7 @@ const (
 	SlotUnavailable     Code = "slot_unavailable" // an appointment start taken meanwhile, or never offered
 	HostBusy            Code = "host_busy"        // a workshop date over a host's live appointment
 	NoCreditsLeft       Code = "no_credits_left"  // a package's credits are all spent, expired or refunded
+	PackageUnpaid       Code = "package_unpaid"   // a package's credit code used before its checkout was paid
 	AlreadyBooked       Code = "already_booked"
 	SeatsAvailable      Code = "seats_available" // joining a waitlist while the seats fit: book them instead
 	Unauthorized        Code = "unauthorized"

@@ -38,6 +38,10 @@ type (
 var (
 	bookingsDesc = prometheus.NewDesc("roster_bookings",
 		"Bookings by status (pending_payment, confirmed, cancelled, expired, refunded).", []string{"status"}, nil)
+	batchesDesc = prometheus.NewDesc("roster_booking_group_commits_total",
+		"Transactions this process ran for batches of concurrent bookings of one date.", nil, nil)
+	batchedDesc = prometheus.NewDesc("roster_booking_group_committed_requests_total",
+		"Booking requests those transactions carried (divided by the transactions: the mean batch).", nil, nil)
 	holdsDesc = prometheus.NewDesc("roster_holds_open",
 		"Bookings holding seats while awaiting payment.", nil, nil)
 	outboxUnsentDesc = prometheus.NewDesc("roster_outbox_unsent",
@@ -99,7 +103,7 @@ func feedProblem(err error) string {
 
 // Describe sends every metric's description.
 func (p *Product) Describe(ch chan<- *prometheus.Desc) {
-	for _, d := range []*prometheus.Desc{bookingsDesc, holdsDesc, outboxUnsentDesc, outboxFailedDesc, outboxAgeDesc, refundsDesc, webhookDesc} {
+	for _, d := range []*prometheus.Desc{bookingsDesc, batchesDesc, batchedDesc, holdsDesc, outboxUnsentDesc, outboxFailedDesc, outboxAgeDesc, refundsDesc, webhookDesc} {
 		ch <- d
 	}
 	p.feedErrors.Describe(ch)
@@ -131,7 +135,7 @@ func (p *Product) Collect(ch chan<- prometheus.Metric) {
 func (p *Product) collectBookings(ctx context.Context, ch chan<- prometheus.Metric) {
 	g, err := p.bookings.Gauges(ctx)
 	if err != nil {
-		for _, d := range []*prometheus.Desc{bookingsDesc, holdsDesc, refundsDesc} {
+		for _, d := range []*prometheus.Desc{bookingsDesc, batchesDesc, batchedDesc, holdsDesc, refundsDesc} {
 			ch <- prometheus.NewInvalidMetric(d, err)
 		}
 		return
@@ -139,6 +143,8 @@ func (p *Product) collectBookings(ctx context.Context, ch chan<- prometheus.Metr
 	for status, n := range g.ByStatus {
 		ch <- prometheus.MustNewConstMetric(bookingsDesc, prometheus.GaugeValue, float64(n), string(status))
 	}
+	ch <- prometheus.MustNewConstMetric(batchesDesc, prometheus.CounterValue, float64(g.GroupCommit.Transactions))
+	ch <- prometheus.MustNewConstMetric(batchedDesc, prometheus.CounterValue, float64(g.GroupCommit.Requests))
 	ch <- prometheus.MustNewConstMetric(holdsDesc, prometheus.GaugeValue, float64(g.HoldsOpen))
 	ch <- prometheus.MustNewConstMetric(refundsDesc, prometheus.GaugeValue, float64(g.RefundsPending), "pending")
 	ch <- prometheus.MustNewConstMetric(refundsDesc, prometheus.GaugeValue, float64(g.RefundsFailed), "failed")

@@ -90,6 +90,7 @@ func coachView(v view, e events.Event, s events.Session) view {
 // bookingView adds the booking's details and calendar links.
 func (a *author) bookingView(e events.Event, s events.Session, b booking.Booking, manageURL string) view {
 	v := a.sessionView(e, s)
+	v.YourWhen = yourWhen(s.StartsAt, s.EndsAt, b.Timezone, e.Zone())
 	v.Seats = b.Seats
 	v.Ref = b.Ref
 	v.Appointment = b.IsAppointment()

@@ -26,6 +26,25 @@ func formatWhen(start, end time.Time, loc *time.Location) string {
 	}
 }
 
+// yourWhen writes a session's times in the attendee's own zone for a line
+// beside the event's, or "" when their zone is unknown, not a zone, or
+// shows the same clock times as the event's (a London visitor of a London
+// event, in person or online, needs no second line).
+func yourWhen(start, end time.Time, attendeeZone string, eventZone *time.Location) string {
+	if attendeeZone == "" {
+		return ""
+	}
+	loc, err := time.LoadLocation(attendeeZone)
+	if err != nil {
+		return ""
+	}
+	theirs := formatWhen(start, end, loc)
+	if theirs == formatWhen(start, end, eventZone) {
+		return ""
+	}
+	return theirs
+}
+
 // formatShortWhen is the start alone, short enough for a subject line:
 // "Wed 22 Sep 2027, 18:00 BST".
 func formatShortWhen(start time.Time, loc *time.Location) string {

@@ -31,6 +31,7 @@ const (
 	KindHoldExpired       = Kind(booking.NoticeHoldExpired)
 	KindCoachNewBooking   = Kind(booking.NoticeCoachNewBooking)
 	KindCoachCancellation = Kind(booking.NoticeCoachCancellation)
+	KindCoachMoved        = Kind(booking.NoticeCoachMoved)
 	KindChanged           = Kind(booking.NoticeChanged)
 	KindSessionCancelled  = Kind(booking.NoticeSessionCancelled)
 	KindWaitlistClosed    = Kind(booking.NoticeWaitlistClosed)
@@ -53,7 +54,7 @@ const (
 // allKinds lists every kind, in the order above.
 var allKinds = []Kind{
 	KindConfirmation, KindCancellation, KindMoved, KindWaitlistOffer, KindLatePaymentRefund,
-	KindHoldExpired, KindCoachNewBooking, KindCoachCancellation, KindChanged, KindSessionCancelled,
+	KindHoldExpired, KindCoachNewBooking, KindCoachCancellation, KindCoachMoved, KindChanged, KindSessionCancelled,
 	KindWaitlistClosed, KindWaitlistJoined, KindPaymentFailed, KindRefundReceipt, KindRefundFailed,
 	KindReminder, KindCoachMessage, KindPackageConfirmed, KindPackageExpiring, KindPackageRefunded,
 	KindBookingLink, KindHostAdded, KindPasswordReset, KindCoachInvitation,
@@ -178,44 +179,55 @@ func hasControl(s string) bool {
 // and m was dropped. It returns a fault.Invalid error if m does not pass
 // Validate.
 func Enqueue(ctx context.Context, ext sqlx.ExtContext, m Message) (bool, error) {
-	if err := m.Validate(); err != nil {
-		return false, fmt.Errorf("enqueue %s: %w", m.DedupeKey, err)
+	n, err := EnqueueAll(ctx, ext, m)
+	return n == 1, err
+}
+
+// EnqueueAll is Enqueue for several messages in one statement (one round
+// trip): it returns how many of them are new. It stores none if one does
+// not pass Validate.
+func EnqueueAll(ctx context.Context, ext sqlx.ExtContext, msgs ...Message) (int, error) {
+	if len(msgs) == 0 {
+		return 0, nil
 	}
-	token, err := messageToken()
-	if err != nil {
-		return false, err
+	var (
+		values strings.Builder
+		args   []any
+	)
+	for i, m := range msgs {
+		if err := m.Validate(); err != nil {
+			return 0, fmt.Errorf("enqueue %s: %w", m.DedupeKey, err)
+		}
+		token, err := messageToken()
+		if err != nil {
+			return 0, err
+		}
+		sendAfter := m.SendAfter
+		if sendAfter.IsZero() {
+			sendAfter = m.CreatedAt
+		}
+		if i > 0 {
+			values.WriteString(", ")
+		}
+		values.WriteString("(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?, '', ?, ?, ?)")
+		args = append(args, m.DedupeKey, string(m.Kind), nullable(m.BookingRef), m.To, m.ToName, m.ReplyTo, m.SenderName, m.Subject,
+			m.Text, m.HTML, nullable(string(m.ICS)), m.ICSMethod, token, Pending, sendAfter.UTC(), m.CreatedAt.UTC(),
+			m.AttachmentName, attachment(m.Attachment))
 	}
-	sendAfter := m.SendAfter
-	if sendAfter.IsZero() {
-		sendAfter = m.CreatedAt
-	}
-	r := row{
-		DedupeKey: m.DedupeKey, Kind: string(m.Kind), BookingRef: nullable(m.BookingRef),
-		ToAddr: m.To, ToName: m.ToName, ReplyTo: m.ReplyTo, SenderName: m.SenderName, Subject: m.Subject,
-		TextBody: m.Text, HTMLBody: m.HTML, ICS: nullable(string(m.ICS)), ICSMethod: m.ICSMethod,
-		MessageToken: token, Status: Pending, SendAfter: sendAfter.UTC(), CreatedAt: m.CreatedAt.UTC(),
-		AttachmentName: m.AttachmentName, Attachment: m.Attachment,
-	}
-	query, args, err := ext.BindNamed(`
+	res, err := ext.ExecContext(ctx, ext.Rebind(`
 		INSERT INTO outbox (dedupe_key, kind, booking_ref, to_addr, to_name, reply_to, sender_name, subject, text_body,
 			html_body, ics, ics_method, message_token, status, attempts, send_after, last_error, created_at,
 			attachment_name, attachment)
-		VALUES (:dedupe_key, :kind, :booking_ref, :to_addr, :to_name, :reply_to, :sender_name, :subject, :text_body,
-			:html_body, :ics, :ics_method, :message_token, :status, 0, :send_after, '', :created_at,
-			:attachment_name, :attachment)
-		ON CONFLICT (dedupe_key) DO NOTHING`, r)
+		VALUES `+values.String()+`
+		ON CONFLICT (dedupe_key) DO NOTHING`), args...)
 	if err != nil {
-		return false, fmt.Errorf("enqueue %s: %w", m.DedupeKey, err)
-	}
-	res, err := ext.ExecContext(ctx, query, args...)
-	if err != nil {
-		return false, fmt.Errorf("enqueue %s: %w", m.DedupeKey, err)
+		return 0, fmt.Errorf("enqueue %s: %w", msgs[0].DedupeKey, err)
 	}
 	n, err := res.RowsAffected()
 	if err != nil {
-		return false, fmt.Errorf("enqueue %s: %w", m.DedupeKey, err)
+		return 0, fmt.Errorf("enqueue %s: %w", msgs[0].DedupeKey, err)
 	}
-	return n == 1, nil
+	return int(n), nil
 }
 
 // messageToken makes the random part of a message's Message-ID, so that ids
@@ -226,6 +238,14 @@ func messageToken() (string, error) {
 		return "", fmt.Errorf("message token: %w", err)
 	}
 	return hex.EncodeToString(b), nil
+}
+
+// attachment is an attachment's bytes for the database: NULL for none.
+func attachment(b []byte) any {
+	if len(b) == 0 {
+		return nil
+	}
+	return b
 }
 
 func nullable(s string) *string {

@@ -61,8 +61,10 @@ func NewBookingNotifier(cfg Config, now func() time.Time, logger *slog.Logger) (
 //   - waitlist_offer: one to the person waiting, keyed
 //     waitlist:<entry id>:offer:<offer expiry, unix seconds>;
 //     waitlist_joined and waitlist_closed keyed waitlist:<entry id>:<kind>.
-//   - coach_new_booking, coach_cancellation: one to each host, keyed
-//     booking:<ref>:<kind>:<host email>.
+//   - coach_new_booking, coach_cancellation: one to each host who wants
+//     booking emails, keyed booking:<ref>:<kind>:<host email>;
+//     coach_moved likewise, keyed booking:<ref>:coach_moved:<sequence>:<host
+//     email>, so each move is told.
 //
 // Cancellations, moves and changes withdraw the booking's stored
 // reminders. A notice that was already enqueued (same key) adds nothing. It returns
@@ -70,26 +72,70 @@ func NewBookingNotifier(cfg Config, now func() time.Time, logger *slog.Logger) (
 // expiry, or a message that fails Message.Validate; the caller's
 // transaction should then roll back.
 func (n *BookingNotifier) Notify(ctx context.Context, tx *sqlx.Tx, notice booking.Notice) error {
-	switch notice.Kind {
-	case booking.NoticeCancelled, booking.NoticeMoved, booking.NoticeChanged, booking.NoticeSessionCancelled:
-		if err := withdrawReminders(ctx, tx, notice.Booking.Ref); err != nil {
-			return fmt.Errorf("notify %s %s: %w", notice.Kind, notice.Booking.Ref, err)
-		}
+	rendered, err := n.Render(notice)
+	if err != nil {
+		return err
 	}
+	return rendered.Store(ctx, tx)
+}
+
+var _ booking.NoticeRenderer = (*BookingNotifier)(nil)
+
+// Render renders the messages notice causes (see Notify), without storing
+// them, so that the rendering can happen before the transaction that
+// stores them. It returns the errors Notify returns for the notice itself.
+func (n *BookingNotifier) Render(notice booking.Notice) (booking.RenderedNotice, error) {
 	msgs, err := n.messages(notice)
 	if err != nil {
-		return fmt.Errorf("notify %s %s: %w", notice.Kind, notice.Booking.Ref, err)
+		return nil, fmt.Errorf("notify %s %s: %w", notice.Kind, notice.Booking.Ref, err)
 	}
 	if err := attachReceipt(notice, msgs); err != nil {
-		return fmt.Errorf("notify %s %s: %w", notice.Kind, notice.Booking.Ref, err)
+		return nil, fmt.Errorf("notify %s %s: %w", notice.Kind, notice.Booking.Ref, err)
 	}
 	for i := range msgs {
 		msgs[i].ReplyTo = replyTo(notice, msgs[i])
 	}
-	for _, m := range msgs {
-		if _, err := Enqueue(ctx, tx, m); err != nil {
-			return fmt.Errorf("notify %s %s: %w", notice.Kind, notice.Booking.Ref, err)
+	return renderedNotice{kind: notice.Kind, ref: notice.Booking.Ref, msgs: msgs}, nil
+}
+
+// renderedNotice is a notice's messages, ready to store.
+type renderedNotice struct {
+	kind booking.NoticeKind
+	ref  string
+	msgs []Message
+}
+
+// Store writes the messages into the outbox through ext, the change's
+// transaction, as Notify does (withdrawing stale reminders first), in one
+// statement.
+func (r renderedNotice) Store(ctx context.Context, ext sqlx.ExtContext) error {
+	return r.StoreWith(ctx, ext)
+}
+
+// StoreWith stores r and others, rendered by this notifier too, as Store
+// would one by one, with all their messages in one statement. It
+// implements booking.RenderedNotices.
+func (r renderedNotice) StoreWith(ctx context.Context, ext sqlx.ExtContext, others ...booking.RenderedNotice) error {
+	all := []renderedNotice{r}
+	for _, o := range others {
+		other, ok := o.(renderedNotice)
+		if !ok {
+			return fmt.Errorf("notify %s %s: cannot store a notice rendered elsewhere with it", r.kind, r.ref)
 		}
+		all = append(all, other)
+	}
+	var msgs []Message
+	for _, n := range all {
+		switch n.kind {
+		case booking.NoticeCancelled, booking.NoticeMoved, booking.NoticeChanged, booking.NoticeSessionCancelled:
+			if err := withdrawReminders(ctx, ext, n.ref); err != nil {
+				return fmt.Errorf("notify %s %s: %w", n.kind, n.ref, err)
+			}
+		}
+		msgs = append(msgs, n.msgs...)
+	}
+	if _, err := EnqueueAll(ctx, ext, msgs...); err != nil {
+		return fmt.Errorf("notify %s %s: %w", r.kind, r.ref, err)
 	}
 	return nil
 }
@@ -223,8 +269,15 @@ func (n *BookingNotifier) messages(notice booking.Notice) ([]Message, error) {
 		key := fmt.Sprintf("waitlist:%d:offer:%d", offer.ID, offer.OfferExpiresAt.Unix())
 		return one(a.message(KindWaitlistOffer, key, person{Name: offer.Name, Email: offer.Email}, b.Ref, v, nil, ""))
 
-	case booking.NoticeCoachNewBooking, booking.NoticeCoachCancellation:
+	case booking.NoticeCoachNewBooking, booking.NoticeCoachCancellation, booking.NoticeCoachMoved:
 		v = coachView(v, e, s)
+		v.YourWhen = "" // the attendee's zone, not the coach's
+		if notice.Kind == booking.NoticeCoachMoved {
+			if notice.Previous != nil {
+				v.PreviousWhen = formatWhen(notice.Previous.StartsAt, notice.Previous.EndsAt, e.Zone())
+			}
+			key = fmt.Sprintf("%s:%d", key, b.Sequence)
+		}
 		v.Attendee = person{Name: oneLine(b.Name, MaxNameLen), Email: b.Email}
 		for _, qa := range notice.Answers {
 			v.Answers = append(v.Answers, viewAnswer{Label: oneLine(qa.Label, 300), Answer: qa.Answer,
@@ -323,22 +376,28 @@ type Recipient struct {
 	ManageURL  string // optional: a link to their booking
 }
 
+// CheckCoachMessage returns a fault.Invalid error naming the id, subject
+// or body of a coach's message that is missing or too long, or nil.
+func CheckCoachMessage(id, subject, body string) error {
+	var f fault.Fields
+	f.Check(id != "" && !hasControl(id) && len(id) <= 100, "id", "is required")
+	f.Check(oneLine(subject, MaxSubjectLen) != "", "subject", "is required")
+	f.Check(utf8.RuneCountInString(subject) <= MaxCoachSubjectLen, "subject", fmt.Sprintf("must be at most %d characters", MaxCoachSubjectLen))
+	f.Check(strings.TrimSpace(body) != "", "body", "is required")
+	f.Check(len(body) <= MaxCoachBodyLen && utf8.ValidString(body), "body", fmt.Sprintf("must be text of at most %d bytes", MaxCoachBodyLen))
+	return f.Err()
+}
+
 // EnqueueCoachMessage enqueues, in tx, one copy of m per recipient, keyed
 // coach_message:<id>:<recipient email>, with Reply-To set to the coach.
 // It returns how many copies are new, and a fault.Invalid error naming
 // the subject, body or id if one is missing or too long, or a recipient
 // whose address cannot be mailed.
 func (n *BookingNotifier) EnqueueCoachMessage(ctx context.Context, tx *sqlx.Tx, m CoachMessage) (int, error) {
-	var f fault.Fields
-	subject := oneLine(m.Subject, MaxSubjectLen)
-	f.Check(m.ID != "" && !hasControl(m.ID) && len(m.ID) <= 100, "id", "is required")
-	f.Check(subject != "", "subject", "is required")
-	f.Check(utf8.RuneCountInString(m.Subject) <= MaxCoachSubjectLen, "subject", fmt.Sprintf("must be at most %d characters", MaxCoachSubjectLen))
-	f.Check(strings.TrimSpace(m.Body) != "", "body", "is required")
-	f.Check(len(m.Body) <= MaxCoachBodyLen && utf8.ValidString(m.Body), "body", fmt.Sprintf("must be text of at most %d bytes", MaxCoachBodyLen))
-	if err := f.Err(); err != nil {
+	if err := CheckCoachMessage(m.ID, m.Subject, m.Body); err != nil {
 		return 0, err
 	}
+	subject := oneLine(m.Subject, MaxSubjectLen)
 	a := n.author
 	v := a.sessionView(m.Event, m.Session)
 	v.Sender = oneLine(m.From.Name, MaxNameLen)
@@ -384,8 +443,8 @@ func (n *BookingNotifier) Invite(e events.Event, s events.Session, b booking.Boo
 // yet being sent: after a cancellation or a move they would be stale. A
 // reminder a worker has already claimed may still go out; that is the one
 // window left.
-func withdrawReminders(ctx context.Context, tx *sqlx.Tx, ref string) error {
-	_, err := tx.ExecContext(ctx, tx.Rebind(`DELETE FROM outbox WHERE booking_ref = ? AND kind = ? AND status = ?`), ref, KindReminder, Pending)
+func withdrawReminders(ctx context.Context, ext sqlx.ExtContext, ref string) error {
+	_, err := ext.ExecContext(ctx, ext.Rebind(`DELETE FROM outbox WHERE booking_ref = ? AND kind = ? AND status = ?`), ref, KindReminder, Pending)
 	if err != nil {
 		return fmt.Errorf("withdraw reminders: %w", err)
 	}

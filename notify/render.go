@@ -31,6 +31,7 @@ type view struct {
 	EventURL     string
 	When         string // "Wednesday 22 September 2027, 18:00–20:00 BST"
 	ShortWhen    string // "Wed 22 Sep 2027, 18:00 BST"
+	YourWhen     string // When in the attendee's own zone; "" when unknown or the same
 	PreviousWhen string // before a move
 	// AlsoWhen is the same time in the other party's zone, for a 1:1
 	// appointment whose client and coach are in zones that read

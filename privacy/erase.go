@@ -19,6 +19,7 @@ type Erasure struct {
 	Refs      []string `json:"refs"`      // bookings anonymised (money records kept)
 	Cancelled []string `json:"cancelled"` // future bookings cancelled first, refunded by policy
 	Waitlist  int      `json:"waitlist"`  // waitlist entries anonymised
+	Packages  []string `json:"packages"`  // package purchases anonymised (money records kept)
 	Messages  int64    `json:"messages"`  // outbox rows deleted (unsent) or emptied
 }
 
@@ -96,7 +97,7 @@ func (s *Service) ErasePerson(ctx context.Context, coachID int64, email string) 
 	var out Erasure
 	err = s.db.InTx(ctx, func(tx *sqlx.Tx) error {
 		out, err = s.erase(ctx, tx, email, booking.PersonScope{CoachID: coachID}, coachActor(coachID), coachID)
-		if err == nil && len(out.Refs)+out.Waitlist == 0 {
+		if err == nil && len(out.Refs)+out.Waitlist+len(out.Packages) == 0 {
 			return ErrNoSuchPerson // rolls back the record of an erasure that erased nothing
 		}
 		return err
@@ -164,8 +165,8 @@ func (s *Service) erase(ctx context.Context, tx *sqlx.Tx, email string, scope bo
 	if err != nil {
 		return Erasure{}, err
 	}
-	out := Erasure{Refs: erased.Refs, Cancelled: erased.Cancelled, Waitlist: len(erased.EntryIDs)}
-	if out.Messages, err = notify.ForgetPerson(ctx, tx, messagesOf(email, scope, erased.Refs, erased.EntryIDs)); err != nil {
+	out := Erasure{Refs: erased.Refs, Cancelled: erased.Cancelled, Waitlist: len(erased.EntryIDs), Packages: erased.Purchases}
+	if out.Messages, err = notify.ForgetPerson(ctx, tx, messagesOf(email, scope, erased.AllRefs(), erased.EntryIDs)); err != nil {
 		return Erasure{}, err
 	}
 	if len(erased.Refs) > 0 {
@@ -178,8 +179,8 @@ func (s *Service) erase(ctx context.Context, tx *sqlx.Tx, email string, scope bo
 			return Erasure{}, fmt.Errorf("close erasure requests: %w", err)
 		}
 	}
-	rows := len(out.Refs) + out.Waitlist + int(out.Messages)
-	return out, s.record(ctx, tx, "erased", actor, coachID, out.Refs, rows)
+	rows := len(out.Refs) + out.Waitlist + len(out.Packages) + int(out.Messages)
+	return out, s.record(ctx, tx, "erased", actor, coachID, erased.AllRefs(), rows)
 }
 
 // minRetention guards against a setting below the floor.

@@ -54,6 +54,8 @@ type fixture struct {
 	sept22   time.Time
 	consent  booking.Consent
 	privSets coaches.Privacy
+	// adaPackage is the gift package people gives Ada.
+	adaPackage booking.PurchaseResult
 }
 
 func newFixture(t *testing.T) *fixture {
@@ -139,10 +141,38 @@ func (fx *fixture) people(t *testing.T) (adaPast, adaFuture booking.Result) {
 	if _, err := fx.booking.JoinWaitlist(context.Background(), booking.Request{SessionID: fx.taster.Sessions[0].ID, Name: "Ada Lovelace", Email: "ada@example.com", Seats: 1}); err != nil {
 		t.Fatal(err)
 	}
+	fx.adaPackage = fx.giftPackage(t, "Ada Lovelace", "ada@example.com")
 	if _, err := fx.deliver.RunOnce(context.Background()); err != nil {
 		t.Fatal(err)
 	}
 	return adaPast, adaFuture
+}
+
+// giftPackage gives the person a free package of two Career chats (hosted
+// by the coach), which confirms at once and mails its credit code.
+func (fx *fixture) giftPackage(t *testing.T, name, email string) booking.PurchaseResult {
+	t.Helper()
+	ctx := context.Background()
+	if _, _, err := fx.booking.PublicPackage(ctx, "two-chats"); err != nil {
+		_, err := events.NewService(fx.db, fx.clock.Now).CreateAppointmentType(ctx, fx.coach.ID, events.AppointmentTypeInput{
+			Slug: "career-chat", Title: "Career chat", DurationMinutes: 45, Currency: "GBP", Location: "Online",
+			Assignment: "any", HorizonDays: 60, Status: events.Published})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := fx.booking.CreatePackage(ctx, fx.coach.ID, booking.PackageInput{Slug: "two-chats", Title: "Two chats",
+			AppointmentType: "career-chat", Credits: 2, Currency: "GBP", ValidDays: 180}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	res, err := fx.booking.BuyPackage(ctx, booking.PurchaseRequest{PackageSlug: "two-chats", Name: name, Email: email})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Purchase.Status != booking.PurchaseActive {
+		t.Fatalf("a gift package is %s, want active", res.Purchase.Status)
+	}
+	return res
 }
 
 // traces returns "table.column" for every text-bearing column of every
@@ -185,7 +215,7 @@ func traces(t *testing.T, db *sqldb.DB, needles ...string) []string {
 	for _, c := range cols {
 		seen[c.Table] = true
 	}
-	for _, must := range []string{"bookings", "waitlist", "outbox", "booking_consents", "privacy_log", "coach_sessions"} {
+	for _, must := range []string{"bookings", "waitlist", "outbox", "booking_consents", "privacy_log", "coach_sessions", "package_purchases"} {
 		if !seen[must] {
 			t.Fatalf("the catalogue lists no table %s: the scan would miss it (tables: %v)", must, seen)
 		}
@@ -215,4 +245,14 @@ func (fx *fixture) mustCheck(t *testing.T) {
 	for _, p := range problems {
 		t.Errorf("invariant: %s", p)
 	}
+}
+
+// purchaseExpiry returns when Ada's gift package expires (UTC).
+func (fx *fixture) purchaseExpiry(t *testing.T) time.Time {
+	t.Helper()
+	var expires time.Time
+	if err := fx.db.Get(&expires, fx.db.Rebind(`SELECT expires_at FROM package_purchases WHERE ref = ?`), fx.adaPackage.Purchase.Ref); err != nil {
+		t.Fatal(err)
+	}
+	return expires.UTC()
 }

@@ -67,9 +67,9 @@ var ErrBadEmail = &fault.Error{Code: fault.Invalid, Message: "an email address i
 	Fields: map[string]string{"email": "must be an email address"}}
 
 // ErrNoSuchPerson is returned when a coach asks about an email that has
-// nothing on their events and appointments (so a coach learns nothing about
+// nothing on their events, appointments and packages (so a coach learns nothing about
 // other coaches' people).
-var ErrNoSuchPerson = fault.New(fault.NotFound, "no booking or waitlist entry with that email on your events")
+var ErrNoSuchPerson = fault.New(fault.NotFound, "no booking, waitlist entry or package purchase with that email on your events")
 
 func normalEmail(email string) (string, error) {
 	email = strings.ToLower(strings.TrimSpace(email))
@@ -93,7 +93,7 @@ func (s *Service) ExportBooking(ctx context.Context, ref, token string) (Export,
 		if out, err = s.export(ctx, tx, b.Email, booking.PersonScope{}); err != nil {
 			return err
 		}
-		return s.record(ctx, tx, "export", "attendee", 0, out.Refs(), len(out.Bookings)+len(out.Waitlist))
+		return s.record(ctx, tx, "export", "attendee", 0, out.Refs(), out.rows())
 	})
 	return out, err
 }
@@ -111,10 +111,10 @@ func (s *Service) ExportPerson(ctx context.Context, coachID int64, email string)
 		if out, err = s.export(ctx, tx, email, booking.PersonScope{CoachID: coachID}); err != nil {
 			return err
 		}
-		if len(out.Bookings)+len(out.Waitlist) == 0 {
+		if out.Empty() {
 			return ErrNoSuchPerson
 		}
-		return s.record(ctx, tx, "export", coachActor(coachID), coachID, out.Refs(), len(out.Bookings)+len(out.Waitlist))
+		return s.record(ctx, tx, "export", coachActor(coachID), coachID, out.Refs(), out.rows())
 	})
 	return out, err
 }
@@ -133,7 +133,8 @@ func (s *Service) export(ctx context.Context, tx *sqlx.Tx, email string, scope b
 	for i, e := range data.Waitlist {
 		ids[i] = e.ID
 	}
-	if out.Messages, err = notify.MessagesAbout(ctx, tx, messagesOf(email, scope, data.Refs(), ids)); err != nil {
+	refs := append(data.Refs(), data.PurchaseRefs()...) // package emails carry the purchase's ref
+	if out.Messages, err = notify.MessagesAbout(ctx, tx, messagesOf(email, scope, refs, ids)); err != nil {
 		return Export{}, err
 	}
 	if refs := data.Refs(); len(refs) > 0 {
@@ -159,6 +160,9 @@ func messagesOf(email string, scope booking.PersonScope, refs []string, waitlist
 	}
 	return p
 }
+
+// rows counts the bookings, entries and purchases exported.
+func (e Export) rows() int { return len(e.Bookings) + len(e.Waitlist) + len(e.Purchases) }
 
 func coachActor(coachID int64) string { return fmt.Sprintf("coach %d", coachID) }
 

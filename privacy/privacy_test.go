@@ -35,6 +35,15 @@ func TestExport(t *testing.T) {
 		if strings.Contains(string(raw), adaPast.Token) {
 			t.Error("export holds a manage token")
 		}
+		if len(got.Purchases) != 1 || got.Purchases[0].Ref != fx.adaPackage.Purchase.Ref || got.Purchases[0].CreditsLeft != 2 {
+			t.Errorf("package purchases %+v; want Ada's gift of two chats", got.Purchases)
+		}
+		if strings.Contains(string(raw), fx.adaPackage.CreditCode) {
+			t.Error("export holds a credit code")
+		}
+		if !strings.Contains(string(raw), `"kind":"package_confirmed"`) {
+			t.Error("export lacks the package's confirmation email")
+		}
 		b := got.Bookings[0]
 		if len(b.Consents) != 2 || b.Consents[0].Text != fx.privSets.Terms || b.Consents[0].TextVersion != fx.privSets.TextVersion ||
 			!b.Consents[0].Granted || b.Consents[1].Kind != "marketing" || b.Consents[1].Granted {
@@ -219,6 +228,23 @@ func TestRetention(t *testing.T) {
 		if found := traces(t, fx.db, "ada@example.com"); len(found) == 0 {
 			t.Error("Ada's later dates were anonymised too early")
 		}
+		if got.Purchases != 0 {
+			t.Errorf("%d package purchases anonymised while still valid", got.Purchases)
+		}
 		fx.mustCheck(t)
+	})
+	t.Run("a package purchase is anonymised 30 days after it expired", func(t *testing.T) {
+		expires := fx.purchaseExpiry(t)
+		fx.clock.Set(expires.AddDate(0, 0, 31))
+		got, err := fx.privacy.Retain(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got.Purchases != 1 {
+			t.Errorf("retained %+v; want Ada's package purchase", got)
+		}
+		for _, f := range traces(t, fx.db, "Ada Lovelace", "ada@example.com") {
+			t.Error(f)
+		}
 	})
 }

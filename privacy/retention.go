@@ -14,12 +14,14 @@ import (
 type Retained struct {
 	Bookings    int   // bookings anonymised, past their coach's retention
 	Waitlist    int   // waitlist entries anonymised
+	Purchases   int   // package purchases anonymised, over before the coach's retention
 	Bodies      int64 // sent messages whose bodies were emptied
 	LoginAgents int64 // ended logins whose user agent was forgotten
 }
 
 // Retain applies the retention rules as of now: each coach's attendees'
 // data is anonymised RetentionDays after their date or appointment ended
+// (a package purchase's, after it expired or was abandoned or refunded)
 // (never sooner than coaches.MinRetentionDays); bodies of messages sent
 // more than notify.SentBodyDays ago are emptied; the user agents of
 // logins that ended more than coaches.LoginAgentDays ago are forgotten.
@@ -36,15 +38,16 @@ func (s *Service) Retain(ctx context.Context) (Retained, error) {
 		keep := max(time.Duration(p.RetentionDays)*24*time.Hour, minRetention)
 		err := s.db.InTx(ctx, func(tx *sqlx.Tx) error {
 			done, err := s.booking.AnonymiseEnded(ctx, tx, p.CoachID, now.Add(-keep))
-			if err != nil || len(done.Refs)+len(done.EntryIDs) == 0 {
+			if err != nil || done.Empty() {
 				return err
 			}
-			if _, err := notify.ForgetPerson(ctx, tx, notify.Person{Refs: done.Refs, WaitlistIDs: done.EntryIDs}); err != nil {
+			if _, err := notify.ForgetPerson(ctx, tx, notify.Person{Refs: done.AllRefs(), WaitlistIDs: done.EntryIDs}); err != nil {
 				return err
 			}
 			out.Bookings += len(done.Refs)
 			out.Waitlist += len(done.EntryIDs)
-			return s.record(ctx, tx, "retention", "retention", p.CoachID, done.Refs, len(done.Refs)+len(done.EntryIDs))
+			out.Purchases += len(done.Purchases)
+			return s.record(ctx, tx, "retention", "retention", p.CoachID, done.AllRefs(), len(done.Refs)+len(done.EntryIDs)+len(done.Purchases))
 		})
 		if err != nil {
 			return out, err

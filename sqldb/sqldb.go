@@ -227,9 +227,12 @@ func (db *DB) ForUpdate() string {
 	return ""
 }
 
-// isRetryable reports whether a transaction failed only because it lost a
+// IsRetryable reports whether a transaction failed only because it lost a
 // race the database detected (a deadlock or serialization failure), so
-// running it again is safe.
+// running it again is safe. InTx retries such failures itself; code that
+// runs its own transactions (booking's group commit) asks here.
+func IsRetryable(err error) bool { return isRetryable(err) }
+
 func isRetryable(err error) bool {
 	var pqErr *pq.Error
 	if errors.As(err, &pqErr) {

@@ -5,7 +5,10 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"os"
 	"strings"
+
+	"golang.org/x/term"
 
 	"github.com/roster-app/roster/coaches"
 	"github.com/roster-app/roster/sqldb"
@@ -83,13 +86,42 @@ func (m *Main) coach(ctx context.Context, args []string) error {
 	return fmt.Errorf("unknown coach subcommand %q (want add or password)", args[0])
 }
 
-// readPassword reads the first line of standard input.
+// readPassword reads a password: on a terminal it prompts on standard
+// error and reads without echo, twice to catch a typo; otherwise (a pipe,
+// --password-stdin) it reads the first line of standard input.
 func (m *Main) readPassword() (string, error) {
+	if f, ok := m.Stdin.(*os.File); ok && term.IsTerminal(int(f.Fd())) {
+		return m.promptPassword(int(f.Fd()))
+	}
 	line, err := bufio.NewReader(m.Stdin).ReadString('\n')
 	if err != nil && line == "" {
 		return "", fmt.Errorf("read password from standard input: %w", err)
 	}
 	return strings.TrimRight(line, "\r\n"), nil
+}
+
+func (m *Main) promptPassword(fd int) (string, error) {
+	read := func(prompt string) (string, error) {
+		fmt.Fprint(m.Stderr, prompt)
+		b, err := term.ReadPassword(fd)
+		fmt.Fprintln(m.Stderr)
+		if err != nil {
+			return "", fmt.Errorf("read password from the terminal: %w", err)
+		}
+		return string(b), nil
+	}
+	first, err := read("Password: ")
+	if err != nil {
+		return "", err
+	}
+	again, err := read("Again: ")
+	if err != nil {
+		return "", err
+	}
+	if first != again {
+		return "", errors.New("the two passwords differ; nothing was changed")
+	}
+	return first, nil
 }
 
 func (m *Main) token(ctx context.Context, args []string) error {
@@ -172,5 +204,12 @@ func (m *Main) demo(ctx context.Context, args []string) error {
 		return err
 	}
 	defer a.Close()
-	return loadDemo(ctx, a)
+	password, err := loadDemo(ctx, a)
+	if err != nil {
+		return err
+	}
+	if password != "" {
+		fmt.Fprintf(m.Stdout, "Demo loaded. Sign in at %s/dashboard as james@example.com with the password %s\n", strings.TrimRight(a.cfg.BaseURL, "/"), password)
+	}
+	return nil
 }

@@ -98,7 +98,8 @@ func (a *app) wireNotify() error {
 	}
 	a.events.SetHostNotifier(notifier)
 	a.booking = booking.NewService(a.db, notifier, booking.Config{BaseURL: a.cfg.BaseURL, Payments: provider,
-		HostNotifier: notifier, AllowPrivateFeeds: allowPrivate, MaxOpenPerAddress: holdsPerAddress, SlotCacheTTL: slotCache}, a.now)
+		HostNotifier: notifier, AllowPrivateFeeds: allowPrivate, MaxOpenPerAddress: holdsPerAddress, SlotCacheTTL: slotCache,
+		GroupCommit: booking.GroupCommitConfig{Off: isFalse(a.cfg.GroupCommit)}}, a.now)
 	if a.cfg.SMTPURL == "" {
 		a.mailbox = notify.NewDevMailbox(200, a.log, a.now)
 		a.sender = a.mailbox
@@ -169,4 +170,10 @@ func (a *app) mailName() string {
 		return "dev mailbox (SMTP_URL unset): see /dev/mailbox"
 	}
 	return fmt.Sprint(a.sender)
+}
+
+// isFalse reports whether a boolean setting says false; unset is not.
+func isFalse(setting string) bool {
+	v, err := strconv.ParseBool(setting)
+	return err == nil && !v
 }

@@ -30,6 +30,7 @@ type Config struct {
 	SlotCache           string // a duration: how long a slot listing is kept
 	MetricsAddr         string // "" = /metrics on the main listener
 	MetricsToken        string // "" = /metrics needs no bearer token
+	GroupCommit         string
 }
 
 // setting describes one configuration value.
@@ -54,6 +55,7 @@ var settings = []setting{
 	{"allow-private-feeds", "ROSTER_ALLOW_PRIVATE_FEEDS", "false", "accept coaches' busy feeds on loopback and private addresses", func(c *Config) *string { return &c.AllowPrivateFeeds }},
 	{"slot-cache", "ROSTER_SLOT_CACHE", "1s", "keep each slot listing this long unless this process changes a coach's schedule; 0 = none", func(c *Config) *string { return &c.SlotCache }},
 	{"metrics-addr", "ROSTER_METRICS_ADDR", "", "serve /metrics on this address only (e.g. 127.0.0.1:9090); unset = on the main listener", func(c *Config) *string { return &c.MetricsAddr }},
+	{"group-commit", "ROSTER_GROUP_COMMIT", "true", "commit concurrent bookings of one date together (one transaction, a savepoint each); false = one transaction per booking", func(c *Config) *string { return &c.GroupCommit }},
 	{"metrics-token", "ROSTER_METRICS_TOKEN", "", "bearer token /metrics requires; unset = none", func(c *Config) *string { return &c.MetricsToken }},
 }
 

@@ -74,6 +74,9 @@ func (c Config) Validate() error {
 	if _, err := strconv.ParseBool(c.TrustProxy); err != nil {
 		p.add("trust-proxy", "%q: want true or false", c.TrustProxy)
 	}
+	if _, err := strconv.ParseBool(c.GroupCommit); err != nil {
+		p.add("group-commit", "%q: want true or false", c.GroupCommit)
+	}
 	if d, err := time.ParseDuration(c.SlotCache); err != nil || d < 0 || d > time.Minute {
 		p.add("slot-cache", "%q: want a duration from 0s to 1m, such as 1s", c.SlotCache)
 	}

@@ -51,7 +51,7 @@ commands:
   worker                          run the background workers only
   migrate [status]                apply migrations, or show their state
   coach add --email E --name N [--password-stdin]
-  coach password --email E        set a password, read from standard input
+  coach password --email E        set a password (prompted without echo on a terminal, else read from standard input)
   token create --coach E [--feed] print a new API (or calendar feed) token
   demo                            load the Career Clarity Lab demo into an empty database
   check                           verify the invariants; exit 1 on a violation

@@ -94,12 +94,14 @@ func TestServeDemo(t *testing.T) {
 	if len(lab.HostDetails) != 2 || lab.HostDetails[0].Name != "James Downer" || lab.HostDetails[1].Name != "Parveen Downer" {
 		t.Errorf("hosts %+v", lab.HostDetails)
 	}
-	want := []string{"2027-09-22T18:00:00+01:00", "2027-09-29T18:00:00+01:00"}
-	if len(lab.Sessions) != 2 {
+	// Last week's date, one three days ahead, and the next Sept 22 and 29
+	// (testNow is 26 November 2026; London is on GMT).
+	want := []string{"2026-11-19T18:00:00Z", "2026-11-29T18:00:00Z", "2027-09-22T18:00:00+01:00", "2027-09-29T18:00:00+01:00"}
+	if len(lab.Sessions) != len(want) {
 		t.Fatalf("sessions %+v", lab.Sessions)
 	}
 	for i, s := range lab.Sessions {
-		if s.StartsAt != want[i] || s.Capacity != 12 || !strings.HasSuffix(s.EndsAt, "T20:00:00+01:00") {
+		if s.StartsAt != want[i] || s.Capacity != 12 || !strings.HasPrefix(s.EndsAt, want[i][:11]+"20:00:00") {
 			t.Errorf("session %d: %+v, want %s to 20:00 with 12 seats", i, s, want[i])
 		}
 	}
@@ -307,7 +309,7 @@ func TestDemoPaidBookingEndToEnd(t *testing.T) {
 	env := map[string]string{"DATABASE_URL": sqldbtest.URL(t), "ROSTER_BASE_URL": "http://localhost:8080"}
 	base := startServer(t, env, "--demo")
 	resp, err := http.Post(base+"/api/v1/bookings", "application/json",
-		strings.NewReader(`{"session_id": 1, "name": "Ada Lovelace", "email": "ada@example.com", "seats": 1}`))
+		strings.NewReader(`{"session_id": 1, "name": "Mary Somerville", "email": "mary@example.com", "seats": 1}`))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -336,7 +338,7 @@ func TestDemoPaidBookingEndToEnd(t *testing.T) {
 	deadline := time.Now().Add(20 * time.Second)
 	for {
 		_, mailbox := get(t, base+"/dev/mailbox")
-		if strings.Contains(mailbox, "ada@example.com") && strings.Contains(mailbox, "Booked: Career Clarity Lab") {
+		if strings.Contains(mailbox, "mary@example.com") && strings.Contains(mailbox, "Booked: Career Clarity Lab") {
 			break
 		}
 		if time.Now().After(deadline) {

@@ -41,8 +41,10 @@ func (m *Main) serve(ctx context.Context, args []string, withHTTP bool) error {
 		return err
 	}
 	defer release()
+	var welcome readyNote
 	if *demo {
-		if err := loadDemo(ctx, a); err != nil {
+		welcome.demo = true
+		if welcome.password, err = loadDemo(ctx, a); err != nil {
 			return err
 		}
 	}
@@ -64,13 +66,13 @@ func (m *Main) serve(ctx context.Context, args []string, withHTTP bool) error {
 		a.log.Info("workers stopped")
 		return nil
 	}
-	err = m.runHTTP(ctx, a, started)
+	err = m.runHTTP(ctx, a, started, welcome)
 	stopWorkers()
 	<-workersDone
 	return err
 }
 
-func (m *Main) runHTTP(ctx context.Context, a *app, started time.Time) error {
+func (m *Main) runHTTP(ctx context.Context, a *app, started time.Time, welcome readyNote) error {
 	webCfg, err := a.cfg.web()
 	if err != nil {
 		return err
@@ -106,6 +108,7 @@ func (m *Main) runHTTP(ctx context.Context, a *app, started time.Time) error {
 	a.log.Info("listening", "addr", addr, "base_url", a.cfg.BaseURL, "database", string(a.db.Dialect),
 		"payments", a.booking.PaymentsName(), "mail", a.mailName(),
 		"startup_ms", float64(time.Since(started).Microseconds())/1000)
+	welcome.print(m.Stdout, a, webCfg.ShowDevMailbox)
 	if m.Ready != nil {
 		m.Ready(addr)
 	}

@@ -43,6 +43,10 @@ scenarios:
   mail --database-url URL [-n 1000] [--batch 20] [--workers 1] [--timeout 5m]
       store N messages in the outbox, then time the outbox drain to an SMTP
       sink rosterload runs itself on 127.0.0.1
+  ceiling --database-url URL [--clients 16] [--duration 10s]
+      the lean ceiling of a booking from one Go process: K clients commit the
+      three statements every booking needs (booking, small outbox row, guarded
+      seat update), one booking per transaction, on a date of its own
 
 targets must be loopback; the coach token may come from $ROSTER_TOKEN and the
 database from $DATABASE_URL; run "rosterload <scenario> -h" for every flag`
@@ -134,6 +138,14 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, getenv fu
 		var res mailResult
 		res, err = runMail(ctx, cfg)
 		params, results, verified = cfg, res, res.Verified
+	case "ceiling":
+		var cfg ceilingConfig
+		if cfg, err = parseCeiling(rest, stderr, getenv); err != nil {
+			return err
+		}
+		var res ceilingResult
+		res, err = runCeiling(ctx, cfg)
+		params, results = cfg, res
 	case "help", "-h", "--help":
 		fmt.Fprintln(stdout, usage)
 		return nil
@@ -214,6 +226,15 @@ func parseMail(args []string, stderr io.Writer, getenv func(string) string) (mai
 	fs.IntVar(&cfg.Batch, "batch", notify.DefaultBatchSize, "messages per claim and per SMTP connection")
 	fs.IntVar(&cfg.Workers, "workers", 1, "Deliverers draining at once; roster serve runs one")
 	fs.DurationVar((*time.Duration)(&cfg.Timeout), "timeout", time.Duration(cfg.Timeout), "the most the whole run may take")
+	return cfg, parse(fs, args)
+}
+
+func parseCeiling(args []string, stderr io.Writer, getenv func(string) string) (ceilingConfig, error) {
+	cfg := ceilingConfig{Duration: span(10 * time.Second)}
+	fs := newFlagSet("ceiling", stderr)
+	fs.StringVar(&cfg.DatabaseURL, "database-url", getenv("DATABASE_URL"), "postgres://… on loopback, or a SQLite path; a date of its own is added ($DATABASE_URL)")
+	fs.IntVar(&cfg.Clients, "clients", 16, "concurrent clients, each committing one booking per transaction")
+	fs.DurationVar((*time.Duration)(&cfg.Duration), "duration", time.Duration(cfg.Duration), "how long the clients commit")
 	return cfg, parse(fs, args)
 }
 

@@ -5,6 +5,8 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"github.com/roster-app/roster/fault"
+	"github.com/roster-app/roster/notify"
 	"github.com/roster-app/roster/secret"
 	"github.com/roster-app/roster/web/internal/bind"
 )
@@ -33,12 +35,16 @@ func (s *handlers) adminMessage(c echo.Context) error {
 		return err
 	}
 	var req messageRequest
-	if err := bind.JSON(c, &req); err != nil {
+	var f fault.Fields
+	if err := bind.Decode(c, &req, &f); err != nil {
 		return err
 	}
 	messageID := bind.Str(req.ID)
 	if messageID == "" {
 		messageID = secret.RandomString(12)
+	}
+	if len(f) > 0 {
+		return mergeRules(f, notify.CheckCoachMessage(messageID, bind.Str(req.Subject), bind.Str(req.Body)))
 	}
 	sent, err := s.Booking.MessageAttendees(c.Request().Context(), coachOf(c).ID, id, messageID, bind.Str(req.Subject), bind.Str(req.Body))
 	if err != nil {

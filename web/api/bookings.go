@@ -63,6 +63,7 @@ type bookingRequest struct {
 	Email     *string           `json:"email"`
 	Seats     *int              `json:"seats"`
 	Answers   map[string]string `json:"answers"`
+	Timezone  *string           `json:"timezone"` // the visitor's, for their emails
 	Consent   *consentJSON      `json:"consent"`
 	// Tickets asks for ticket types (instead of seats of the one type).
 	Tickets      []ticketRequest `json:"tickets"`
@@ -85,11 +86,12 @@ func (c *consentJSON) value() booking.Consent {
 
 func (s *handlers) createBooking(c echo.Context) error {
 	var req bookingRequest
-	if err := bind.JSON(c, &req); err != nil {
+	var f fault.Fields
+	if err := bind.Decode(c, &req, &f); err != nil {
 		return err
 	}
 	r := booking.Request{Name: bind.Str(req.Name), Email: bind.Str(req.Email), Answers: req.Answers, Consent: req.Consent.value(),
-		IdempotencyKey: c.Request().Header.Get("Idempotency-Key"), IdempotencyScope: idempotencyScope(c), ClientAddr: c.RealIP()}
+		Timezone: bind.Str(req.Timezone), IdempotencyKey: c.Request().Header.Get("Idempotency-Key"), IdempotencyScope: idempotencyScope(c), ClientAddr: c.RealIP()}
 	if req.SessionID != nil {
 		r.SessionID = *req.SessionID
 	}
@@ -99,6 +101,9 @@ func (s *handlers) createBooking(c echo.Context) error {
 		r.Seats = 1
 	}
 	r.Tickets, r.DiscountCode = ticketRequests(req.Tickets), bind.Str(req.DiscountCode)
+	if len(f) > 0 {
+		return mergeRules(f, s.Booking.CheckRequest(r))
+	}
 	res, err := s.Booking.Reserve(c.Request().Context(), r)
 	if err != nil {
 		return err
@@ -175,6 +180,7 @@ func (s *handlers) moveAs(c echo.Context, actor booking.Actor) error {
 	}
 	if _, wrongType := f["session_id"]; !wrongType {
 		f.Check(req.SessionID != nil, "session_id", "is required")
+		f.Check(req.SessionID == nil || *req.SessionID > 0, "session_id", "must be a positive id")
 	}
 	if err := f.Err(); err != nil {
 		return err
@@ -206,14 +212,19 @@ func (s *handlers) joinWaitlist(c echo.Context) error {
 		return err
 	}
 	var req waitlistRequest
-	if err := bind.JSON(c, &req); err != nil {
+	var f fault.Fields
+	if err := bind.Decode(c, &req, &f); err != nil {
 		return err
 	}
 	seats := 1
 	if req.Seats != nil {
 		seats = *req.Seats
 	}
-	entry, err := s.Booking.JoinWaitlist(c.Request().Context(), booking.Request{SessionID: id, Name: bind.Str(req.Name), Email: bind.Str(req.Email), Seats: seats, ClientAddr: c.RealIP()})
+	r := booking.Request{SessionID: id, Name: bind.Str(req.Name), Email: bind.Str(req.Email), Seats: seats, ClientAddr: c.RealIP()}
+	if len(f) > 0 {
+		return mergeRules(f, s.Booking.CheckRequest(r))
+	}
+	entry, err := s.Booking.JoinWaitlist(c.Request().Context(), r)
 	if err != nil {
 		return err
 	}

@@ -173,16 +173,16 @@ type appointmentRequest struct {
 
 func (s *handlers) bookAppointment(c echo.Context) error {
 	var req appointmentRequest
-	if err := bind.JSON(c, &req); err != nil {
+	var f fault.Fields
+	if err := bind.Decode(c, &req, &f); err != nil {
 		return err
 	}
-	var f fault.Fields
 	start := bind.TimeField(&f, "start", bind.Str(req.Start))
 	r := booking.AppointmentRequest{TypeSlug: c.Param("slug"), Start: start, Name: bind.Str(req.Name), Email: bind.Str(req.Email),
 		Timezone: bind.Str(req.Timezone), Answers: req.Answers, Consent: req.Consent.value(), CreditCode: bind.Str(req.CreditCode),
 		IdempotencyKey: c.Request().Header.Get("Idempotency-Key"), IdempotencyScope: idempotencyScope(c), ClientAddr: c.RealIP()}
-	if err := f.Err(); err != nil {
-		return err
+	if len(f) > 0 {
+		return mergeRules(f, s.Booking.CheckAppointmentRequest(r))
 	}
 	res, err := s.Booking.BookAppointment(c.Request().Context(), r)
 	if err != nil {

@@ -180,14 +180,17 @@ func (b *browser) checkAccessibility(name string) {
 	}
 }
 
-// screenshot saves the whole page as docs/screenshots/<name>.png when
-// ROSTER_SCREENSHOTS=1, so that CI leaves the tree clean.
+// screenshot renders the whole page as a PNG and, with
+// -update-screenshots, saves it as docs/screenshots/<name>.png.
 func (b *browser) screenshot(name string) {
 	b.t.Helper()
-	if os.Getenv(screenshotsEnv) != "1" {
+	png := run(b, chromedp.FullScreenshot(100))
+	if len(png) < 1000 {
+		b.t.Fatalf("screenshot %s: %d bytes, want a picture", name, len(png))
+	}
+	if !*updateScreenshots {
 		return
 	}
-	png := run(b, chromedp.FullScreenshot(100))
 	dir := filepath.Join("..", "..", "docs", "screenshots")
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		b.t.Fatal(err)

@@ -28,10 +28,6 @@ import (
 // npm ci --prefix web/browsertest/axe.
 const axePath = "axe/node_modules/axe-core/axe.min.js"
 
-// screenshotsEnv names the variable that makes the tests save their
-// screenshots to docs/screenshots, for the README.
-const screenshotsEnv = "ROSTER_SCREENSHOTS"
-
 // requirements returns chromium's path and axe-core's source, or skips the
 // test when either is missing (fails it under CI=true, which must run it).
 func requirements(t *testing.T) (string, string) {
@@ -188,13 +184,11 @@ func TestCoachAndAttendees(t *testing.T) {
 		attendee.open("/events/career-clarity-lab")
 		attendee.mustSee("h1", "Career Clarity Lab")
 		attendee.checkAccessibility("public event page")
-		attendee.screenshot("event")
 		attendee.bookOnPublicPage("career-clarity-lab", lab.Sessions[0].ID, "Ada Lovelace", "ada@example.com")
 		attendee.checkAccessibility("TEST MODE checkout")
 		attendee.payOnTestCheckout()
 		attendee.mustSee("main", "Confirmed")
 		attendee.checkAccessibility("booking page")
-		attendee.screenshot("booking")
 
 		attendee.bookOnPublicPage("career-clarity-lab", lab.Sessions[0].ID, "Cy Twombly", "cy@example.com")
 		attendee.payOnTestCheckout()

@@ -104,6 +104,7 @@ func Routes(e *echo.Echo, site *site.Site) {
 	// The coach's own settings.
 	g.GET("/settings", d.settingsPage)
 	g.POST("/settings/feed", d.rotateFeed)
+	g.POST("/settings/receipt", d.saveReceiptAddress)
 	g.POST("/settings/tokens", d.createToken)
 	g.POST("/settings/tokens/:id/revoke", d.revokeToken)
 	g.POST("/settings/sign-out-everywhere", d.logoutEverywhere)

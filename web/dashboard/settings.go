@@ -24,8 +24,10 @@ type settingsData struct {
 	Tokens       []tokenRow
 	Logins       []loginRow
 	Form         dashForm
-	PasswordForm dashForm // the change-password form's messages
-	InviteForm   dashForm // the invite-a-co-host form
+	// ReceiptAddress is printed under the coach's name on receipts.
+	ReceiptAddress string
+	PasswordForm   dashForm // the change-password form's messages
+	InviteForm     dashForm // the invite-a-co-host form
 }
 
 type tokenRow struct {
@@ -77,6 +79,9 @@ func (d *dashboard) renderSettings(c echo.Context, status int, data settingsData
 		device := deviceName(s.UserAgent)
 		data.Logins = append(data.Logins, loginRow{Login: s, Device: device, Current: s.ID == current,
 			Started: s.CreatedAt.UTC().Format("2 Jan 2006, 15:04 MST"), LastSeen: s.LastSeenAt.UTC().Format("2 Jan 2006, 15:04 MST")})
+	}
+	if data.ReceiptAddress, err = d.Coaches.ReceiptAddress(ctx, coach.ID); err != nil {
+		return err
 	}
 	c.Response().Header().Set("Referrer-Policy", "no-referrer")
 	return d.Render(c, status, "dashboard_settings.html", data)

@@ -22,22 +22,24 @@ import (
 // bookForm is what the booking form holds, for re-rendering with messages.
 type bookForm struct {
 	Values url.Values
-	Errors map[string]string
-	Error  string // a message for the whole form
+	Errors map[string]string // by field name, as the service words them
+	Error  string            // a message for the whole form
+	// Problems are the summary at the top of the form: Errors and Error
+	// as full sentences, each linked to its field.
+	Problems []problem
 }
 
 // Value returns the submitted value of a field.
 func (f bookForm) Value(name string) string { return f.Values.Get(name) }
 
-// WaitlistErrors lists the messages of a failed waitlist form.
-func (f bookForm) WaitlistErrors() []string {
-	var out []string
-	for field, message := range f.Errors {
-		if name, ok := strings.CutPrefix(field, "waitlist."); ok {
-			out = append(out, name+": "+message)
+// Says returns the sentence about a field, shown beside it; "" if none.
+func (f bookForm) Says(name string) string {
+	for _, p := range f.Problems {
+		if p.Field == name {
+			return p.Message
 		}
 	}
-	return out
+	return ""
 }
 
 // Checked reports whether a field was submitted with this value.
@@ -54,6 +56,12 @@ type eventPageData struct {
 	MaxSeats    int
 	// Privacy is the event's coach's notice and consent texts.
 	Privacy coaches.Privacy
+	Money   moneyPlan
+	Meta    pageMeta
+	Zones   []string // the visible choice of the visitor's time zone
+	// Waitlisted is true when some coming date is full: the form then
+	// offers its waitlist even if no date is open.
+	Waitlisted bool
 	// Pricing is the ticket types, the code and a quote, set per request.
 	Pricing pricingView
 }
@@ -119,6 +127,7 @@ func (s *handlers) eventPageData(c echo.Context, e events.Event, form bookForm) 
 			return eventPageData{}, err
 		}
 	}
+	s.describeEventPage(&data, e)
 	return data, nil
 }
 
@@ -181,6 +190,7 @@ func bookingRequestFromForm(form url.Values, currency string) (booking.Request, 
 		f.Check(err == nil, "seats", "must be a whole number")
 		req.Seats = seats
 	}
+	req.Timezone = visitorZone(form)
 	for key, values := range form {
 		if id, ok := strings.CutPrefix(key, "answers."); ok && len(values) > 0 {
 			req.Answers[id] = values[0]
@@ -200,5 +210,9 @@ func (s *handlers) bookingFormError(c echo.Context, e events.Event, form url.Val
 		fe = &fault.Error{Code: fault.Invalid, Fields: map[string]string{"session_id": "choose one of the dates below"}}
 		status = http.StatusUnprocessableEntity
 	}
-	return s.renderEventPage(c, status, e, bookForm{Values: form, Errors: fe.Fields, Error: fe.Message})
+	f := bookForm{Values: form, Errors: fe.Fields, Error: fe.Message}
+	if p, ok := s.soldOutProblem(c, e, form, err); ok {
+		f.Problems, f.Error = []problem{p}, ""
+	}
+	return s.renderEventPage(c, status, e, f)
 }

@@ -31,6 +31,9 @@ type bookingPageData struct {
 	Token      string
 	Calendar   view.CalendarLinks
 	Refunds    []refundView
+	Hold       holdView
+	JoinURL    string // the online event's join link, once confirmed
+	ReceiptURL string // for a booking that was paid; "" otherwise
 	// Appointment is set for a 1:1 call's booking.
 	Appointment *appointmentView
 }
@@ -99,14 +102,21 @@ func (s *handlers) renderBookingPage(c echo.Context, status int, token, notice, 
 	data.Calendar.ICS = "/bookings/" + d.Booking.Ref + "/invite.ics?t=" + url.QueryEscape(token)
 	if d.Booking.Status == booking.Confirmed && d.Booking.AmountCents > 0 {
 		due := booking.RefundDue(d.Booking, d.Event, d.Session, now)
-		data.Refund = fmt.Sprintf("Cancelling now refunds %s. Our policy: a full refund until %d hours before the start, none after.",
-			view.FormatMoney(due, d.Booking.Currency), d.Event.RefundCutoffHours)
+		// The policy in the words the event page and checkout used.
+		data.Refund = fmt.Sprintf("Cancelling now refunds %s. %s", view.FormatMoney(due, d.Booking.Currency), refundPolicy(d.Event))
 		if due == 0 {
-			data.Refund = fmt.Sprintf("Cancelling now refunds nothing: refunds end %d hours before the start.", d.Event.RefundCutoffHours)
+			data.Refund = fmt.Sprintf("Cancelling now refunds nothing: refunds end %s before the start.", hoursText(d.Event.RefundCutoffHours))
 		}
 	}
 	if d.Booking.HoldExpiresAt != nil {
 		data.HoldUntil = d.Booking.HoldExpiresAt.In(d.Event.Zone()).Format("15:04 MST on Mon 2 Jan")
+		data.Hold = newHoldView(d.Booking, d.Event, now)
+	}
+	if d.Booking.Status == booking.Confirmed {
+		data.JoinURL = d.Event.OnlineURL
+	}
+	if paid(d.Booking) {
+		data.ReceiptURL = "/bookings/" + d.Booking.Ref + "/receipt?t=" + url.QueryEscape(token)
 	}
 	if d.Appointment != nil {
 		if data.Appointment, err = s.appointmentView(c, d, now); err != nil {

@@ -80,6 +80,9 @@ type testCheckoutData struct {
 	Event      eventView
 	Date       view.Date
 	Amount     string
+	Total      string // "2 × £49.00 = £98.00"
+	Refunds    string // the refund policy
+	Hold       holdView
 }
 
 // testCheckoutPage is the offline TEST MODE checkout: no card is taken;
@@ -97,6 +100,8 @@ func (s *handlers) testCheckoutPage(c echo.Context) error {
 		Title: "TEST MODE checkout", CheckoutID: c.Param("id"), Token: c.QueryParam("t"), Booking: d.Booking,
 		Event: newEventView(d.Event, s.Now()), Date: view.NewDate(d.Session, d.Event.Zone(), s.Now()),
 		Amount: view.FormatMoney(d.Booking.AmountCents, d.Booking.Currency),
+		Total:  seatTotal(d.Event, d.Booking.Seats), Refunds: refundPolicy(d.Event),
+		Hold: newHoldView(d.Booking, d.Event, s.Now()),
 	})
 }
 

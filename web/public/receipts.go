@@ -1,8 +1,10 @@
 package public
 
 import (
+	"context"
 	"fmt"
 	"net/http"
+	"net/url"
 	"strconv"
 	"strings"
 
@@ -98,4 +100,42 @@ func (s *handlers) receiptPDF(c echo.Context) error {
 		return c.Blob(http.StatusOK, "application/pdf", pdf)
 	}
 	return fault.New(fault.NotFound, "no such receipt")
+}
+
+// addDocuments adds to the simple receipt page what pricing issued for b:
+// the numbered documents, and the lines bought when they are more than
+// seats at the event's price (ticket types, a discount, tax).
+func (s *handlers) addDocuments(ctx context.Context, data *receiptData, b booking.Booking, token string) error {
+	docs, err := s.Booking.Documents(ctx, b.Ref, booking.Actor{Token: token})
+	if err != nil {
+		return err
+	}
+	for _, d := range docs {
+		data.Documents = append(data.Documents, newDocumentView(d, b.Ref, url.QueryEscape(token)))
+	}
+	if len(docs) > 0 {
+		data.All = "/bookings/" + b.Ref + "/receipts?t=" + url.QueryEscape(token)
+		if paid := docs[0]; paid.Kind == receipt.Receipt && paid.TaxCents > 0 {
+			data.Tax = money.Format(paid.TaxCents, paid.Currency)
+		}
+	}
+	lines, err := s.Booking.Lines(ctx, b.ID)
+	if err != nil {
+		return err
+	}
+	var parts []string
+	priced := false
+	var discount int64
+	for _, l := range lines {
+		priced = priced || l.TicketTypeID != nil || l.DiscountCents > 0 || l.TaxCents > 0
+		discount += l.DiscountCents
+		parts = append(parts, fmt.Sprintf("%d × %s %s", l.Quantity, l.Name, money.Format(l.UnitCents, b.Currency)))
+	}
+	if priced {
+		if discount > 0 {
+			parts = append(parts, "discount −"+money.Format(discount, b.Currency))
+		}
+		data.Line = strings.Join(parts, ", ")
+	}
+	return nil
 }

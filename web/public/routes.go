@@ -24,6 +24,7 @@ func Routes(e *echo.Echo, shared *site.Site) {
 
 	// Event pages, booking and the waitlist.
 	e.GET("/", s.homePage)
+	e.GET("/favicon.ico", s.favicon)
 	e.GET("/events/:slug", s.eventPage)
 	e.POST("/events/:slug/book", s.bookFromPage, limited, site.NoStore)
 	e.GET("/events/:slug/calendar.ics", s.eventFeed)
@@ -46,6 +47,7 @@ func Routes(e *echo.Echo, shared *site.Site) {
 	e.POST("/bookings/:ref/pay", s.payFromPage, site.NoStore)
 	e.GET("/bookings/:ref/abandon", s.abandonCheckout, site.NoStore)
 	e.GET("/bookings/:ref/invite.ics", s.inviteFile, site.NoStore)
+	e.GET("/bookings/:ref/receipt", s.receiptPage, site.NoStore)
 	e.GET("/bookings/:ref/receipts", s.receiptsPage, site.NoStore)
 	e.GET("/bookings/:ref/receipts/:file", s.receiptPDF, site.NoStore)
 

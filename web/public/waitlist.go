@@ -25,6 +25,7 @@ type waitlistPageData struct {
 	Expires  string
 	Claim    bool // an offer to claim rather than a place in line
 	Declined bool // the offer was just given up
+	Place    int  // place in line, from 1; 0 when not known
 }
 
 func (s *handlers) joinWaitlistFromPage(c echo.Context) error {
@@ -43,21 +44,23 @@ func (s *handlers) joinWaitlistFromPage(c echo.Context) error {
 	}
 	seats, convErr := strconv.Atoi(strings.TrimSpace(form.Get("seats")))
 	if convErr != nil {
-		return s.renderEventPage(c, http.StatusUnprocessableEntity, e, bookForm{Values: form, Errors: map[string]string{"waitlist.seats": "must be a whole number"}})
+		return s.renderEventPage(c, http.StatusUnprocessableEntity, e, bookForm{Values: form, Errors: map[string]string{"seats": "must be a whole number"}})
 	}
 	entry, err := s.Booking.JoinWaitlist(ctx, booking.Request{SessionID: id, Name: form.Get("name"), Email: form.Get("email"), Seats: seats, ClientAddr: c.RealIP()})
 	if err != nil {
 		var fe *fault.Error
 		if errors.As(err, &fe) && httperr.StatusOf(fe.Code) < 500 && fe.Code != fault.NotFound {
-			errs := map[string]string{}
-			for k, v := range fe.Fields {
-				errs["waitlist."+k] = v
-			}
-			return s.renderEventPage(c, httperr.StatusOf(fe.Code), e, bookForm{Values: form, Errors: errs, Error: fe.Message})
+			// The waitlist is joined from the booking form, so its
+			// messages mark the same fields.
+			return s.renderEventPage(c, httperr.StatusOf(fe.Code), e, bookForm{Values: form, Errors: fe.Fields, Error: fe.Message})
 		}
 		return err
 	}
-	return s.renderWaitlist(c, e, entry, "", false)
+	place, err := s.Booking.WaitlistPlace(ctx, entry.ID)
+	if err != nil {
+		return err
+	}
+	return s.renderWaitlistPage(c, e, waitlistPageData{Entry: entry, Place: place})
 }
 
 func (s *handlers) renderWaitlist(c echo.Context, e events.Event, entry booking.WaitlistEntry, token string, claim bool) error {

@@ -339,7 +339,7 @@ func TestBookingPages(t *testing.T) {
 			t.Errorf("%d %s", resp.StatusCode, body)
 		}
 		resp = post("/events/taster/book", url.Values{"session_id": {"2"}, "name": {"B"}, "email": {"b@example.com"}, "seats": {"1"}})
-		if body := read(resp); resp.StatusCode != 409 || !strings.Contains(body, "not enough seats") {
+		if body := read(resp); resp.StatusCode != 409 || !strings.Contains(body, "is now full: no seats are left. Join its waitlist") {
 			t.Errorf("booking a full date: %d", resp.StatusCode)
 		}
 	})

@@ -344,6 +344,13 @@ func TestSlotsAndAppointmentBooking(t *testing.T) {
 			t.Errorf("reschedule with a wrong token: %d %s", status, raw)
 		}
 	})
+	t.Run("the coach is told of the client's reschedule, with the old time", func(t *testing.T) {
+		ref, _ := manage(first.ManageURL)
+		status, raw := e.checked("GET", "/api/v1/admin/outbox?booking="+ref, e.jamesToken, "", nil)
+		if status != 200 || !strings.Contains(raw, `"kind":"coach_moved"`) || !strings.Contains(raw, `"to":"james@example.com"`) {
+			t.Errorf("outbox of %s: %d %s", ref, status, raw)
+		}
+	})
 	t.Run("a paid type answers with a checkout", func(t *testing.T) {
 		status, raw := e.checked("POST", "/api/v1/coaching/deep-dive/bookings", "",
 			`{"start": "2026-12-01T13:00:00Z", "name": "Dee", "email": "dee@example.com"}`, nil)

@@ -233,7 +233,14 @@ func activeContent(page string) []string {
 			if closing < 0 {
 				closing = len(page) - end
 			}
-			if _, hasSrc := attrs["src"]; !hasSrc || strings.TrimSpace(page[end:end+closing]) != "" {
+			body := page[end : end+closing]
+			// A JSON-LD data block is never run; it must still be JSON
+			// throughout, or text planted in it could have ended it early.
+			if strings.EqualFold(strings.TrimSpace(attrs["type"]), "application/ld+json") && json.Valid([]byte(body)) {
+				i = end
+				continue
+			}
+			if _, hasSrc := attrs["src"]; !hasSrc || strings.TrimSpace(body) != "" {
 				found = append(found, fmt.Sprintf("%.120s", page[i-1:end+closing]))
 			}
 		}

@@ -52,7 +52,8 @@ func IsMalformed(err error) bool {
 
 // JSON decodes the request body into dst (a pointer to a struct or to a
 // slice of structs) as Decode does, and returns every value of the wrong
-// type at once as a fault.Invalid error (422) naming each by its JSON path.
+// type and every unknown key at once as a fault.Invalid error (422)
+// naming each by its JSON path.
 func JSON(c echo.Context, dst any) error {
 	var f fault.Fields
 	if err := Decode(c, dst, &f); err != nil {
@@ -62,11 +63,12 @@ func JSON(c echo.Context, dst any) error {
 }
 
 // Decode reads the request body into dst (a pointer to a struct or to a
-// slice of structs), recording in f each value of the wrong type under its
-// JSON path (sessions[0].capacity) so that the caller can add the rule
+// slice of structs), recording in f each value of the wrong type and each
+// key that is not a field of the request (NotAField), at any depth, under
+// its JSON path (sessions[0].capacity) so that the caller can add the rule
 // errors it finds and answer them all at once. It returns a malformed-body
 // error (400) for what cannot be read as the object asked for: a body over
-// 1 MiB (413), not UTF-8, empty, not JSON, more than one value, a key
+// 1 MiB (413), one that ends before its Content-Length, not UTF-8, empty, not JSON, more than one value, a key
 // named twice in one object, or a key that matches a field only when case
 // is ignored.
 func Decode(c echo.Context, dst any, f *fault.Fields) error {
@@ -77,7 +79,10 @@ func Decode(c echo.Context, dst any, f *fault.Fields) error {
 		return echo.NewHTTPError(http.StatusRequestEntityTooLarge)
 	}
 	if err != nil {
-		return fmt.Errorf("read body: %w", err)
+		// The client sent less than it promised (a truncated body, a
+		// dropped or stalled upload): its fault, not the server's, so a
+		// 400 rather than a 5xx logged as an error.
+		return Malformed("body", "could not be read in full (was it cut short?)", err)
 	}
 	if !utf8.Valid(body) {
 		return Malformed("body", "must be UTF-8 JSON", nil)

@@ -89,6 +89,7 @@ func TestJSON(t *testing.T) {
 		want := map[string]string{
 			"title": "must be a string", "price_cents": "must be a whole number", "hosts": "must be a list of strings",
 			"sessions[1].starts_at": "must be a string", "sessions[1].capacity": "must be a whole number",
+			"extra": bind.NotAField,
 		}
 		if len(fe.Fields) != len(want) {
 			t.Errorf("fields = %v, want %v", fe.Fields, want)
@@ -112,6 +113,70 @@ func TestJSON(t *testing.T) {
 		}
 		if len(got) != 2 || got[0].Seats != 1 || f["[1].seats"] == "" {
 			t.Errorf("got %+v, fields %v", got, f)
+		}
+	})
+	t.Run("structs reached through maps and lists are as strict as the body", func(t *testing.T) {
+		type interval struct {
+			Start string `json:"start"`
+			End   string `json:"end"`
+		}
+		type week struct {
+			Zone   string                           `json:"timezone"`
+			Weekly map[string][]interval            `json:"weekly"`
+			Nested map[string]map[string][]interval `json:"nested"`
+			Ptrs   []*interval                      `json:"ptrs"`
+		}
+		for _, tt := range []struct {
+			name, body, field, message string
+			malformed                  bool
+		}{
+			{"a case variant of a key inside a map's list", `{"weekly": {"mon": [{"start": "09:00", "end": "17:00", "End": "18:00"}]}}`,
+				"weekly.mon[0].End", "case-sensitive", true},
+			{"a case variant two maps deep", `{"nested": {"a": {"b": [{"START": "09:00"}]}}}`, "nested.a.b[0].START", "case-sensitive", true},
+			{"an unknown key inside a map's list", `{"weekly": {"tue": [{"start": "09:00", "end": "17:00", "lunch": true}]}}`,
+				"weekly.tue[0].lunch", bind.NotAField, false},
+			{"an unknown key behind a pointer in a list", `{"ptrs": [{"start": "09:00", "seat": 2}]}`, "ptrs[0].seat", bind.NotAField, false},
+			{"a wrong type inside a map's list", `{"weekly": {"wed": [{"start": 9}]}}`, "weekly.wed[0].start", "must be a string", false},
+		} {
+			t.Run(tt.name, func(t *testing.T) {
+				req := httptest.NewRequest(http.MethodPut, "/availability", strings.NewReader(tt.body))
+				c := echo.New().NewContext(req, httptest.NewRecorder())
+				var got week
+				err := bind.JSON(c, &got)
+				if bind.IsMalformed(err) != tt.malformed {
+					t.Fatalf("JSON = %v, malformed %v, want %v", err, bind.IsMalformed(err), tt.malformed)
+				}
+				var fe *fault.Error
+				if !errors.As(err, &fe) || !strings.Contains(fe.Fields[tt.field], tt.message) {
+					t.Errorf("JSON = %v (fields %v), want %s: %s", err, fe, tt.field, tt.message)
+				}
+			})
+		}
+		t.Run("good values through maps are kept", func(t *testing.T) {
+			req := httptest.NewRequest(http.MethodPut, "/availability", strings.NewReader(`{"timezone": "UTC", "weekly": {"mon": [{"start": "09:00", "end": "17:00"}]}}`))
+			c := echo.New().NewContext(req, httptest.NewRecorder())
+			var got week
+			if err := bind.JSON(c, &got); err != nil {
+				t.Fatal(err)
+			}
+			if len(got.Weekly["mon"]) != 1 || got.Weekly["mon"][0].End != "17:00" {
+				t.Errorf("got %+v", got)
+			}
+		})
+	})
+	t.Run("the fields of an embedded struct are keys of the body", func(t *testing.T) {
+		type common struct {
+			Name string `json:"name"`
+		}
+		type request struct {
+			common
+			Seats int `json:"seats"`
+		}
+		req := httptest.NewRequest(http.MethodPost, "/x", strings.NewReader(`{"name": "Ada", "seats": 2}`))
+		c := echo.New().NewContext(req, httptest.NewRecorder())
+		var got request
+		if err := bind.JSON(c, &got); err != nil || got.Name != "Ada" || got.Seats != 2 {
+			t.Errorf("got %+v, err %v", got, err)
 		}
 	})
 	t.Run("a validation error is not a malformed body", func(t *testing.T) {

@@ -2,11 +2,13 @@ package bind
 
 import (
 	"bytes"
+	"encoding"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"reflect"
+	"slices"
 	"strings"
 
 	"github.com/roster-app/roster/fault"
@@ -84,25 +86,39 @@ func join(path, key string) string {
 // decodeValue decodes raw into v field by field, so that one value of the
 // wrong type does not hide the others: each is recorded in f under its
 // JSON path (sessions[0].starts_at) and leaves v's field at its zero
-// value. Keys are matched to json tags exactly; a key that differs from a
-// field's only in case is refused as malformed, since encoding/json would
-// quietly accept it. Keys that match no field are ignored.
+// value. Every struct is read this way wherever it sits (a field, a list
+// item, a map value, behind a pointer), so the rules below hold at every
+// depth: keys are matched to json tags exactly, and a key that differs
+// from a field's only in case is refused as malformed, since encoding/json
+// would quietly accept it; a key that matches no field is recorded in f as
+// "is not a field of this request". A type that reads itself
+// (json.Unmarshaler, encoding.TextUnmarshaler) is left to encoding/json.
 func decodeValue(raw json.RawMessage, v reflect.Value, path string, f *fault.Fields) error {
 	if isNull(raw) {
 		return nil
 	}
 	t := v.Type()
-	switch {
-	case t.Kind() == reflect.Pointer && t.Elem().Kind() == reflect.Struct:
+	if !walks(t) {
+		target := reflect.New(t)
+		if err := json.Unmarshal(raw, target.Interface()); err != nil {
+			f.Add(orBody(path), "must be "+describeType(t))
+			return nil
+		}
+		v.Set(target.Elem())
+		return nil
+	}
+	switch t.Kind() {
+	case reflect.Pointer:
 		elem := reflect.New(t.Elem())
+		before := len(*f)
 		if err := decodeValue(raw, elem.Elem(), path, f); err != nil {
 			return err
 		}
-		v.Set(elem)
+		if len(*f) == before { // a value with errors stays unset, as encoding/json leaves it
+			v.Set(elem)
+		}
 		return nil
-	case t.Kind() == reflect.Struct:
-		return decodeStruct(raw, v, path, f)
-	case t.Kind() == reflect.Slice && (t.Elem().Kind() == reflect.Struct || t.Elem().Kind() == reflect.Pointer):
+	case reflect.Slice:
 		var items []json.RawMessage
 		if err := json.Unmarshal(raw, &items); err != nil {
 			if path == "" {
@@ -119,15 +135,52 @@ func decodeValue(raw json.RawMessage, v reflect.Value, path string, f *fault.Fie
 		}
 		v.Set(out)
 		return nil
-	}
-	target := reflect.New(t)
-	if err := json.Unmarshal(raw, target.Interface()); err != nil {
-		f.Add(orBody(path), "must be "+describeType(t))
+	case reflect.Map:
+		var values map[string]json.RawMessage
+		if err := json.Unmarshal(raw, &values); err != nil {
+			f.Add(orBody(path), "must be a JSON object")
+			return nil
+		}
+		out := reflect.MakeMapWithSize(t, len(values))
+		for key, value := range values {
+			elem := reflect.New(t.Elem()).Elem()
+			if err := decodeValue(value, elem, join(path, key), f); err != nil {
+				return err
+			}
+			out.SetMapIndex(reflect.ValueOf(key).Convert(t.Key()), elem)
+		}
+		v.Set(out)
 		return nil
 	}
-	v.Set(target.Elem())
-	return nil
+	return decodeStruct(raw, v, path, f)
 }
+
+var (
+	jsonUnmarshaler = reflect.TypeFor[json.Unmarshaler]()
+	textUnmarshaler = reflect.TypeFor[encoding.TextUnmarshaler]()
+)
+
+// walks reports whether decodeValue reads values of t itself: structs, and
+// pointers, lists and string-keyed maps that lead to one. Other values,
+// and types that read themselves, go to encoding/json whole.
+func walks(t reflect.Type) bool {
+	if t.Implements(jsonUnmarshaler) || t.Implements(textUnmarshaler) ||
+		reflect.PointerTo(t).Implements(jsonUnmarshaler) || reflect.PointerTo(t).Implements(textUnmarshaler) {
+		return false
+	}
+	switch t.Kind() {
+	case reflect.Struct:
+		return true
+	case reflect.Pointer, reflect.Slice:
+		return walks(t.Elem())
+	case reflect.Map:
+		return t.Key().Kind() == reflect.String && walks(t.Elem())
+	}
+	return false
+}
+
+// NotAField is what an unknown key of a request body is told.
+const NotAField = "is not a field of this request"
 
 func decodeStruct(raw json.RawMessage, v reflect.Value, path string, f *fault.Fields) error {
 	var object map[string]json.RawMessage
@@ -138,28 +191,57 @@ func decodeStruct(raw json.RawMessage, v reflect.Value, path string, f *fault.Fi
 		f.Add(path, "must be a JSON object")
 		return nil
 	}
-	t := v.Type()
-	byName := map[string]int{}
-	for i := range t.NumField() {
-		if name := jsonName(t.Field(i)); name != "" {
-			byName[name] = i
-		}
+	byName := map[string][]int{}
+	collectFields(v.Type(), nil, byName)
+	keys := make([]string, 0, len(object))
+	for key := range object {
+		keys = append(keys, key)
 	}
-	for key, value := range object {
-		i, ok := byName[key]
+	slices.Sort(keys) // the same body is answered the same way every time
+	for _, key := range keys {
+		index, ok := byName[key]
 		if !ok {
 			for name := range byName {
 				if strings.EqualFold(name, key) {
 					return Malformed(join(path, key), fmt.Sprintf("is not a key; keys are case-sensitive (did you mean %q?)", name), nil)
 				}
 			}
+			f.Add(join(path, key), NotAField)
 			continue
 		}
-		if err := decodeValue(value, v.Field(i), join(path, key), f); err != nil {
+		if err := decodeValue(object[key], v.FieldByIndex(index), join(path, key), f); err != nil {
 			return err
 		}
 	}
 	return nil
+}
+
+// collectFields maps each key of struct t to its field's index, promoting
+// the fields of an embedded struct without a json name as encoding/json
+// does (an outer field wins over a promoted one of the same name).
+func collectFields(t reflect.Type, prefix []int, byName map[string][]int) {
+	var embedded []reflect.StructField
+	for i := range t.NumField() {
+		field := t.Field(i)
+		index := append(slices.Clone(prefix), i)
+		if field.Anonymous && field.Type.Kind() == reflect.Struct && field.Tag.Get("json") == "" {
+			field.Index = index
+			embedded = append(embedded, field)
+			continue
+		}
+		if name := jsonName(field); name != "" {
+			byName[name] = index
+		}
+	}
+	for _, field := range embedded {
+		inner := map[string][]int{}
+		collectFields(field.Type, field.Index, inner)
+		for name, index := range inner {
+			if _, taken := byName[name]; !taken {
+				byName[name] = index
+			}
+		}
+	}
 }
 
 // jsonName is the key a struct field is read from, or "" for none.

@@ -39,7 +39,7 @@ func StatusOf(code fault.Code) int {
 		return http.StatusNotFound
 	case fault.Conflict, fault.SoldOut, fault.RegistrationClosed, fault.HoldExpired, fault.AlreadyBooked,
 		fault.SessionStarted, fault.SessionCancelled, fault.EventCancelled, fault.SlotUnavailable,
-		fault.HostBusy, fault.NoCreditsLeft, fault.SeatsAvailable:
+		fault.HostBusy, fault.NoCreditsLeft, fault.PackageUnpaid, fault.SeatsAvailable:
 		return http.StatusConflict
 	case fault.Unauthorized:
 		return http.StatusUnauthorized

@@ -14,6 +14,7 @@ import (
 	"mime"
 	"net/http"
 	"path"
+	"strconv"
 	"strings"
 
 	"github.com/labstack/echo/v4"
@@ -89,9 +90,18 @@ func (v *Views) funcs() template.FuncMap {
 	return template.FuncMap{
 		"asset":    v.assetURL,
 		"markdown": v.renderMarkdown,
+		"minutes":  Minutes,
 		"money":    FormatMoney,
 		"testMode": func() bool { return v.testMode },
 	}
+}
+
+// Minutes says a length in minutes in words: "1 minute", "45 minutes".
+func Minutes(n int) string {
+	if n == 1 {
+		return "1 minute"
+	}
+	return strconv.Itoa(n) + " minutes"
 }
 
 // assetURL returns a checksum URL for a static file, so it can be cached
@@ -156,3 +166,6 @@ func (v *Views) ServeStatic(c echo.Context) error {
 	}
 	return c.Blob(http.StatusOK, ctype, body)
 }
+
+// AssetURL returns the checksum URL of a static file, "/static/<sum>/<name>".
+func (v *Views) AssetURL(name string) (string, error) { return v.assetURL(name) }

@@ -1,0 +1,282 @@
+package booking
+
+import (
+	"context"
+	"fmt"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/jmoiron/sqlx"
+
+	"github.com/roster-app/roster/sqldb"
+)
+
+// Group commit: concurrent bookings of one date in one process share a
+// transaction, so a flash sale pays for one COMMIT (one WAL flush, one
+// hand-off of the date's row lock) per batch instead of per booking.
+//
+// Each request is applied in turn inside a SAVEPOINT of the batch's
+// transaction, so a request that fails (sold out, already booked, a bad
+// answer, a lost race for a unique value) rolls back only its own work and
+// gets its own error; the others go on. The batch then commits once, and
+// only then is any request answered: a booking reported as made is
+// durable, and a refusal is never based on work that did not commit.
+//
+// Nothing outlives the requests: the first request of a date to find no
+// batch under way leads (its goroutine runs the batch); when its batch is
+// done, the next waiting request, if any, leads the next one. So there is
+// no goroutine for shutdown to know about, and a date nobody books costs
+// nothing. The batch lives in one process; with several replicas the
+// database still arbitrates between their batches as it does between
+// single bookings (the guarded seat update, the unique keys).
+
+// GroupCommitConfig tunes how Reserve batches concurrent bookings of one
+// date into one transaction.
+type GroupCommitConfig struct {
+	// Off runs every booking in a transaction of its own.
+	Off bool
+	// Window is how long the leader of a batch waits for more requests
+	// before it starts; 0 (the default) starts at once, and the batch is
+	// whatever arrived while the previous batch of the date ran.
+	Window time.Duration
+	// MaxBatch bounds the requests in one transaction; default 32, which
+	// keeps a batch's subtransactions (one per request that wrote) within
+	// what PostgreSQL tracks without spilling to pg_subtrans.
+	MaxBatch int
+}
+
+// batchTimeout bounds one batch's transaction: a batch that takes longer
+// rolls back, and every request in it gets the error.
+const batchTimeout = 30 * time.Second
+
+// GroupCommitStats counts, since the service started in this process, the
+// transactions group commit ran and the booking requests they carried;
+// their ratio is the mean batch. Both are 0 when group commit is off.
+type GroupCommitStats struct {
+	Transactions, Requests int64
+}
+
+func (g *groupCommitter) stats() GroupCommitStats {
+	if g == nil {
+		return GroupCommitStats{}
+	}
+	return GroupCommitStats{Transactions: g.batches.Load(), Requests: g.requests.Load()}
+}
+
+// reserveTx runs one booking's work: in a batch of the date's concurrent
+// bookings, or in a transaction of its own when group commit is off.
+func (s *Service) reserveTx(ctx context.Context, sessionID int64, apply func(ctx context.Context, tx *sqlx.Tx) error) error {
+	if s.batches == nil {
+		return s.db.InTx(ctx, func(tx *sqlx.Tx) error { return apply(ctx, tx) })
+	}
+	return s.batches.inTx(ctx, sessionID, apply)
+}
+
+// groupCommitter gathers the requests of each date into batches.
+type groupCommitter struct {
+	db  *sqldb.DB
+	cfg GroupCommitConfig
+
+	mu     sync.Mutex
+	queues map[int64][]*commitJob // per date: requests waiting; present while a batch leads
+
+	batches, requests atomic.Int64 // transactions run, and the requests they carried
+}
+
+// commitJob is one request's work and, once its batch is done, its answer.
+type commitJob struct {
+	ctx   context.Context
+	apply func(ctx context.Context, tx *sqlx.Tx) error
+	err   error
+	lead  chan struct{} // signalled when this request is to lead the next batch
+	done  chan struct{} // closed once err is final
+}
+
+func newGroupCommitter(db *sqldb.DB, cfg GroupCommitConfig) *groupCommitter {
+	if cfg.MaxBatch <= 0 {
+		cfg.MaxBatch = 32
+	}
+	return &groupCommitter{db: db, cfg: cfg, queues: map[int64][]*commitJob{}}
+}
+
+// inTx runs apply in a transaction shared with the other requests of
+// sessionID that arrive meanwhile, inside a savepoint of its own, and
+// returns apply's error, or the batch's if the batch failed to commit.
+// apply's statements must use the context it is given: it carries the
+// request's values but not its cancellation, since cancelling a statement
+// would end the connection, and the batch with it. Like sqldb.InTx, it
+// runs apply again (up to three times in all) when the database aborted
+// it to break a deadlock.
+func (g *groupCommitter) inTx(ctx context.Context, sessionID int64, apply func(ctx context.Context, tx *sqlx.Tx) error) error {
+	var err error
+	for attempt := 0; attempt < 3; attempt++ {
+		if err = g.submit(ctx, sessionID, apply); !sqldb.IsRetryable(err) {
+			return err
+		}
+	}
+	return err
+}
+
+func (g *groupCommitter) submit(ctx context.Context, sessionID int64, apply func(ctx context.Context, tx *sqlx.Tx) error) error {
+	job := &commitJob{ctx: ctx, apply: apply, lead: make(chan struct{}, 1), done: make(chan struct{})}
+	g.mu.Lock()
+	queue, running := g.queues[sessionID]
+	g.queues[sessionID] = append(queue, job)
+	g.mu.Unlock()
+	if !running {
+		g.lead(sessionID)
+	}
+	select {
+	case <-job.done:
+	case <-job.lead:
+		g.lead(sessionID)
+		<-job.done
+	}
+	return job.err
+}
+
+// lead runs one batch of sessionID's queue (the leader's own request is
+// first in it), hands the lead to the next request waiting, or ends the
+// date's queue if there is none, and then answers the batch.
+func (g *groupCommitter) lead(sessionID int64) {
+	if g.cfg.Window > 0 {
+		// Not synchronisation: the batch is worth a little latency.
+		time.Sleep(g.cfg.Window)
+	}
+	g.mu.Lock()
+	queue := g.queues[sessionID]
+	n := min(len(queue), g.cfg.MaxBatch)
+	batch := queue[:n:n]
+	g.queues[sessionID] = queue[n:]
+	g.mu.Unlock()
+
+	defer func() {
+		// Whatever happened, the others are answered and the lead moves
+		// on: a panic here (not in a request's own work, which
+		// applySafely contains) fails the batch, then goes on up.
+		p := recover()
+		if p != nil {
+			for _, job := range batch {
+				if job.err == nil {
+					job.err = fmt.Errorf("booking batch failed: %v", p)
+				}
+			}
+		}
+		g.handOff(sessionID, batch)
+		if p != nil {
+			panic(p)
+		}
+	}()
+	g.commit(batch)
+	g.batches.Add(1)
+	g.requests.Add(int64(len(batch)))
+}
+
+// handOff gives the lead to the next request of the date waiting (or
+// forgets the date if none is), then answers batch. The lead moves first,
+// so the next batch starts at once and a date with nobody waiting is
+// forgotten by the time anyone hears.
+func (g *groupCommitter) handOff(sessionID int64, batch []*commitJob) {
+	g.mu.Lock()
+	if rest := g.queues[sessionID]; len(rest) > 0 {
+		rest[0].lead <- struct{}{}
+	} else {
+		delete(g.queues, sessionID)
+	}
+	g.mu.Unlock()
+	for _, job := range batch {
+		close(job.done)
+	}
+}
+
+// commit applies batch in one transaction, each job in a savepoint of its
+// own, and commits, leaving each job's answer in its err.
+func (g *groupCommitter) commit(batch []*commitJob) {
+	ctx, cancel := context.WithTimeout(context.Background(), batchTimeout)
+	defer cancel()
+	fail := func(err error) {
+		for _, job := range batch {
+			if job.err == nil {
+				job.err = err
+			}
+		}
+	}
+	tx, err := g.db.Writer().BeginTxx(ctx, nil)
+	if err != nil {
+		fail(fmt.Errorf("begin transaction: %w", err))
+		return
+	}
+	defer tx.Rollback()
+	sp := savepoints{tx: tx}
+	for _, job := range batch {
+		if err := job.ctx.Err(); err != nil {
+			job.err = err // the caller gave up before its turn: nothing done
+			continue
+		}
+		if err := sp.open(ctx); err != nil {
+			fail(err) // the transaction is in an unknown state: nothing commits
+			return
+		}
+		job.err = applySafely(context.WithoutCancel(job.ctx), tx, job.apply)
+		if job.err != nil {
+			if err := sp.rollBack(ctx); err != nil {
+				fail(err)
+				return
+			}
+		}
+	}
+	if err := tx.Commit(); err != nil {
+		fail(fmt.Errorf("commit: %w", err))
+	}
+}
+
+// savepoints gives each job of a batch a savepoint of its own, in one
+// round trip per job: a job's savepoint is released (its work kept) in
+// the statement that opens the next one's, and a job that failed leaves
+// the savepoint rolled back to and open, ready for the next job as it is.
+// Only one level is ever open, so PostgreSQL's cache of a transaction's
+// subtransactions (64) is not outgrown by nesting.
+type savepoints struct {
+	tx     *sqlx.Tx
+	isOpen bool // a savepoint named reserve exists
+	dirty  bool // and work was done since it was set
+}
+
+func (s *savepoints) open(ctx context.Context) error {
+	var stmt string
+	switch {
+	case !s.isOpen:
+		stmt = `SAVEPOINT reserve`
+	case s.dirty:
+		stmt = `RELEASE SAVEPOINT reserve; SAVEPOINT reserve`
+	default:
+		s.dirty = true
+		return nil
+	}
+	if _, err := s.tx.ExecContext(ctx, stmt); err != nil {
+		return fmt.Errorf("savepoint: %w", err)
+	}
+	s.isOpen, s.dirty = true, true
+	return nil
+}
+
+func (s *savepoints) rollBack(ctx context.Context) error {
+	if _, err := s.tx.ExecContext(ctx, `ROLLBACK TO SAVEPOINT reserve`); err != nil {
+		return fmt.Errorf("roll back to savepoint: %w", err)
+	}
+	s.dirty = false
+	return nil
+}
+
+// applySafely runs apply, turning a panic into the request's error: the
+// leader is a request's goroutine, and another request's bug must not take
+// the others' answers with it.
+func applySafely(ctx context.Context, tx *sqlx.Tx, apply func(ctx context.Context, tx *sqlx.Tx) error) (err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			err = fmt.Errorf("booking panicked: %v", p)
+		}
+	}()
+	return apply(ctx, tx)
+}

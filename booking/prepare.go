@@ -1,0 +1,242 @@
+package booking
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"sync"
+	"time"
+
+	"github.com/jmoiron/sqlx"
+
+	"github.com/roster-app/roster/events"
+	"github.com/roster-app/roster/secret"
+)
+
+// Prepare, then write: a confirmed booking's two emails (the attendee's
+// confirmation with its invite, the hosts' notice) are rendered before
+// Reserve's transaction, so that on a busy date the transaction — which on
+// SQLite holds the only writer, and in a batch holds the date's row lock
+// for every later request of the batch — only stores them.
+//
+// The emails show the booking's ref and manage link, so both are chosen
+// before the transaction; and they show the event, the date and the
+// answers, which Reserve reads inside it. Rendering first therefore takes
+// the event, date and questions the last booking of the date read
+// (remembered per date), and inside the transaction the notices Reserve
+// would render are compared with the ones rendered ahead: only an exact
+// match (apart from the booking's id and timestamps and the seat counts,
+// which no email shows) is stored as rendered; anything else — the first
+// booking of a date, an edited event, a new question, a change the
+// pricing of the booking makes — is rendered in the transaction as before.
+
+// NoticeRenderer is implemented by a Notifier that can render a notice's
+// messages ahead of the transaction that stores them: Notify(ctx, tx, n)
+// must do what Render(n) followed by Store(ctx, tx) does.
+type NoticeRenderer interface {
+	Render(n Notice) (RenderedNotice, error)
+}
+
+// RenderedNotice is a notice's messages, rendered and ready to store.
+type RenderedNotice interface {
+	// Store writes the messages through ext, the transaction of the change
+	// that causes them.
+	Store(ctx context.Context, ext sqlx.ExtContext) error
+}
+
+// confirmationPlan is what Reserve chooses and renders before its
+// transaction: the booking's ref, its manage token, and its confirmed
+// notices, each with the fingerprint of the notice it was rendered from.
+type confirmationPlan struct {
+	ref, token string
+	notices    []plannedNotice
+}
+
+type plannedNotice struct {
+	fingerprint string
+	rendered    RenderedNotice
+}
+
+// plannedRef is the ref chosen ahead, or "" to let insertBooking choose.
+func (p *confirmationPlan) plannedRef() string {
+	if p == nil {
+		return ""
+	}
+	return p.ref
+}
+
+// tokenOrNew is the manage token chosen ahead, or a new one.
+func (p *confirmationPlan) tokenOrNew() string {
+	if p == nil || p.token == "" {
+		return newManageToken()
+	}
+	return p.token
+}
+
+// dateInputs is what rendering a date's confirmation needs beyond the
+// request: remembered from the last booking of the date.
+type dateInputs struct {
+	event     events.Event
+	session   events.Session
+	questions []Question
+}
+
+// dateMemory remembers dateInputs per date, for at most maxRemembered
+// dates (then it starts afresh: a miss costs only rendering in the
+// transaction).
+type dateMemory struct {
+	mu    sync.Mutex
+	dates map[int64]dateInputs
+}
+
+const maxRemembered = 1024
+
+func (m *dateMemory) get(sessionID int64) (dateInputs, bool) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	in, ok := m.dates[sessionID]
+	return in, ok
+}
+
+func (m *dateMemory) remember(in dateInputs) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if m.dates == nil || len(m.dates) >= maxRemembered {
+		m.dates = map[int64]dateInputs{}
+	}
+	m.dates[in.session.ID] = in
+}
+
+// planConfirmation chooses req's ref and manage token and renders its
+// confirmed notices from what the date's last booking read, or returns
+// nil when it cannot (the notifier cannot render ahead, the date is not
+// remembered, the event is paid, the answers do not validate): Reserve
+// then works as if there were no plan.
+func (s *Service) planConfirmation(req Request) *confirmationPlan {
+	renderer, ok := s.notifier.(NoticeRenderer)
+	if !ok {
+		return nil
+	}
+	in, ok := s.dates.get(req.SessionID)
+	if !ok || !in.event.Free() {
+		return nil
+	}
+	answers, err := validateAnswers(in.questions, req.Answers)
+	if err != nil {
+		return nil
+	}
+	b := Booking{
+		SessionID: in.session.ID, EventID: in.event.ID, Name: req.Name, Email: req.Email, Seats: req.Seats,
+		Status: Confirmed, AmountCents: in.event.PriceCents * int64(req.Seats), Currency: in.event.Currency,
+		Answers: answers, Ref: newRef(in.event.Title),
+	}
+	plan := &confirmationPlan{ref: b.Ref, token: newManageToken()}
+	for _, n := range s.confirmedNotices(b, in.event, in.session, plan.token, in.questions) {
+		rendered, err := renderer.Render(n)
+		if err != nil {
+			return nil
+		}
+		plan.notices = append(plan.notices, plannedNotice{fingerprint: fingerprint(n), rendered: rendered})
+	}
+	return plan
+}
+
+// confirmedNotices are the notices a confirmed booking causes: the
+// attendee's, and the hosts' with the answers to questions.
+func (s *Service) confirmedNotices(b Booking, e events.Event, sess events.Session, token string, questions []Question) []Notice {
+	var out []Notice
+	for _, kind := range []NoticeKind{NoticeConfirmed, NoticeCoachNewBooking} {
+		n := Notice{Kind: kind, Booking: b, Event: e, Session: sess, ManageURL: s.ManageURL(b.Ref, token)}
+		if kind == NoticeCoachNewBooking {
+			n.Answers = answered(questions, b.Answers)
+		}
+		out = append(out, n)
+	}
+	return out
+}
+
+// notifyPlanned stores the confirmed notices of b, whose registration
+// questions are questions: each as rendered ahead by plan if it was
+// rendered from the same notice, else through the notifier. It remembers
+// the date's inputs for the next plan.
+func (s *Service) notifyPlanned(ctx context.Context, tx *sqlx.Tx, b Booking, e events.Event, sess events.Session, token string, questions []Question, plan *confirmationPlan) error {
+	if _, ok := s.notifier.(NoticeRenderer); ok && !b.IsAppointment() {
+		s.dates.remember(dateInputs{event: e, session: sess, questions: questions})
+	}
+	notices := s.confirmedNotices(b, e, sess, token, questions)
+	if rendered, ok := plan.matching(notices); ok {
+		if err := storeRendered(ctx, preparedTx{Tx: tx, stmts: s.stmts}, rendered); err != nil {
+			return fmt.Errorf("notify %s: %w", b.Ref, err)
+		}
+		return nil
+	}
+	for _, n := range notices {
+		if err := s.notifier.Notify(ctx, tx, n); err != nil {
+			return fmt.Errorf("notify %s: %w", n.Kind, err)
+		}
+	}
+	return nil
+}
+
+// matching returns what p rendered ahead if it was rendered from exactly
+// notices.
+func (p *confirmationPlan) matching(notices []Notice) ([]RenderedNotice, bool) {
+	if p == nil || len(p.notices) != len(notices) {
+		return nil, false
+	}
+	var out []RenderedNotice
+	for i, n := range notices {
+		if p.notices[i].fingerprint == "" || p.notices[i].fingerprint != fingerprint(n) {
+			return nil, false
+		}
+		out = append(out, p.notices[i].rendered)
+	}
+	return out, true
+}
+
+// RenderedNotices is implemented by a RenderedNotice that can be stored
+// together with others its notifier rendered, in fewer statements.
+type RenderedNotices interface {
+	StoreWith(ctx context.Context, ext sqlx.ExtContext, others ...RenderedNotice) error
+}
+
+// storeRendered stores notices, together if the notifier can.
+func storeRendered(ctx context.Context, ext sqlx.ExtContext, notices []RenderedNotice) error {
+	if len(notices) == 0 {
+		return nil
+	}
+	if together, ok := notices[0].(RenderedNotices); ok {
+		return together.StoreWith(ctx, ext, notices[1:]...)
+	}
+	for _, n := range notices {
+		if err := n.Store(ctx, ext); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// fingerprint identifies what a notice's emails are rendered from: all of
+// it but the booking's id and timestamps and the dates' seat counts, which
+// the emails do not show and which change with every booking.
+func fingerprint(n Notice) string {
+	n.Booking.ID = 0
+	n.Booking.CreatedAt, n.Booking.UpdatedAt = time.Time{}, time.Time{}
+	n.Session.SeatsTaken = 0
+	if len(n.Event.Sessions) > 0 {
+		dates := make([]events.Session, len(n.Event.Sessions))
+		for i, d := range n.Event.Sessions {
+			d.SeatsTaken = 0
+			dates[i] = d
+		}
+		n.Event.Sessions = dates
+	}
+	b, err := json.Marshal(n)
+	if err != nil {
+		return "" // never matches a plan: rendered in the transaction
+	}
+	return string(b)
+}
+
+// newManageToken is a new 192-bit manage token.
+func newManageToken() string { return secret.RandomString(24) }
