@@ -9,6 +9,7 @@ import (
 	"github.com/jmoiron/sqlx"
 
 	"github.com/roster-app/roster/coaches"
+	"github.com/roster-app/roster/events"
 	"github.com/roster-app/roster/money"
 	"github.com/roster-app/roster/receipt"
 )
@@ -274,4 +275,25 @@ func (s *Service) Documents(ctx context.Context, ref string, actor Actor) ([]rec
 		return nil, err
 	}
 	return documentsOf(ctx, s.db, b.ID, b.Ref)
+}
+
+// notifyConfirmedWith is notifyConfirmed for a paid booking: the client's
+// confirmation carries its receipt (doc; nil for none).
+func (s *Service) notifyConfirmedWith(ctx context.Context, tx *sqlx.Tx, b Booking, e events.Event, sess events.Session, token string, doc *receipt.Document) error {
+	questions, err := bookingQuestions(ctx, preparedTx{Tx: tx, stmts: s.stmts}, b)
+	if err != nil {
+		return err
+	}
+	if doc == nil {
+		return s.notifyPlanned(ctx, tx, b, e, sess, token, questions, nil)
+	}
+	for _, n := range s.confirmedNotices(b, e, sess, token, questions) {
+		if n.Kind == NoticeConfirmed {
+			n.Receipt = doc
+		}
+		if err := s.notifier.Notify(ctx, tx, n); err != nil {
+			return fmt.Errorf("notify %s: %w", n.Kind, err)
+		}
+	}
+	return nil
 }

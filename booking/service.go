@@ -17,7 +17,6 @@ import (
 	"github.com/roster-app/roster/events"
 	"github.com/roster-app/roster/fault"
 	"github.com/roster-app/roster/payments"
-	"github.com/roster-app/roster/receipt"
 	"github.com/roster-app/roster/sqldb"
 )
 
@@ -427,25 +426,4 @@ func (s *Service) holdExpiry(e events.Event, sess events.Session) *time.Time {
 // hosts who booked, with the answers to the registration questions.
 func (s *Service) notifyConfirmed(ctx context.Context, tx *sqlx.Tx, b Booking, e events.Event, sess events.Session, token string) error {
 	return s.notifyConfirmedWith(ctx, tx, b, e, sess, token, nil)
-}
-
-// notifyConfirmedWith is notifyConfirmed for a paid booking: the client's
-// confirmation carries its receipt (doc; nil for none).
-func (s *Service) notifyConfirmedWith(ctx context.Context, tx *sqlx.Tx, b Booking, e events.Event, sess events.Session, token string, doc *receipt.Document) error {
-	questions, err := bookingQuestions(ctx, preparedTx{Tx: tx, stmts: s.stmts}, b)
-	if err != nil {
-		return err
-	}
-	if doc == nil {
-		return s.notifyPlanned(ctx, tx, b, e, sess, token, questions, nil)
-	}
-	for _, n := range s.confirmedNotices(b, e, sess, token, questions) {
-		if n.Kind == NoticeConfirmed {
-			n.Receipt = doc
-		}
-		if err := s.notifier.Notify(ctx, tx, n); err != nil {
-			return fmt.Errorf("notify %s: %w", n.Kind, err)
-		}
-	}
-	return nil
 }

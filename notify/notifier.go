@@ -14,7 +14,6 @@ import (
 	"github.com/roster-app/roster/calendar"
 	"github.com/roster-app/roster/events"
 	"github.com/roster-app/roster/fault"
-	"github.com/roster-app/roster/receipt"
 )
 
 // BookingNotifier writes the emails a booking change causes into the
@@ -137,25 +136,6 @@ func (r renderedNotice) StoreWith(ctx context.Context, ext sqlx.ExtContext, othe
 	if _, err := EnqueueAll(ctx, ext, msgs...); err != nil {
 		return fmt.Errorf("notify %s %s: %w", r.kind, r.ref, err)
 	}
-	return nil
-}
-
-// attachReceipt attaches the notice's receipt (a paid confirmation's) or
-// credit note (a refund receipt's) as a PDF to the message to the client.
-func attachReceipt(notice booking.Notice, msgs []Message) error {
-	if notice.Receipt == nil || len(msgs) == 0 {
-		return nil
-	}
-	switch notice.Kind {
-	case booking.NoticeConfirmed, booking.NoticeRefunded:
-	default:
-		return nil
-	}
-	pdf, err := receipt.PDF(*notice.Receipt)
-	if err != nil {
-		return err
-	}
-	msgs[0].Attachment, msgs[0].AttachmentName = pdf, notice.Receipt.Filename()
 	return nil
 }
 
