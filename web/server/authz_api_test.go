@@ -152,7 +152,7 @@ func TestBookingRouteTokens(t *testing.T) {
 		"a wrong token":         "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA",
 		"Dan's token":           s.dan.Token,
 		"Eve's token":           s.eve.Token,
-		"Ada's token, altered":  s.ada.Token[:len(s.ada.Token)-1] + "A",
+		"Ada's token, altered":  alterLast(s.ada.Token),
 		"Ada's token, cut":      s.ada.Token[:len(s.ada.Token)/2],
 		"Ada's token, upper":    strings.ToUpper(s.ada.Token),
 		"a 100 kB token":        strings.Repeat("a", 100<<10),
@@ -193,4 +193,15 @@ func TestBookingRouteTokens(t *testing.T) {
 		})
 	}
 	s.assertLabUntouched(t)
+}
+
+// alterLast returns token with its last character changed. Replacing it with
+// a fixed letter left the token unchanged whenever it already ended in that
+// letter (one run in 64), and the sweep then failed on a valid token.
+func alterLast(token string) string {
+	last := "A"
+	if strings.HasSuffix(token, "A") {
+		last = "B"
+	}
+	return token[:len(token)-1] + last
 }
