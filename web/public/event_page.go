@@ -44,11 +44,29 @@ func (s *handlers) moneyPlan(e events.Event) moneyPlan {
 
 // seatTotal is the price of n seats, with the sum shown: "2 × £49.00 = £98.00".
 func seatTotal(e events.Event, n int) string {
-	total := view.FormatMoney(e.PriceCents*int64(n), e.Currency)
+	price := seatPrice(e)
+	total := view.FormatMoney(price*int64(n), e.Currency)
 	if n == 1 {
 		return "1 seat: " + total
 	}
-	return fmt.Sprintf("%d × %s = %s", n, view.FormatMoney(e.PriceCents, e.Currency), total)
+	return fmt.Sprintf("%d × %s = %s", n, view.FormatMoney(price, e.Currency), total)
+}
+
+// seatPrice is what one seat costs when the form asks for seats: the
+// price of the event's one visible ticket type when it sells types, else
+// the event's price (before any discount code or added tax, which "Check
+// the price first" shows).
+func seatPrice(e events.Event) int64 {
+	var visible []events.TicketType
+	for _, t := range e.TicketTypes {
+		if !t.Hidden {
+			visible = append(visible, t)
+		}
+	}
+	if len(visible) == 1 {
+		return visible[0].PriceCents
+	}
+	return e.PriceCents
 }
 
 // refundPolicy says in one sentence what cancelling refunds.
