@@ -105,6 +105,8 @@ func Routes(e *echo.Echo, site *site.Site) {
 	g.GET("/settings", d.settingsPage)
 	g.POST("/settings/feed", d.rotateFeed)
 	g.POST("/settings/receipt", d.saveReceiptAddress)
+	g.GET("/settings/privacy", d.privacySettingsPage)
+	g.POST("/settings/privacy", d.savePrivacySettings)
 	g.POST("/settings/tokens", d.createToken)
 	g.POST("/settings/tokens/:id/revoke", d.revokeToken)
 	g.POST("/settings/sign-out-everywhere", d.logoutEverywhere)
