@@ -6,7 +6,6 @@ import (
 
 	"github.com/labstack/echo/v4"
 
-	"github.com/roster-app/roster/booking"
 	"github.com/roster-app/roster/events"
 	"github.com/roster-app/roster/web/internal/bind"
 )
@@ -230,13 +229,9 @@ func (s *handlers) adminSetTypeQuestions(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	var req []questionJSON
-	if err := bind.JSON(c, &req); err != nil {
+	qs, err := bindQuestions(c)
+	if err != nil {
 		return err
-	}
-	qs := make([]booking.Question, len(req))
-	for i, q := range req {
-		qs[i] = booking.Question{Kind: q.Kind, Label: q.Label, Required: q.Required, Options: booking.Options(q.Options)}
 	}
 	saved, err := s.Booking.SetAppointmentTypeQuestions(c.Request().Context(), coachOf(c).ID, t.Slug, qs)
 	if err != nil {

@@ -100,13 +100,9 @@ func (s *handlers) adminSetQuestions(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	var req []questionJSON
-	if err := bind.JSON(c, &req); err != nil {
+	qs, err := bindQuestions(c)
+	if err != nil {
 		return err
-	}
-	qs := make([]booking.Question, len(req))
-	for i, q := range req {
-		qs[i] = booking.Question{Kind: q.Kind, Label: q.Label, Required: q.Required, Options: booking.Options(q.Options)}
 	}
 	saved, err := s.Booking.SetQuestions(c.Request().Context(), e.ID, qs)
 	if err != nil {
@@ -238,4 +234,18 @@ func (s *handlers) adminOutbox(c echo.Context) error {
 		out = append(out, j)
 	}
 	return c.JSON(http.StatusOK, out)
+}
+
+// bindQuestions reads a list of registration questions, as the event and
+// the appointment-type question routes both take it.
+func bindQuestions(c echo.Context) ([]booking.Question, error) {
+	var req []questionJSON
+	if err := bind.JSON(c, &req); err != nil {
+		return nil, err
+	}
+	qs := make([]booking.Question, len(req))
+	for i, q := range req {
+		qs[i] = booking.Question{Kind: q.Kind, Label: q.Label, Required: q.Required, Options: booking.Options(q.Options)}
+	}
+	return qs, nil
 }
