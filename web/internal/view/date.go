@@ -16,6 +16,7 @@ type Date struct {
 	SeatsLeft int
 	Capacity  int
 	Past      bool
+	Soon      bool // starts within SoonWindow and has not started nor been cancelled
 	Cancelled bool
 	Full      bool
 	Links     CalendarLinks
@@ -23,6 +24,16 @@ type Date struct {
 
 // Open reports whether the date can be chosen.
 func (d Date) Open() bool { return !d.Past && !d.Cancelled && !d.Full }
+
+// SoonWindow is how far ahead of now a session's start counts as
+// "starting soon".
+const SoonWindow = 24 * time.Hour
+
+// StartsSoon reports whether a session starting at start has not started
+// as of now and starts within SoonWindow of it.
+func StartsSoon(start, now time.Time) bool {
+	return start.After(now) && start.Sub(now) <= SoonWindow
+}
 
 // NewDate shows a session in zone as of now.
 func NewDate(s events.Session, zone *time.Location, now time.Time) Date {
@@ -35,7 +46,8 @@ func NewDate(s events.Session, zone *time.Location, now time.Time) Date {
 		ID: s.ID, Day: start.Format("Monday 2 January 2006"), Hours: hours,
 		StartsAt: s.StartsAt.UTC().Format(time.RFC3339), EndsAt: s.EndsAt.UTC().Format(time.RFC3339),
 		SeatsLeft: s.SeatsLeft(), Capacity: s.Capacity,
-		Past: !s.StartsAt.After(now), Cancelled: s.Status == events.SessionCancelled, Full: s.SeatsLeft() == 0,
+		Past: !s.StartsAt.After(now), Soon: s.Status != events.SessionCancelled && StartsSoon(s.StartsAt, now),
+		Cancelled: s.Status == events.SessionCancelled, Full: s.SeatsLeft() == 0,
 	}
 }
 
