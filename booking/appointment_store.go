@@ -53,15 +53,14 @@ func CheckHostsFree(ctx context.Context, tx sqlx.ExtContext, coachIDs []int64, f
 	if len(coachIDs) == 0 {
 		return nil
 	}
-	q, args, err := sqlx.In(`SELECT c.name, c.email, h.busy_from, h.busy_to FROM appointment_hosts h JOIN coaches c ON c.id = h.coach_id
+	q, args, err := sqlx.In(`SELECT h.coach_id, h.busy_from, h.busy_to FROM appointment_hosts h
 		WHERE h.live AND h.coach_id IN (?) AND h.busy_from < ? AND h.busy_to > ? ORDER BY h.busy_from LIMIT 1`,
 		coachIDs, to.UTC(), from.UTC())
 	if err != nil {
 		return err
 	}
 	var clash []struct {
-		Name     string    `db:"name"`
-		Email    string    `db:"email"`
+		CoachID  int64     `db:"coach_id"`
 		BusyFrom time.Time `db:"busy_from"`
 		BusyTo   time.Time `db:"busy_to"`
 	}
@@ -70,9 +69,14 @@ func CheckHostsFree(ctx context.Context, tx sqlx.ExtContext, coachIDs []int64, f
 	}
 	if len(clash) > 0 {
 		c := clash[0]
-		who := c.Name
+		// The coach's name comes from coaches, which owns that table.
+		people, err := coaches.ByIDs(ctx, tx, []int64{c.CoachID})
+		if err != nil {
+			return fmt.Errorf("check hosts free: %w", err)
+		}
+		who := people[c.CoachID].Name
 		if who == "" {
-			who = c.Email
+			who = people[c.CoachID].Email
 		}
 		return fault.New(fault.HostBusy, "%s has an appointment from %s to %s UTC (with buffers); pick another time",
 			who, c.BusyFrom.UTC().Format("2006-01-02 15:04"), c.BusyTo.UTC().Format("15:04"))
