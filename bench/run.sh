@@ -76,7 +76,7 @@ start_server() {
   local name=$1 url=$2
   shift 2
   "$roster" serve --addr 127.0.0.1:0 --base-url http://127.0.0.1 --database-url "$url" \
-    --bookings-per-minute 0 --holds-per-address 0 "$@" 2>"$work/$name.log" &
+    --bookings-per-minute 0 --holds-per-address 0 "$@" >"$work/$name.out" 2>"$work/$name.log" &
   SERVER_PID=$!
   pids+=("$SERVER_PID")
   local addr=""

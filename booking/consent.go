@@ -75,6 +75,12 @@ func recordConsents(ctx context.Context, ext sqlx.ExtContext, b Booking, c Conse
 	if err != nil {
 		return err
 	}
+	return recordConsentsWith(ctx, ext, b, c, p, now)
+}
+
+// recordConsentsWith is recordConsents with the controller's settings p
+// already read.
+func recordConsentsWith(ctx context.Context, ext sqlx.ExtContext, b Booking, c Consent, p coaches.Privacy, now time.Time) error {
 	if p.RequireConsent && !c.Terms {
 		return ErrConsentRequired
 	}

@@ -64,19 +64,35 @@ func (g *groupCommitter) stats() GroupCommitStats {
 	return GroupCommitStats{Transactions: g.batches.Load(), Requests: g.requests.Load()}
 }
 
+// reserveFunc is one booking's work in a transaction whose date d is
+// shared with the other bookings of the transaction.
+type reserveFunc func(ctx context.Context, tx *sqlx.Tx, d *dateBatch) error
+
 // reserveTx runs one booking's work: in a batch of the date's concurrent
 // bookings, or in a transaction of its own when group commit is off.
-func (s *Service) reserveTx(ctx context.Context, sessionID int64, apply func(ctx context.Context, tx *sqlx.Tx) error) error {
+// Either way the transaction opens the date first (openDate) and adds the
+// seats its bookings took last (dateBatch.flush).
+func (s *Service) reserveTx(ctx context.Context, sessionID int64, apply reserveFunc) error {
 	if s.batches == nil {
-		return s.db.InTx(ctx, func(tx *sqlx.Tx) error { return apply(ctx, tx) })
+		return s.db.InTx(ctx, func(tx *sqlx.Tx) error {
+			d, err := s.openDate(ctx, tx, sessionID)
+			if err != nil {
+				return err
+			}
+			if err := apply(ctx, tx, d); err != nil {
+				return err
+			}
+			return d.flush(ctx, tx)
+		})
 	}
 	return s.batches.inTx(ctx, sessionID, apply)
 }
 
 // groupCommitter gathers the requests of each date into batches.
 type groupCommitter struct {
-	db  *sqldb.DB
-	cfg GroupCommitConfig
+	db   *sqldb.DB
+	cfg  GroupCommitConfig
+	open func(ctx context.Context, tx *sqlx.Tx, sessionID int64) (*dateBatch, error) // Service.openDate
 
 	mu     sync.Mutex
 	queues map[int64][]*commitJob // per date: requests waiting; present while a batch leads
@@ -87,17 +103,17 @@ type groupCommitter struct {
 // commitJob is one request's work and, once its batch is done, its answer.
 type commitJob struct {
 	ctx   context.Context
-	apply func(ctx context.Context, tx *sqlx.Tx) error
+	apply reserveFunc
 	err   error
 	lead  chan struct{} // signalled when this request is to lead the next batch
 	done  chan struct{} // closed once err is final
 }
 
-func newGroupCommitter(db *sqldb.DB, cfg GroupCommitConfig) *groupCommitter {
+func newGroupCommitter(db *sqldb.DB, cfg GroupCommitConfig, open func(ctx context.Context, tx *sqlx.Tx, sessionID int64) (*dateBatch, error)) *groupCommitter {
 	if cfg.MaxBatch <= 0 {
 		cfg.MaxBatch = 32
 	}
-	return &groupCommitter{db: db, cfg: cfg, queues: map[int64][]*commitJob{}}
+	return &groupCommitter{db: db, cfg: cfg, open: open, queues: map[int64][]*commitJob{}}
 }
 
 // inTx runs apply in a transaction shared with the other requests of
@@ -108,7 +124,7 @@ func newGroupCommitter(db *sqldb.DB, cfg GroupCommitConfig) *groupCommitter {
 // would end the connection, and the batch with it. Like sqldb.InTx, it
 // runs apply again (up to three times in all) when the database aborted
 // it to break a deadlock.
-func (g *groupCommitter) inTx(ctx context.Context, sessionID int64, apply func(ctx context.Context, tx *sqlx.Tx) error) error {
+func (g *groupCommitter) inTx(ctx context.Context, sessionID int64, apply reserveFunc) error {
 	var err error
 	for attempt := 0; attempt < 3; attempt++ {
 		if err = g.submit(ctx, sessionID, apply); !sqldb.IsRetryable(err) {
@@ -118,7 +134,7 @@ func (g *groupCommitter) inTx(ctx context.Context, sessionID int64, apply func(c
 	return err
 }
 
-func (g *groupCommitter) submit(ctx context.Context, sessionID int64, apply func(ctx context.Context, tx *sqlx.Tx) error) error {
+func (g *groupCommitter) submit(ctx context.Context, sessionID int64, apply reserveFunc) error {
 	job := &commitJob{ctx: ctx, apply: apply, lead: make(chan struct{}, 1), done: make(chan struct{})}
 	g.mu.Lock()
 	queue, running := g.queues[sessionID]
@@ -168,7 +184,7 @@ func (g *groupCommitter) lead(sessionID int64) {
 			panic(p)
 		}
 	}()
-	g.commit(batch)
+	g.commit(sessionID, batch)
 	g.batches.Add(1)
 	g.requests.Add(int64(len(batch)))
 }
@@ -190,9 +206,12 @@ func (g *groupCommitter) handOff(sessionID int64, batch []*commitJob) {
 	}
 }
 
-// commit applies batch in one transaction, each job in a savepoint of its
-// own, and commits, leaving each job's answer in its err.
-func (g *groupCommitter) commit(batch []*commitJob) {
+// commit opens sessionID's date and applies batch in one transaction,
+// each job in a savepoint of its own, adds the seats the jobs took, and
+// commits, leaving each job's answer in its err. The date is opened
+// before any savepoint, so its row lock is the transaction's and outlives
+// a job that rolls back.
+func (g *groupCommitter) commit(sessionID int64, batch []*commitJob) {
 	ctx, cancel := context.WithTimeout(context.Background(), batchTimeout)
 	defer cancel()
 	fail := func(err error) {
@@ -208,6 +227,11 @@ func (g *groupCommitter) commit(batch []*commitJob) {
 		return
 	}
 	defer tx.Rollback()
+	d, err := g.open(ctx, tx, sessionID)
+	if err != nil {
+		fail(err)
+		return
+	}
 	sp := savepoints{tx: tx}
 	for _, job := range batch {
 		if err := job.ctx.Err(); err != nil {
@@ -218,13 +242,17 @@ func (g *groupCommitter) commit(batch []*commitJob) {
 			fail(err) // the transaction is in an unknown state: nothing commits
 			return
 		}
-		job.err = applySafely(context.WithoutCancel(job.ctx), tx, job.apply)
+		job.err = applySafely(context.WithoutCancel(job.ctx), tx, d, job.apply)
 		if job.err != nil {
 			if err := sp.rollBack(ctx); err != nil {
 				fail(err)
 				return
 			}
 		}
+	}
+	if err := d.flush(ctx, tx); err != nil {
+		fail(err)
+		return
 	}
 	if err := tx.Commit(); err != nil {
 		fail(fmt.Errorf("commit: %w", err))
@@ -272,11 +300,11 @@ func (s *savepoints) rollBack(ctx context.Context) error {
 // applySafely runs apply, turning a panic into the request's error: the
 // leader is a request's goroutine, and another request's bug must not take
 // the others' answers with it.
-func applySafely(ctx context.Context, tx *sqlx.Tx, apply func(ctx context.Context, tx *sqlx.Tx) error) (err error) {
+func applySafely(ctx context.Context, tx *sqlx.Tx, d *dateBatch, apply reserveFunc) (err error) {
 	defer func() {
 		if p := recover(); p != nil {
 			err = fmt.Errorf("booking panicked: %v", p)
 		}
 	}()
-	return apply(ctx, tx)
+	return apply(ctx, tx, d)
 }

@@ -28,8 +28,8 @@ func openProbe(t *testing.T) *sqldb.DB {
 	return db
 }
 
-func insertProbe(note string) func(ctx context.Context, tx *sqlx.Tx) error {
-	return func(ctx context.Context, tx *sqlx.Tx) error {
+func insertProbe(note string) func(ctx context.Context, tx *sqlx.Tx, _ *dateBatch) error {
+	return func(ctx context.Context, tx *sqlx.Tx, _ *dateBatch) error {
 		_, err := tx.ExecContext(ctx, tx.Rebind(`INSERT INTO gc_probe (note) VALUES (?)`), note)
 		return err
 	}
@@ -75,10 +75,10 @@ func holdLeader(t *testing.T, g *groupCommitter) (release chan struct{}, done ch
 	release, done = make(chan struct{}), make(chan error, 1)
 	started := make(chan struct{})
 	go func() {
-		done <- g.inTx(context.Background(), 1, func(ctx context.Context, tx *sqlx.Tx) error {
+		done <- g.inTx(context.Background(), 1, func(ctx context.Context, tx *sqlx.Tx, _ *dateBatch) error {
 			close(started)
 			<-release
-			return insertProbe("leader")(ctx, tx)
+			return insertProbe("leader")(ctx, tx, nil)
 		})
 	}()
 	<-started
@@ -90,7 +90,7 @@ func TestGroupCommit(t *testing.T) {
 
 	t.Run("a failing request rolls back only its own work and gets its own error", func(t *testing.T) {
 		db := openProbe(t)
-		g := newGroupCommitter(db, GroupCommitConfig{})
+		g := newGroupCommitter(db, GroupCommitConfig{}, noDate)
 		release, leaderDone := holdLeader(t, g)
 
 		var txs sync.Map
@@ -110,9 +110,9 @@ func TestGroupCommit(t *testing.T) {
 		results := make(chan outcome, len(requests))
 		for i, r := range requests {
 			go func() {
-				err := g.inTx(ctx, 1, func(ctx context.Context, tx *sqlx.Tx) error {
+				err := g.inTx(ctx, 1, func(ctx context.Context, tx *sqlx.Tx, _ *dateBatch) error {
 					txs.Store(tx, true)
-					if err := insertProbe(r.note)(ctx, tx); err != nil {
+					if err := insertProbe(r.note)(ctx, tx, nil); err != nil {
 						return err
 					}
 					return r.fail
@@ -151,7 +151,7 @@ func TestGroupCommit(t *testing.T) {
 
 	t.Run("a request is answered only once its batch has committed", func(t *testing.T) {
 		db := openProbe(t)
-		g := newGroupCommitter(db, GroupCommitConfig{})
+		g := newGroupCommitter(db, GroupCommitConfig{}, noDate)
 		var wg sync.WaitGroup
 		for i := range 16 {
 			wg.Add(1)
@@ -182,7 +182,7 @@ func TestGroupCommit(t *testing.T) {
 
 	t.Run("a request whose caller gave up before its turn does nothing", func(t *testing.T) {
 		db := openProbe(t)
-		g := newGroupCommitter(db, GroupCommitConfig{})
+		g := newGroupCommitter(db, GroupCommitConfig{}, noDate)
 		release, leaderDone := holdLeader(t, g)
 		gone, cancel := context.WithCancel(ctx)
 		cancel()
@@ -203,9 +203,9 @@ func TestGroupCommit(t *testing.T) {
 
 	t.Run("a panicking request fails alone", func(t *testing.T) {
 		db := openProbe(t)
-		g := newGroupCommitter(db, GroupCommitConfig{})
-		err := g.inTx(ctx, 1, func(ctx context.Context, tx *sqlx.Tx) error {
-			if err := insertProbe("half")(ctx, tx); err != nil {
+		g := newGroupCommitter(db, GroupCommitConfig{}, noDate)
+		err := g.inTx(ctx, 1, func(ctx context.Context, tx *sqlx.Tx, _ *dateBatch) error {
+			if err := insertProbe("half")(ctx, tx, nil); err != nil {
 				return err
 			}
 			panic("bug")
@@ -221,3 +221,7 @@ func TestGroupCommit(t *testing.T) {
 		}
 	})
 }
+
+// noDate opens no date: the probes book nothing, so the batch has no
+// seats to add.
+func noDate(context.Context, *sqlx.Tx, int64) (*dateBatch, error) { return &dateBatch{}, nil }

@@ -79,6 +79,7 @@ type dateInputs struct {
 	event     events.Event
 	session   events.Session
 	questions []Question
+	key       string // dateKey(event, session)
 }
 
 // dateMemory remembers dateInputs per date, for at most maxRemembered
@@ -104,6 +105,9 @@ func (m *dateMemory) remember(in dateInputs) {
 	if m.dates == nil || len(m.dates) >= maxRemembered {
 		m.dates = map[int64]dateInputs{}
 	}
+	if in.key == "" {
+		in.key = dateKey(in.event, in.session)
+	}
 	m.dates[in.session.ID] = in
 }
 
@@ -128,7 +132,7 @@ func (s *Service) planConfirmation(req Request) *confirmationPlan {
 	b := Booking{
 		SessionID: in.session.ID, EventID: in.event.ID, Name: req.Name, Email: req.Email, Seats: req.Seats,
 		Status: Confirmed, AmountCents: in.event.PriceCents * int64(req.Seats), Currency: in.event.Currency,
-		Answers: answers, Ref: newRef(in.event.Title),
+		Answers: answers, Timezone: req.Timezone, Ref: newRef(in.event.Title),
 	}
 	plan := &confirmationPlan{ref: b.Ref, token: newManageToken()}
 	for _, n := range s.confirmedNotices(b, in.event, in.session, plan.token, in.questions) {
@@ -136,7 +140,7 @@ func (s *Service) planConfirmation(req Request) *confirmationPlan {
 		if err != nil {
 			return nil
 		}
-		plan.notices = append(plan.notices, plannedNotice{fingerprint: fingerprint(n), rendered: rendered})
+		plan.notices = append(plan.notices, plannedNotice{fingerprint: fingerprint(n, in.key), rendered: rendered})
 	}
 	return plan
 }
@@ -158,13 +162,17 @@ func (s *Service) confirmedNotices(b Booking, e events.Event, sess events.Sessio
 // notifyPlanned stores the confirmed notices of b, whose registration
 // questions are questions: each as rendered ahead by plan if it was
 // rendered from the same notice, else through the notifier. It remembers
-// the date's inputs for the next plan.
-func (s *Service) notifyPlanned(ctx context.Context, tx *sqlx.Tx, b Booking, e events.Event, sess events.Session, token string, questions []Question, plan *confirmationPlan) error {
+// the date's inputs for the next plan. key is dateKey(e, sess), or "" to
+// have it worked out.
+func (s *Service) notifyPlanned(ctx context.Context, tx *sqlx.Tx, b Booking, e events.Event, sess events.Session, token string, questions []Question, plan *confirmationPlan, key string) error {
 	if _, ok := s.notifier.(NoticeRenderer); ok && !b.IsAppointment() {
-		s.dates.remember(dateInputs{event: e, session: sess, questions: questions})
+		if key == "" {
+			key = dateKey(e, sess)
+		}
+		s.dates.remember(dateInputs{event: e, session: sess, questions: questions, key: key})
 	}
 	notices := s.confirmedNotices(b, e, sess, token, questions)
-	if rendered, ok := plan.matching(notices); ok {
+	if rendered, ok := plan.matching(notices, key); ok {
 		if err := storeRendered(ctx, preparedTx{Tx: tx, stmts: s.stmts}, rendered); err != nil {
 			return fmt.Errorf("notify %s: %w", b.Ref, err)
 		}
@@ -180,13 +188,13 @@ func (s *Service) notifyPlanned(ctx context.Context, tx *sqlx.Tx, b Booking, e e
 
 // matching returns what p rendered ahead if it was rendered from exactly
 // notices.
-func (p *confirmationPlan) matching(notices []Notice) ([]RenderedNotice, bool) {
+func (p *confirmationPlan) matching(notices []Notice, key string) ([]RenderedNotice, bool) {
 	if p == nil || len(p.notices) != len(notices) {
 		return nil, false
 	}
 	var out []RenderedNotice
 	for i, n := range notices {
-		if p.notices[i].fingerprint == "" || p.notices[i].fingerprint != fingerprint(n) {
+		if p.notices[i].fingerprint == "" || p.notices[i].fingerprint != fingerprint(n, key) {
 			return nil, false
 		}
 		out = append(out, p.notices[i].rendered)
@@ -217,23 +225,42 @@ func storeRendered(ctx context.Context, ext sqlx.ExtContext, notices []RenderedN
 }
 
 // fingerprint identifies what a notice's emails are rendered from: all of
-// it but the booking's id and timestamps and the dates' seat counts, which
-// the emails do not show and which change with every booking.
-func fingerprint(n Notice) string {
+// it but the booking's id and timestamps, with its event and date
+// standing as key, their dateKey (worked out once per date and batch, not
+// per notice: the event with all its dates is most of a notice).
+func fingerprint(n Notice, key string) string {
+	if key == "" {
+		return ""
+	}
 	n.Booking.ID = 0
 	n.Booking.CreatedAt, n.Booking.UpdatedAt = time.Time{}, time.Time{}
-	n.Session.SeatsTaken = 0
-	if len(n.Event.Sessions) > 0 {
-		dates := make([]events.Session, len(n.Event.Sessions))
-		for i, d := range n.Event.Sessions {
-			d.SeatsTaken = 0
-			dates[i] = d
-		}
-		n.Event.Sessions = dates
-	}
+	n.Event, n.Session = events.Event{}, events.Session{}
 	b, err := json.Marshal(n)
 	if err != nil {
 		return "" // never matches a plan: rendered in the transaction
+	}
+	return key + "\x00" + string(b)
+}
+
+// dateKey identifies a date and its event as a notice shows them: all but
+// the dates' seat counts, which the emails do not show and which change
+// with every booking; "" when it cannot be worked out.
+func dateKey(e events.Event, sess events.Session) string {
+	sess.SeatsTaken = 0
+	if len(e.Sessions) > 0 {
+		dates := make([]events.Session, len(e.Sessions))
+		for i, d := range e.Sessions {
+			d.SeatsTaken = 0
+			dates[i] = d
+		}
+		e.Sessions = dates
+	}
+	b, err := json.Marshal(struct {
+		Event   events.Event
+		Session events.Session
+	}{e, sess})
+	if err != nil {
+		return ""
 	}
 	return string(b)
 }

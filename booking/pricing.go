@@ -79,6 +79,15 @@ func (o order) seats() int {
 // line or code, ErrCodeUsedUp, or fault.SoldOut for a type whose quota is
 // taken.
 func priceOrder(ctx context.Context, ext sqlx.ExtContext, e events.Event, req Request, now time.Time) (order, error) {
+	_, settings, err := sellerOf(ctx, ext, e)
+	if err != nil {
+		return order{}, err
+	}
+	return priceOrderWith(ctx, ext, e, settings, req, now)
+}
+
+// priceOrderWith is priceOrder with the seller's tax settings already read.
+func priceOrderWith(ctx context.Context, ext sqlx.ExtContext, e events.Event, settings TaxSettings, req Request, now time.Time) (order, error) {
 	var code *DiscountCode
 	if req.DiscountCode != "" {
 		c, err := codeForBooking(ctx, ext, e, req.DiscountCode, req.Email, now)
@@ -88,10 +97,6 @@ func priceOrder(ctx context.Context, ext sqlx.ExtContext, e events.Event, req Re
 		code = &c
 	}
 	lines, typeIDs, err := orderLines(e, req, code != nil, now)
-	if err != nil {
-		return order{}, err
-	}
-	_, settings, err := sellerOf(ctx, ext, e)
 	if err != nil {
 		return order{}, err
 	}
@@ -206,41 +211,6 @@ func typeSoldOut(t events.TicketType) error {
 	return fault.New(fault.SoldOut, "not enough %s tickets left", t.Name)
 }
 
-// storeOrder writes the order's lines for booking b and takes what it
-// uses: each type's tickets from its quota, and a use of the code. It
-// takes the type rows in id order and the code after them (and
-// releaseOrder does the same), so two bookings never wait on each
-// other's locks in opposite orders. Returns fault.SoldOut for a type
-// whose quota a concurrent booking took, ErrCodeUsedUp for a code whose
-// last use did.
-func storeOrder(ctx context.Context, ext sqlx.ExtContext, b Booking, o order, now time.Time) error {
-	for i, l := range o.quote.Lines {
-		line := BookingLine{BookingID: b.ID, Name: l.Name, UnitCents: l.UnitCents, Quantity: l.Quantity,
-			DiscountCents: l.DiscountCents, NetCents: l.NetCents, TaxCents: l.TaxCents, GrossCents: l.GrossCents,
-			TaxBasisPoints: o.quote.Tax.RateBasisPoints, TaxInclusive: o.quote.Tax.Inclusive}
-		if o.typeIDs[i] != 0 {
-			line.TicketTypeID = &o.typeIDs[i]
-		}
-		q, args, err := sqlx.Named(`INSERT INTO booking_lines (booking_id, ticket_type_id, name, unit_cents, quantity,
-			discount_cents, net_cents, tax_cents, gross_cents, tax_basis_points, tax_inclusive) VALUES (:booking_id,
-			:ticket_type_id, :name, :unit_cents, :quantity, :discount_cents, :net_cents, :tax_cents, :gross_cents,
-			:tax_basis_points, :tax_inclusive)`, line)
-		if err != nil {
-			return err
-		}
-		if _, err := ext.ExecContext(ctx, ext.Rebind(q), args...); err != nil {
-			return fmt.Errorf("insert booking line: %w", err)
-		}
-	}
-	if err := takeTickets(ctx, ext, b.ID); err != nil {
-		return err
-	}
-	if o.code != nil {
-		return takeCodeUse(ctx, ext, *o.code, b, o.quote.DiscountCents, now)
-	}
-	return nil
-}
-
 // BookingLines returns what a booking bought, in the order it was asked.
 func bookingLines(ctx context.Context, ext sqlx.ExtContext, bookingID int64) ([]BookingLine, error) {
 	var lines []BookingLine
@@ -267,6 +237,11 @@ func takeTickets(ctx context.Context, ext sqlx.ExtContext, bookingID int64) erro
 	if err != nil {
 		return err
 	}
+	return takeCounts(ctx, ext, counts)
+}
+
+// takeCounts is takeTickets for counts in type id order.
+func takeCounts(ctx context.Context, ext sqlx.ExtContext, counts []typedCount) error {
 	for i, c := range counts {
 		res, err := ext.ExecContext(ctx, ext.Rebind(`UPDATE ticket_types SET sold = sold + ?
 			WHERE id = ? AND (quota IS NULL OR sold + ? <= quota)`), c.Quantity, c.TypeID, c.Quantity)

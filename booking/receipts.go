@@ -285,7 +285,7 @@ func (s *Service) notifyConfirmedWith(ctx context.Context, tx *sqlx.Tx, b Bookin
 		return err
 	}
 	if doc == nil {
-		return s.notifyPlanned(ctx, tx, b, e, sess, token, questions, nil)
+		return s.notifyPlanned(ctx, tx, b, e, sess, token, questions, nil, "")
 	}
 	for _, n := range s.confirmedNotices(b, e, sess, token, questions) {
 		if n.Kind == NoticeConfirmed {

@@ -109,7 +109,7 @@ func NewService(db *sqldb.DB, notifier Notifier, cfg Config, now func() time.Tim
 	s := &Service{db: db, notifier: notifier, cfg: cfg.withDefaults(), now: now, stmts: newStatements(db.Writer()),
 		zones: &zoneCache{}, slots: newSlotCache(cfg.SlotCacheTTL), dates: &dateMemory{}}
 	if !cfg.GroupCommit.Off {
-		s.batches = newGroupCommitter(db, cfg.GroupCommit)
+		s.batches = newGroupCommitter(db, cfg.GroupCommit, s.openDate)
 	}
 	return s
 }
@@ -244,9 +244,9 @@ func (s *Service) Reserve(ctx context.Context, req Request) (Result, error) {
 	for attempt := 0; ; attempt++ {
 		req.plan = s.planConfirmation(req) // afresh: a retry may have lost a race for the ref
 		var res Result
-		err := s.reserveTx(ctx, req.SessionID, func(ctx context.Context, tx *sqlx.Tx) error {
+		err := s.reserveTx(ctx, req.SessionID, func(ctx context.Context, tx *sqlx.Tx, d *dateBatch) error {
 			var err error
-			res, err = s.reserve(ctx, tx, req)
+			res, err = s.reserve(ctx, tx, d, req)
 			return err
 		})
 		if attempt == 3 || !(sqldb.IsUniqueViolation(err) || errors.Is(err, ErrAlreadyBooked) && req.repeatable()) {
@@ -263,43 +263,37 @@ func (s *Service) Reserve(ctx context.Context, req Request) (Result, error) {
 	}
 }
 
-func (s *Service) reserve(ctx context.Context, tx *sqlx.Tx, req Request) (Result, error) {
+// reserve makes req's booking in tx, on the date d that it shares with
+// the other bookings of the transaction (see dateBatch): only what is
+// this booking's own is read or written here, and its seats are counted
+// in d, which adds them to the date's count before the commit.
+func (s *Service) reserve(ctx context.Context, tx *sqlx.Tx, d *dateBatch, req Request) (Result, error) {
 	if res, ok, err := s.replay(ctx, tx, req); err != nil || ok {
 		return res, err
+	}
+	if d.refusal != nil {
+		return Result{}, d.refusal
 	}
 	// The statements every booking runs go through their prepared form (the
 	// replay, the idempotency key and the notifier's outbox rows use tx):
 	// a flash sale runs them hundreds of times a second.
 	ext := preparedTx{Tx: tx, stmts: s.stmts}
-	sess, event, err := s.openSession(ctx, ext, req.SessionID)
+	sess, event := d.sess, d.event
+	answers, err := validateAnswers(d.questions, req.Answers)
 	if err != nil {
 		return Result{}, err
-	}
-	questions, err := loadQuestions(ctx, ext, event.ID)
-	if err != nil {
-		return Result{}, err
-	}
-	answers, err := validateAnswers(questions, req.Answers)
-	if err != nil {
-		return Result{}, err
-	}
-	if ref, err := liveRef(ctx, ext, liveKey(sess.ID, req.Email)); err != nil {
-		return Result{}, err
-	} else if ref != "" {
-		return Result{}, ErrAlreadyBooked
-	}
-	if sess.SeatsLeft() < req.Seats {
-		return Result{}, ErrSoldOut // a fast answer; the guarded update below is the real check
 	}
 	// People in line are served first: free seats are theirs to be offered
-	// (see offerFreedSeats), so a newcomer joins the line instead.
-	if waiting, err := someoneWaits(ctx, ext, sess.ID); err != nil {
-		return Result{}, err
-	} else if waiting {
-		return Result{}, ErrSoldOut
+	// (see offerFreedSeats), so a newcomer joins the line instead. Someone
+	// who already holds a booking hears that rather than sold out.
+	if d.seatsLeft() < req.Seats || d.waiting {
+		return Result{}, soldOutUnlessBooked(ctx, ext, sess.ID, req.Email)
+	}
+	if d.privacy.RequireConsent && !req.Consent.Terms {
+		return Result{}, ErrConsentRequired
 	}
 	now := s.now().UTC()
-	priced, err := priceOrder(ctx, ext, event, req, now)
+	priced, err := priceOrderWith(ctx, ext, event, d.tax, req, now)
 	if err != nil {
 		return Result{}, err
 	}
@@ -316,11 +310,34 @@ func (s *Service) reserve(ctx context.Context, tx *sqlx.Tx, req Request) (Result
 		}
 		b.Status, b.HoldExpiresAt = PendingPayment, s.holdExpiry(event, sess)
 	}
-	b.Ref = req.plan.plannedRef()
-	if err := insertBooking(ctx, ext, &b, event.Title, req.FormNonce, req.ClientAddr); err != nil {
+	if b.Seats > d.seatsLeft() {
+		return Result{}, soldOutUnlessBooked(ctx, ext, sess.ID, req.Email) // more tickets than seats
+	}
+	res, err := s.storeReserved(ctx, tx, d, req, b, priced, now)
+	if err != nil {
 		return Result{}, err
 	}
-	if err := recordConsents(ctx, ext, b, req.Consent, now); err != nil {
+	// Last, in memory: a booking that failed above rolls back its
+	// savepoint, and takes nothing from d.
+	if !d.take(b.Seats) {
+		return Result{}, ErrSoldOut
+	}
+	return res, nil
+}
+
+// storeReserved writes booking b, whose seats d has counted: the row
+// (unless the person already has a live booking of the date:
+// ErrAlreadyBooked), consents, idempotency key, history, manage token,
+// confirmation emails, lines, quotas and the code's use.
+func (s *Service) storeReserved(ctx context.Context, tx *sqlx.Tx, d *dateBatch, req Request, b Booking, priced order, now time.Time) (Result, error) {
+	ext := preparedTx{Tx: tx, stmts: s.stmts}
+	b.Ref = req.plan.plannedRef()
+	if inserted, err := insertLiveBooking(ctx, ext, &b, d.event.Title, req.FormNonce, req.ClientAddr); err != nil {
+		return Result{}, err
+	} else if !inserted {
+		return Result{}, ErrAlreadyBooked
+	}
+	if err := recordConsentsWith(ctx, ext, b, req.Consent, d.privacy, now); err != nil {
 		return Result{}, err
 	}
 	if req.IdempotencyKey != "" {
@@ -336,25 +353,30 @@ func (s *Service) reserve(ctx context.Context, tx *sqlx.Tx, req Request) (Result
 		return Result{}, err
 	}
 	if b.Status == Confirmed {
-		if err := s.notifyPlanned(ctx, tx, b, event, sess, token, questions, req.plan); err != nil {
+		if err := s.notifyPlanned(ctx, tx, b, d.event, d.sess, token, d.questions, req.plan, d.key()); err != nil {
 			return Result{}, err
 		}
 	}
-	// The quotas and the code's use before the seats, in the order every
-	// path takes them (types, code, session), so no two bookings wait on
-	// each other.
+	// The quotas and the code's use, in the order every path takes them
+	// (types, then code; the date's seats were locked first, by openDate).
 	if err := storeOrder(ctx, ext, b, priced, now); err != nil {
 		return Result{}, err
 	}
-	// Take the seats last: on PostgreSQL the guarded update locks the
-	// session's row until commit, so every statement after it would make
-	// all other bookings of the date wait longer.
-	if ok, err := takeSeats(ctx, ext, sess.ID, b.Seats); err != nil {
-		return Result{}, err
-	} else if !ok {
-		return Result{}, ErrSoldOut
-	}
 	return Result{Booking: b, Token: token}, nil
+}
+
+// soldOutUnlessBooked is the answer to someone asking for seats that are
+// not free: ErrAlreadyBooked if they hold a live booking of the date
+// (which matters more to them), else ErrSoldOut.
+func soldOutUnlessBooked(ctx context.Context, ext sqlx.ExtContext, sessionID int64, email string) error {
+	ref, err := liveRef(ctx, ext, liveKey(sessionID, email))
+	if err != nil {
+		return err
+	}
+	if ref != "" {
+		return ErrAlreadyBooked
+	}
+	return ErrSoldOut
 }
 
 // replay finds the booking an earlier identical request made, by its

@@ -63,6 +63,19 @@ type bookingRow struct {
 // clientAddr is the
 // network address it was asked from ("" when unknown).
 func insertBooking(ctx context.Context, ext sqlx.ExtContext, b *Booking, title, formNonce, clientAddr string) error {
+	_, err := insertBookingRow(ctx, ext, b, title, formNonce, clientAddr, "")
+	return err
+}
+
+// insertLiveBooking is insertBooking for a new live booking of a date,
+// unless its person already holds one (the live_key is taken): then it
+// inserts nothing and reports false, in the same one statement, without
+// the error that would end a PostgreSQL transaction's work.
+func insertLiveBooking(ctx context.Context, ext sqlx.ExtContext, b *Booking, title, formNonce, clientAddr string) (bool, error) {
+	return insertBookingRow(ctx, ext, b, title, formNonce, clientAddr, "ON CONFLICT (live_key) DO NOTHING")
+}
+
+func insertBookingRow(ctx context.Context, ext sqlx.ExtContext, b *Booking, title, formNonce, clientAddr, onConflict string) (bool, error) {
 	if b.Ref == "" { // else chosen ahead (see confirmationPlan)
 		b.Ref = newRef(title)
 	}
@@ -78,14 +91,18 @@ func insertBooking(ctx context.Context, ext sqlx.ExtContext, b *Booking, title, 
 		VALUES (:ref, NULLIF(:session_id, 0), NULLIF(:event_id, 0), :name, :email, :seats, :status, :live_key, :form_nonce,
 			:amount_cents, :currency, :hold_expires_at, :payment_ref, :payment_intent, :refunded_cents, :answers, :sequence,
 			:timezone, :client_addr, :created_at, :updated_at)
-		RETURNING id`, row)
+		`+onConflict+` RETURNING id`, row)
 	if err != nil {
-		return err
+		return false, err
 	}
-	if err := sqlx.GetContext(ctx, ext, &b.ID, ext.Rebind(q), args...); err != nil {
-		return fmt.Errorf("insert booking: %w", err)
+	err = sqlx.GetContext(ctx, ext, &b.ID, ext.Rebind(q), args...)
+	if onConflict != "" && isNoRows(err) {
+		return false, nil
 	}
-	return nil
+	if err != nil {
+		return false, fmt.Errorf("insert booking: %w", err)
+	}
+	return true, nil
 }
 
 // saveBooking writes a booking's mutable fields, keeping live_key in step

@@ -108,7 +108,7 @@ func (e Event) HostZone() *time.Location {
 	if e.HostTimezone == "" || e.HostTimezone == e.Timezone {
 		return nil
 	}
-	loc, err := time.LoadLocation(e.HostTimezone)
+	loc, err := Location(e.HostTimezone)
 	if err != nil {
 		return nil
 	}
@@ -134,7 +134,7 @@ func (e Event) Free() bool {
 // Zone returns the event's time zone; events are validated on write, so
 // an unknown zone falls back to UTC rather than failing a page.
 func (e Event) Zone() *time.Location {
-	loc, err := time.LoadLocation(e.Timezone)
+	loc, err := Location(e.Timezone)
 	if err != nil {
 		return time.UTC
 	}

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/roster-app/roster/events"
 	"github.com/roster-app/roster/money"
 )
 
@@ -34,7 +35,7 @@ func yourWhen(start, end time.Time, attendeeZone string, eventZone *time.Locatio
 	if attendeeZone == "" {
 		return ""
 	}
-	loc, err := time.LoadLocation(attendeeZone)
+	loc, err := events.Location(attendeeZone)
 	if err != nil {
 		return ""
 	}

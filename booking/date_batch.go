@@ -1,0 +1,152 @@
+package booking
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/jmoiron/sqlx"
+
+	"github.com/roster-app/roster/coaches"
+	"github.com/roster-app/roster/events"
+	"github.com/roster-app/roster/fault"
+)
+
+// dateBatch is what every booking of one transaction of Reserve shares
+// (a group-commit batch, or a single booking when group commit is off):
+// the date, its event, its questions, whether anyone waits for it, and
+// the settings of the coach who sells it, read once at the start of the
+// transaction, after the date's row is locked; and the seats the
+// transaction's bookings have taken so far, added to the date's count by
+// one guarded update before it commits.
+//
+// The lock is what makes reading once enough: on PostgreSQL the date's
+// row stays locked (FOR UPDATE) until the transaction ends, so no other
+// transaction or process can change its count, capacity or status in
+// between, and every edit of the event that matters to a booking
+// (cancelling it, closing or moving the date, changing its capacity)
+// updates that row; on SQLite the transaction holds the database's only
+// writer (BEGIN IMMEDIATE) from its start. So the seats left, counted in
+// memory, are exact, and a batch of thirty-two bookings runs the reads of
+// one.
+type dateBatch struct {
+	sessionID int64
+	// refusal is why the date cannot be booked now (not found, closed,
+	// started, cancelled), or nil; every booking of the batch but a
+	// replay answers with it.
+	refusal error
+
+	sess      events.Session
+	event     events.Event
+	questions []Question
+	waiting   bool // someone is in line for the date: newcomers are sold out
+	tax       TaxSettings
+	privacy   coaches.Privacy // the settings of the event's first host, who controls its attendees' data
+
+	taken int // seats taken by the batch's bookings so far, not yet in sess.SeatsTaken's row
+
+	dateKey string // dateKey(event, sess), once asked for
+}
+
+// key is dateKey(d.event, d.sess), worked out once per batch.
+func (d *dateBatch) key() string {
+	if d.dateKey == "" {
+		d.dateKey = dateKey(d.event, d.sess)
+	}
+	return d.dateKey
+}
+
+// openDate locks sessionID's row and reads what its bookings share.
+// A date that cannot be booked is not an error: its refusal is kept for
+// each booking to answer with. Errors are the database's.
+func (s *Service) openDate(ctx context.Context, tx *sqlx.Tx, sessionID int64) (*dateBatch, error) {
+	d := &dateBatch{sessionID: sessionID}
+	ext := preparedTx{Tx: tx, stmts: s.stmts}
+	eventID, found, err := lockSeatCount(ctx, ext, sessionID, s.db.ForUpdate())
+	if err != nil {
+		return nil, err
+	}
+	if !found {
+		d.refusal = fault.New(fault.NotFound, "no such date")
+		return d, nil
+	}
+	e, err := events.LoadEvent(ctx, ext, eventID)
+	if err != nil {
+		return nil, fmt.Errorf("event of date %d: %w", sessionID, err)
+	}
+	sess, ok := dateOf(e, sessionID)
+	if !ok {
+		return nil, fmt.Errorf("date %d is not among its event's dates", sessionID)
+	}
+	d.sess, d.event = sess, e
+	if err := events.Allows(e, sess, events.ActBook, s.now()); err != nil {
+		d.refusal = err
+		return d, nil
+	}
+	if d.questions, err = loadQuestions(ctx, ext, e.ID); err != nil {
+		return nil, err
+	}
+	if d.waiting, err = someoneWaits(ctx, ext, sessionID); err != nil {
+		return nil, err
+	}
+	if _, d.tax, err = sellerOf(ctx, ext, e); err != nil {
+		return nil, err
+	}
+	if d.privacy, err = eventPrivacy(ctx, ext, e); err != nil {
+		return nil, err
+	}
+	return d, nil
+}
+
+// seatsLeft is how many seats are free for the batch's next booking.
+func (d *dateBatch) seatsLeft() int { return d.sess.SeatsLeft() - d.taken }
+
+// take counts n seats for a booking of the batch, if they fit. It must be
+// the last step of a booking that succeeds: the count lives in memory and
+// is not undone by the booking's savepoint.
+func (d *dateBatch) take(n int) bool {
+	if n > d.seatsLeft() {
+		return false
+	}
+	d.taken += n
+	return true
+}
+
+// flush adds the seats the batch's bookings took to the date's count, in
+// one guarded update. The row has been locked since openDate, so the
+// update cannot fail its guard; if it does, the whole batch fails rather
+// than oversell.
+func (d *dateBatch) flush(ctx context.Context, ext sqlx.ExtContext) error {
+	if d == nil || d.taken == 0 {
+		return nil
+	}
+	ok, err := takeSeats(ctx, ext, d.sessionID, d.taken)
+	if err != nil {
+		return err
+	}
+	if !ok {
+		return fmt.Errorf("take %d seats on session %d: the locked count no longer has room", d.taken, d.sessionID)
+	}
+	d.taken = 0
+	return nil
+}
+
+// eventPrivacy returns the privacy settings of the event's first host,
+// who controls its attendees' data (as controllerOf finds for a booking
+// of the event).
+func eventPrivacy(ctx context.Context, ext sqlx.ExtContext, e events.Event) (coaches.Privacy, error) {
+	var coachID int64
+	if len(e.Hosts) > 0 {
+		coachID = e.Hosts[0].CoachID
+	}
+	return coaches.PrivacyOf(ctx, ext, coachID)
+}
+
+// dateOf finds the date with id among e's dates.
+func dateOf(e events.Event, id int64) (events.Session, bool) {
+	for _, sess := range e.Sessions {
+		if sess.ID == id {
+			return sess, true
+		}
+	}
+	return events.Session{}, false
+}
