@@ -47,6 +47,22 @@ func (n *notices) Notify(_ context.Context, _ *sqlx.Tx, notice booking.Notice) e
 	return nil
 }
 
+// Render lets the service render ahead and write bookings in bulk, as
+// notify's notifier does: the notice is recorded when its rendering is
+// stored, in the transaction, as Notify records it.
+func (n *notices) Render(notice booking.Notice) (booking.RenderedNotice, error) {
+	return renderedNotice{n: n, notice: notice}, nil
+}
+
+type renderedNotice struct {
+	n      *notices
+	notice booking.Notice
+}
+
+func (r renderedNotice) Store(ctx context.Context, _ sqlx.ExtContext) error {
+	return r.n.Notify(ctx, nil, r.notice)
+}
+
 func (n *notices) kinds(ref string) []booking.NoticeKind {
 	n.mu.Lock()
 	defer n.mu.Unlock()

@@ -84,14 +84,7 @@ func recordConsentsWith(ctx context.Context, ext sqlx.ExtContext, b Booking, c C
 	if p.RequireConsent && !c.Terms {
 		return ErrConsentRequired
 	}
-	var records []ConsentRecord
-	if p.Terms != "" && (p.RequireConsent || c.Terms) {
-		records = append(records, ConsentRecord{Kind: "terms", Granted: c.Terms, Text: p.Terms})
-	}
-	if p.MarketingText != "" {
-		records = append(records, ConsentRecord{Kind: "marketing", Granted: c.Marketing, Text: p.MarketingText})
-	}
-	for _, r := range records {
+	for _, r := range consentRecords(c, p) {
 		r.BookingID, r.CoachID, r.TextVersion, r.NoticeURL, r.At = b.ID, p.CoachID, p.TextVersion, p.NoticeURL, now
 		q, args, err := sqlx.Named(`INSERT INTO booking_consents (booking_id, kind, granted, coach_id, text_version, text, notice_url, at)
 			VALUES (:booking_id, :kind, :granted, :coach_id, :text_version, :text, :notice_url, :at)`, r)
@@ -103,6 +96,21 @@ func recordConsentsWith(ctx context.Context, ext sqlx.ExtContext, b Booking, c C
 		}
 	}
 	return nil
+}
+
+// consentRecords are the records of what an attendee agreed to under the
+// controller's settings p: terms when asked for, marketing when offered
+// (ticked or not). Their booking, coach, version and time are left for
+// the caller.
+func consentRecords(c Consent, p coaches.Privacy) []ConsentRecord {
+	var records []ConsentRecord
+	if p.Terms != "" && (p.RequireConsent || c.Terms) {
+		records = append(records, ConsentRecord{Kind: "terms", Granted: c.Terms, Text: p.Terms})
+	}
+	if p.MarketingText != "" {
+		records = append(records, ConsentRecord{Kind: "marketing", Granted: c.Marketing, Text: p.MarketingText})
+	}
+	return records
 }
 
 // consentsOf returns the consents recorded for a booking, oldest first.

@@ -42,7 +42,8 @@ type dateBatch struct {
 	tax       TaxSettings
 	privacy   coaches.Privacy // the settings of the event's first host, who controls its attendees' data
 
-	taken int // seats taken by the batch's bookings so far, not yet in sess.SeatsTaken's row
+	taken    int            // seats taken by the batch's bookings so far, not yet in sess.SeatsTaken's row
+	deferred []*reservation // bookings decided but left for writeDeferred
 
 	dateKey string // dateKey(event, sess), once asked for
 }
@@ -95,6 +96,15 @@ func (s *Service) openDate(ctx context.Context, tx *sqlx.Tx, sessionID int64) (*
 		return nil, err
 	}
 	return d, nil
+}
+
+// closeDate ends d's transaction's work: it writes the deferred bookings
+// and adds the seats the batch took to the date's count.
+func (s *Service) closeDate(ctx context.Context, tx *sqlx.Tx, d *dateBatch) error {
+	if err := s.writeDeferred(ctx, tx, d); err != nil {
+		return err
+	}
+	return d.flush(ctx, tx)
 }
 
 // seatsLeft is how many seats are free for the batch's next booking.

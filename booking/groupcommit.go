@@ -82,7 +82,7 @@ func (s *Service) reserveTx(ctx context.Context, sessionID int64, apply reserveF
 			if err := apply(ctx, tx, d); err != nil {
 				return err
 			}
-			return d.flush(ctx, tx)
+			return s.closeDate(ctx, tx, d)
 		})
 	}
 	return s.batches.inTx(ctx, sessionID, apply)
@@ -90,9 +90,9 @@ func (s *Service) reserveTx(ctx context.Context, sessionID int64, apply reserveF
 
 // groupCommitter gathers the requests of each date into batches.
 type groupCommitter struct {
-	db   *sqldb.DB
-	cfg  GroupCommitConfig
-	open func(ctx context.Context, tx *sqlx.Tx, sessionID int64) (*dateBatch, error) // Service.openDate
+	db    *sqldb.DB
+	cfg   GroupCommitConfig
+	dates dates // the Service: what a batch shares
 
 	mu     sync.Mutex
 	queues map[int64][]*commitJob // per date: requests waiting; present while a batch leads
@@ -109,11 +109,18 @@ type commitJob struct {
 	done  chan struct{} // closed once err is final
 }
 
-func newGroupCommitter(db *sqldb.DB, cfg GroupCommitConfig, open func(ctx context.Context, tx *sqlx.Tx, sessionID int64) (*dateBatch, error)) *groupCommitter {
+// dates opens a batch's date before its jobs and closes it after them,
+// in the batch's transaction (Service.openDate and Service.closeDate).
+type dates interface {
+	openDate(ctx context.Context, tx *sqlx.Tx, sessionID int64) (*dateBatch, error)
+	closeDate(ctx context.Context, tx *sqlx.Tx, d *dateBatch) error
+}
+
+func newGroupCommitter(db *sqldb.DB, cfg GroupCommitConfig, ds dates) *groupCommitter {
 	if cfg.MaxBatch <= 0 {
 		cfg.MaxBatch = 32
 	}
-	return &groupCommitter{db: db, cfg: cfg, open: open, queues: map[int64][]*commitJob{}}
+	return &groupCommitter{db: db, cfg: cfg, dates: ds, queues: map[int64][]*commitJob{}}
 }
 
 // inTx runs apply in a transaction shared with the other requests of
@@ -227,7 +234,7 @@ func (g *groupCommitter) commit(sessionID int64, batch []*commitJob) {
 		return
 	}
 	defer tx.Rollback()
-	d, err := g.open(ctx, tx, sessionID)
+	d, err := g.dates.openDate(ctx, tx, sessionID)
 	if err != nil {
 		fail(err)
 		return
@@ -250,7 +257,7 @@ func (g *groupCommitter) commit(sessionID int64, batch []*commitJob) {
 			}
 		}
 	}
-	if err := d.flush(ctx, tx); err != nil {
+	if err := g.dates.closeDate(ctx, tx, d); err != nil {
 		fail(err)
 		return
 	}

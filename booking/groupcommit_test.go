@@ -90,7 +90,7 @@ func TestGroupCommit(t *testing.T) {
 
 	t.Run("a failing request rolls back only its own work and gets its own error", func(t *testing.T) {
 		db := openProbe(t)
-		g := newGroupCommitter(db, GroupCommitConfig{}, noDate)
+		g := newGroupCommitter(db, GroupCommitConfig{}, noDates{})
 		release, leaderDone := holdLeader(t, g)
 
 		var txs sync.Map
@@ -151,7 +151,7 @@ func TestGroupCommit(t *testing.T) {
 
 	t.Run("a request is answered only once its batch has committed", func(t *testing.T) {
 		db := openProbe(t)
-		g := newGroupCommitter(db, GroupCommitConfig{}, noDate)
+		g := newGroupCommitter(db, GroupCommitConfig{}, noDates{})
 		var wg sync.WaitGroup
 		for i := range 16 {
 			wg.Add(1)
@@ -182,7 +182,7 @@ func TestGroupCommit(t *testing.T) {
 
 	t.Run("a request whose caller gave up before its turn does nothing", func(t *testing.T) {
 		db := openProbe(t)
-		g := newGroupCommitter(db, GroupCommitConfig{}, noDate)
+		g := newGroupCommitter(db, GroupCommitConfig{}, noDates{})
 		release, leaderDone := holdLeader(t, g)
 		gone, cancel := context.WithCancel(ctx)
 		cancel()
@@ -203,7 +203,7 @@ func TestGroupCommit(t *testing.T) {
 
 	t.Run("a panicking request fails alone", func(t *testing.T) {
 		db := openProbe(t)
-		g := newGroupCommitter(db, GroupCommitConfig{}, noDate)
+		g := newGroupCommitter(db, GroupCommitConfig{}, noDates{})
 		err := g.inTx(ctx, 1, func(ctx context.Context, tx *sqlx.Tx, _ *dateBatch) error {
 			if err := insertProbe("half")(ctx, tx, nil); err != nil {
 				return err
@@ -222,6 +222,11 @@ func TestGroupCommit(t *testing.T) {
 	})
 }
 
-// noDate opens no date: the probes book nothing, so the batch has no
+// noDates opens no date: the probes book nothing, so the batch has no
 // seats to add.
-func noDate(context.Context, *sqlx.Tx, int64) (*dateBatch, error) { return &dateBatch{}, nil }
+type noDates struct{}
+
+func (noDates) openDate(context.Context, *sqlx.Tx, int64) (*dateBatch, error) {
+	return &dateBatch{}, nil
+}
+func (noDates) closeDate(context.Context, *sqlx.Tx, *dateBatch) error { return nil }

@@ -59,6 +59,22 @@ func insertLines(ctx context.Context, ext sqlx.ExtContext, bookingID int64, o or
 	return nil
 }
 
+// bookingLines are the order's lines as booking bookingID stores them
+// (without their row ids).
+func (o order) bookingLines(bookingID int64) []BookingLine {
+	out := make([]BookingLine, 0, len(o.quote.Lines))
+	for i, l := range o.quote.Lines {
+		line := BookingLine{BookingID: bookingID, Name: l.Name, UnitCents: l.UnitCents, Quantity: l.Quantity,
+			DiscountCents: l.DiscountCents, NetCents: l.NetCents, TaxCents: l.TaxCents, GrossCents: l.GrossCents,
+			TaxBasisPoints: o.quote.Tax.RateBasisPoints, TaxInclusive: o.quote.Tax.Inclusive}
+		if o.typeIDs[i] != 0 {
+			line.TicketTypeID = &o.typeIDs[i]
+		}
+		out = append(out, line)
+	}
+	return out
+}
+
 // typedCounts are the order's tickets per type, in type id order, as
 // typedCounts reads them back from a booking's lines.
 func (o order) typedCounts() []typedCount {

@@ -5,7 +5,6 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -109,7 +108,7 @@ func NewService(db *sqldb.DB, notifier Notifier, cfg Config, now func() time.Tim
 	s := &Service{db: db, notifier: notifier, cfg: cfg.withDefaults(), now: now, stmts: newStatements(db.Writer()),
 		zones: &zoneCache{}, slots: newSlotCache(cfg.SlotCacheTTL), dates: &dateMemory{}}
 	if !cfg.GroupCommit.Off {
-		s.batches = newGroupCommitter(db, cfg.GroupCommit, s.openDate)
+		s.batches = newGroupCommitter(db, cfg.GroupCommit, s)
 	}
 	return s
 }
@@ -158,6 +157,9 @@ type Result struct {
 	Token string
 	// Replayed is true when the request repeated an earlier one.
 	Replayed bool
+	// Lines is what a new booking bought, priced, as stored (without the
+	// lines' ids); nil on a replay (see Service.Lines).
+	Lines []BookingLine
 }
 
 // ManageURL returns the attendee's self-service link.
@@ -225,158 +227,6 @@ func (r Request) hash() string {
 	b, _ := json.Marshal([]any{r.SessionID, r.Name, r.Email, r.Seats, r.Answers, r.Tickets, r.DiscountCode})
 	sum := sha256.Sum256(b)
 	return hex.EncodeToString(sum[:])
-}
-
-// Reserve books seats on a session. A free event's booking is confirmed at
-// once; a paid event's is a hold (PendingPayment) that expires after the hold
-// duration unless paid. Returns ErrSoldOut when the seats do not fit,
-// ErrRegistrationClosed for a past, cancelled or unpublished date,
-// ErrAlreadyBooked when the email has a live booking for the date (whose
-// link is then sent again to that email, rate-limited: see resendLink),
-// ErrConsentRequired when the event's coach requires consent to their
-// terms and req.Consent.Terms is false, ErrTooManyOpen past the caps on
-// unpaid holds (see Config), and a fault.Invalid error naming bad fields.
-func (s *Service) Reserve(ctx context.Context, req Request) (Result, error) {
-	req.normalize()
-	if err := req.validate(s.cfg.MaxSeats); err != nil {
-		return Result{}, err
-	}
-	for attempt := 0; ; attempt++ {
-		req.plan = s.planConfirmation(req) // afresh: a retry may have lost a race for the ref
-		var res Result
-		err := s.reserveTx(ctx, req.SessionID, func(ctx context.Context, tx *sqlx.Tx, d *dateBatch) error {
-			var err error
-			res, err = s.reserve(ctx, tx, d, req)
-			return err
-		})
-		if attempt == 3 || !(sqldb.IsUniqueViolation(err) || errors.Is(err, ErrAlreadyBooked) && req.repeatable()) {
-			if errors.Is(err, ErrAlreadyBooked) {
-				return Result{}, s.alreadyBooked(ctx, req.SessionID, req.Email)
-			}
-			return res, err
-		}
-		// A concurrent request won a race for a unique value: the same
-		// idempotency key or form, the same person and date, or (rarely) the
-		// same random ref. The next attempt sees which and answers for it;
-		// a repeat of a request that committed meanwhile is answered as a
-		// replay rather than as a second booking for the same person.
-	}
-}
-
-// reserve makes req's booking in tx, on the date d that it shares with
-// the other bookings of the transaction (see dateBatch): only what is
-// this booking's own is read or written here, and its seats are counted
-// in d, which adds them to the date's count before the commit.
-func (s *Service) reserve(ctx context.Context, tx *sqlx.Tx, d *dateBatch, req Request) (Result, error) {
-	if res, ok, err := s.replay(ctx, tx, req); err != nil || ok {
-		return res, err
-	}
-	if d.refusal != nil {
-		return Result{}, d.refusal
-	}
-	// The statements every booking runs go through their prepared form (the
-	// replay, the idempotency key and the notifier's outbox rows use tx):
-	// a flash sale runs them hundreds of times a second.
-	ext := preparedTx{Tx: tx, stmts: s.stmts}
-	sess, event := d.sess, d.event
-	answers, err := validateAnswers(d.questions, req.Answers)
-	if err != nil {
-		return Result{}, err
-	}
-	// People in line are served first: free seats are theirs to be offered
-	// (see offerFreedSeats), so a newcomer joins the line instead. Someone
-	// who already holds a booking hears that rather than sold out.
-	if d.seatsLeft() < req.Seats || d.waiting {
-		return Result{}, soldOutUnlessBooked(ctx, ext, sess.ID, req.Email)
-	}
-	if d.privacy.RequireConsent && !req.Consent.Terms {
-		return Result{}, ErrConsentRequired
-	}
-	now := s.now().UTC()
-	priced, err := priceOrderWith(ctx, ext, event, d.tax, req, now)
-	if err != nil {
-		return Result{}, err
-	}
-	b := Booking{
-		SessionID: sess.ID, EventID: event.ID, Name: req.Name, Email: req.Email, Seats: priced.seats(),
-		Status: Confirmed, AmountCents: priced.quote.GrossCents, Currency: event.Currency,
-		Answers: answers, Timezone: req.Timezone, CreatedAt: now, UpdatedAt: now,
-	}
-	// What is charged decides, not the list price: a code that makes the
-	// total zero confirms without payment.
-	if !priced.quote.Free() {
-		if err := s.checkOpenCaps(ctx, tx, req.Email, req.ClientAddr); err != nil {
-			return Result{}, err
-		}
-		b.Status, b.HoldExpiresAt = PendingPayment, s.holdExpiry(event, sess)
-	}
-	if b.Seats > d.seatsLeft() {
-		return Result{}, soldOutUnlessBooked(ctx, ext, sess.ID, req.Email) // more tickets than seats
-	}
-	res, err := s.storeReserved(ctx, tx, d, req, b, priced, now)
-	if err != nil {
-		return Result{}, err
-	}
-	// Last, in memory: a booking that failed above rolls back its
-	// savepoint, and takes nothing from d.
-	if !d.take(b.Seats) {
-		return Result{}, ErrSoldOut
-	}
-	return res, nil
-}
-
-// storeReserved writes booking b, whose seats d has counted: the row
-// (unless the person already has a live booking of the date:
-// ErrAlreadyBooked), consents, idempotency key, history, manage token,
-// confirmation emails, lines, quotas and the code's use.
-func (s *Service) storeReserved(ctx context.Context, tx *sqlx.Tx, d *dateBatch, req Request, b Booking, priced order, now time.Time) (Result, error) {
-	ext := preparedTx{Tx: tx, stmts: s.stmts}
-	b.Ref = req.plan.plannedRef()
-	if inserted, err := insertLiveBooking(ctx, ext, &b, d.event.Title, req.FormNonce, req.ClientAddr); err != nil {
-		return Result{}, err
-	} else if !inserted {
-		return Result{}, ErrAlreadyBooked
-	}
-	if err := recordConsentsWith(ctx, ext, b, req.Consent, d.privacy, now); err != nil {
-		return Result{}, err
-	}
-	if req.IdempotencyKey != "" {
-		if err := recordIdempotencyKey(ctx, tx, req.IdempotencyScope, req.IdempotencyKey, req.hash(), b.ID, now); err != nil {
-			return Result{}, err
-		}
-	}
-	if err := recordHistory(ctx, ext, b, "", "booked", now); err != nil {
-		return Result{}, err
-	}
-	token, err := s.storeToken(ctx, ext, b.ID, req.plan.tokenOrNew())
-	if err != nil {
-		return Result{}, err
-	}
-	if b.Status == Confirmed {
-		if err := s.notifyPlanned(ctx, tx, b, d.event, d.sess, token, d.questions, req.plan, d.key()); err != nil {
-			return Result{}, err
-		}
-	}
-	// The quotas and the code's use, in the order every path takes them
-	// (types, then code; the date's seats were locked first, by openDate).
-	if err := storeOrder(ctx, ext, b, priced, now); err != nil {
-		return Result{}, err
-	}
-	return Result{Booking: b, Token: token}, nil
-}
-
-// soldOutUnlessBooked is the answer to someone asking for seats that are
-// not free: ErrAlreadyBooked if they hold a live booking of the date
-// (which matters more to them), else ErrSoldOut.
-func soldOutUnlessBooked(ctx context.Context, ext sqlx.ExtContext, sessionID int64, email string) error {
-	ref, err := liveRef(ctx, ext, liveKey(sessionID, email))
-	if err != nil {
-		return err
-	}
-	if ref != "" {
-		return ErrAlreadyBooked
-	}
-	return ErrSoldOut
 }
 
 // replay finds the booking an earlier identical request made, by its

@@ -109,9 +109,11 @@ func (s *handlers) createBooking(c echo.Context) error {
 		return err
 	}
 	out := newBookingJSON(res.Booking)
-	lines, err := s.Booking.Lines(c.Request().Context(), res.Booking.ID)
-	if err != nil {
-		return err
+	lines := res.Lines
+	if lines == nil { // a replay
+		if lines, err = s.Booking.Lines(c.Request().Context(), res.Booking.ID); err != nil {
+			return err
+		}
 	}
 	out.Lines = linesJSON(lines)
 	out.ManageURL = s.Booking.ManageURL(res.Booking.Ref, res.Token)
