@@ -96,6 +96,19 @@ func BenchmarkReserveWithEmails(b *testing.B) {
 	b.StopTimer()
 	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "bookings/s")
 	cpu.report(b)
+	reportBatches(b, hp.svc)
+}
+
+// reportBatches reports the mean group-commit batch: requests per
+// transaction.
+func reportBatches(b *testing.B, svc *booking.Service) {
+	g, err := svc.Gauges(context.Background())
+	if err != nil {
+		b.Fatal(err)
+	}
+	if g.GroupCommit.Transactions > 0 {
+		b.ReportMetric(float64(g.GroupCommit.Requests)/float64(g.GroupCommit.Transactions), "requests/batch")
+	}
 }
 
 func runtimeProcs() int { return runtime.GOMAXPROCS(0) }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"reflect"
 	"sync"
 	"time"
 
@@ -46,15 +47,16 @@ type RenderedNotice interface {
 
 // confirmationPlan is what Reserve chooses and renders before its
 // transaction: the booking's ref, its manage token, and its confirmed
-// notices, each with the fingerprint of the notice it was rendered from.
+// notices, each with the notice it was rendered from (see sameNotice).
 type confirmationPlan struct {
 	ref, token string
 	notices    []plannedNotice
 }
 
 type plannedNotice struct {
-	fingerprint string
-	rendered    RenderedNotice
+	notice   Notice // as rendered from, less what sameNotice ignores
+	key      string // dateKey of its event and date
+	rendered RenderedNotice
 }
 
 // plannedRef is the ref chosen ahead, or "" to let insertBooking choose.
@@ -140,7 +142,7 @@ func (s *Service) planConfirmation(req Request) *confirmationPlan {
 		if err != nil {
 			return nil
 		}
-		plan.notices = append(plan.notices, plannedNotice{fingerprint: fingerprint(n, in.key), rendered: rendered})
+		plan.notices = append(plan.notices, plannedNotice{notice: sansIdentity(n), key: in.key, rendered: rendered})
 	}
 	return plan
 }
@@ -194,7 +196,7 @@ func (p *confirmationPlan) matching(notices []Notice, key string) ([]RenderedNot
 	}
 	var out []RenderedNotice
 	for i, n := range notices {
-		if p.notices[i].fingerprint == "" || p.notices[i].fingerprint != fingerprint(n, key) {
+		if !p.notices[i].same(n, key) {
 			return nil, false
 		}
 		out = append(out, p.notices[i].rendered)
@@ -224,22 +226,21 @@ func storeRendered(ctx context.Context, ext sqlx.ExtContext, notices []RenderedN
 	return nil
 }
 
-// fingerprint identifies what a notice's emails are rendered from: all of
-// it but the booking's id and timestamps, with its event and date
-// standing as key, their dateKey (worked out once per date and batch, not
-// per notice: the event with all its dates is most of a notice).
-func fingerprint(n Notice, key string) string {
-	if key == "" {
-		return ""
-	}
+// same reports whether n, on the event and date whose dateKey is key, is
+// the notice p was rendered from: equal in all the emails show, which is
+// all of it but the booking's id and timestamps, with the event and date
+// compared by their key (worked out once per date and batch, not per
+// notice: the event with all its dates is most of a notice).
+func (p plannedNotice) same(n Notice, key string) bool {
+	return key != "" && p.key == key && reflect.DeepEqual(p.notice, sansIdentity(n))
+}
+
+// sansIdentity is n less what same ignores.
+func sansIdentity(n Notice) Notice {
 	n.Booking.ID = 0
 	n.Booking.CreatedAt, n.Booking.UpdatedAt = time.Time{}, time.Time{}
 	n.Event, n.Session = events.Event{}, events.Session{}
-	b, err := json.Marshal(n)
-	if err != nil {
-		return "" // never matches a plan: rendered in the transaction
-	}
-	return key + "\x00" + string(b)
+	return n
 }
 
 // dateKey identifies a date and its event as a notice shows them: all but
