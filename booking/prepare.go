@@ -54,7 +54,7 @@ type confirmationPlan struct {
 }
 
 type plannedNotice struct {
-	notice   Notice // as rendered from, less what sameNotice ignores
+	notice   Notice // as rendered from, less what same ignores
 	key      string // dateKey of its event and date
 	rendered RenderedNotice
 }
