@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"log/slog"
 	"math/rand/v2"
+	"strings"
 	"time"
 	"unicode/utf8"
 
@@ -297,10 +298,12 @@ func (d *Deliverer) markSent(ctx context.Context, r row) error {
 // record marks each row sent, rescheduled, failed or handed back. Each
 // update is fenced by the attempt number the claim gave the row: if the
 // lease ran out and another worker claimed the row since, this worker's
-// outcome is stale and is dropped.
+// outcome is stale and is dropped. The rows sent are marked in one
+// statement: in a busy outbox that is most of them.
 func (d *Deliverer) record(ctx context.Context, rows []row, outcomes []outcome, reasons []error) error {
 	now := d.now().UTC()
 	return d.db.InTx(ctx, func(tx *sqlx.Tx) error {
+		var sent []row
 		for i, r := range rows {
 			var (
 				query string
@@ -310,9 +313,9 @@ func (d *Deliverer) record(ctx context.Context, rows []row, outcomes []outcome, 
 			case alreadyRecorded:
 				continue
 			case delivered:
-				query = `UPDATE outbox SET status = 'sent', sent_at = ?, lease_until = NULL, last_error = ''`
-				args = []any{now}
+				sent = append(sent, r)
 				d.log.Debug("email sent", "id", r.ID, "kind", r.Kind, "attempt", r.Attempts)
+				continue
 			case notTried:
 				query = `UPDATE outbox SET status = 'pending', attempts = attempts - 1, lease_until = NULL`
 			case failedAttempt:
@@ -336,12 +339,50 @@ func (d *Deliverer) record(ctx context.Context, rows []row, outcomes []outcome, 
 				return fmt.Errorf("record outcome of message %d: %w", r.ID, err)
 			}
 			if n, err := res.RowsAffected(); err == nil && n == 0 {
-				d.log.Warn("email outcome dropped: its lease ran out and another worker claimed it",
-					"id", r.ID, "kind", r.Kind, "attempt", r.Attempts)
+				d.staleOutcome(r)
 			}
 		}
-		return nil
+		return d.recordSent(ctx, tx, sent, now)
 	})
+}
+
+// recordSent marks rows sent at now, in one statement, each fenced by its
+// attempt number as record fences them.
+func (d *Deliverer) recordSent(ctx context.Context, tx *sqlx.Tx, rows []row, now time.Time) error {
+	if len(rows) == 0 {
+		return nil
+	}
+	fences := make([]string, 0, len(rows))
+	args := []any{now}
+	for _, r := range rows {
+		fences = append(fences, "(id = ? AND attempts = ?)")
+		args = append(args, r.ID, r.Attempts)
+	}
+	var marked []int64
+	if err := tx.SelectContext(ctx, &marked, tx.Rebind(`UPDATE outbox SET status = 'sent', sent_at = ?, lease_until = NULL,
+		last_error = '' WHERE status = 'sending' AND (`+strings.Join(fences, " OR ")+`) RETURNING id`), args...); err != nil {
+		return fmt.Errorf("record %d messages sent: %w", len(rows), err)
+	}
+	if len(marked) == len(rows) {
+		return nil
+	}
+	done := make(map[int64]bool, len(marked))
+	for _, id := range marked {
+		done[id] = true
+	}
+	for _, r := range rows {
+		if !done[r.ID] {
+			d.staleOutcome(r)
+		}
+	}
+	return nil
+}
+
+// staleOutcome logs an outcome dropped because the row's lease ran out
+// and another worker claimed it.
+func (d *Deliverer) staleOutcome(r row) {
+	d.log.Warn("email outcome dropped: its lease ran out and another worker claimed it",
+		"id", r.ID, "kind", r.Kind, "attempt", r.Attempts)
 }
 
 // retryDelay is the wait after the attempt-th failed attempt (1-based):
