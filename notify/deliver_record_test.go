@@ -46,4 +46,3 @@ func TestSentMessagesAreMarkedTogetherEachFencedByItsAttempt(t *testing.T) {
 		t.Errorf("the message another worker claimed is %s: this worker's stale outcome was recorded", first)
 	}
 }
-
