@@ -15,15 +15,15 @@ import (
 // (a group-commit batch, or a single booking when group commit is off):
 // the date, its event, its questions, whether anyone waits for it, and
 // the settings of the coach who sells it, read once at the start of the
-// transaction, after the date's row is locked; and the seats the
-// transaction's bookings have taken so far, added to the date's count by
-// one guarded update before it commits.
+// transaction, the date's row last and locked (see openDate); and the
+// seats the transaction's bookings have taken so far, added to the date's
+// count by one guarded update before it commits.
 //
 // The lock is what makes reading once enough: on PostgreSQL the date's
 // row stays locked (FOR UPDATE) until the transaction ends, so no other
 // transaction or process can change its count, capacity or status in
-// between, and every edit of the event that matters to a booking
-// (cancelling it, closing or moving the date, changing its capacity)
+// between, and every edit of the event that refuses a booking through the
+// date (cancelling it or its event, moving it, changing its capacity)
 // updates that row; on SQLite the transaction holds the database's only
 // writer (BEGIN IMMEDIATE) from its start. So the seats left, counted in
 // memory, are exact, and a batch of thirty-two bookings runs the reads of
@@ -56,13 +56,23 @@ func (d *dateBatch) key() string {
 	return d.dateKey
 }
 
-// openDate locks sessionID's row and reads what its bookings share.
-// A date that cannot be booked is not an error: its refusal is kept for
-// each booking to answer with. Errors are the database's.
+// openDate reads what sessionID's bookings share and locks its row. The
+// event, its questions and its coach's settings are read first, and the
+// row is locked last, with the date itself read again under the lock:
+// another process's batch of the same date waits only for what follows.
+// That order loses nothing: every change that refuses a booking through
+// the date (cancelling it or its event, moving it, changing its capacity)
+// writes the date's row, so it is either seen in the row read under the
+// lock or waits for this transaction; a change to the event alone never
+// waited for a booking's transaction, on PostgreSQL's READ COMMITTED,
+// wherever it was read. On SQLite the transaction holds the only writer
+// from its start. A date that cannot be booked is not an error: its
+// refusal is kept for each booking to answer with. Errors are the
+// database's.
 func (s *Service) openDate(ctx context.Context, tx *sqlx.Tx, sessionID int64) (*dateBatch, error) {
 	d := &dateBatch{sessionID: sessionID}
 	ext := preparedTx{Tx: tx, stmts: s.stmts}
-	eventID, found, err := lockSeatCount(ctx, ext, sessionID, s.db.ForUpdate())
+	eventID, found, err := eventOfDate(ctx, ext, sessionID)
 	if err != nil {
 		return nil, err
 	}
@@ -74,25 +84,30 @@ func (s *Service) openDate(ctx context.Context, tx *sqlx.Tx, sessionID int64) (*
 	if err != nil {
 		return nil, fmt.Errorf("event of date %d: %w", sessionID, err)
 	}
-	sess, ok := dateOf(e, sessionID)
-	if !ok {
-		return nil, fmt.Errorf("date %d is not among its event's dates", sessionID)
-	}
-	d.sess, d.event = sess, e
-	if err := events.Allows(e, sess, events.ActBook, s.now()); err != nil {
-		d.refusal = err
-		return d, nil
-	}
 	if d.questions, err = loadQuestions(ctx, ext, e.ID); err != nil {
-		return nil, err
-	}
-	if d.waiting, err = someoneWaits(ctx, ext, sessionID); err != nil {
 		return nil, err
 	}
 	if _, d.tax, err = sellerOf(ctx, ext, e); err != nil {
 		return nil, err
 	}
 	if d.privacy, err = eventPrivacy(ctx, ext, e); err != nil {
+		return nil, err
+	}
+	sess, err := events.LockedSession(ctx, ext, sessionID, s.db.ForUpdate())
+	if err != nil {
+		return nil, fmt.Errorf("date %d: %w", sessionID, err) // it was there a moment ago: a date is never deleted
+	}
+	for i := range e.Sessions {
+		if e.Sessions[i].ID == sess.ID {
+			e.Sessions[i] = sess
+		}
+	}
+	d.sess, d.event = sess, e
+	if err := events.Allows(e, sess, events.ActBook, s.now()); err != nil {
+		d.refusal = err
+		return d, nil
+	}
+	if d.waiting, err = someoneWaits(ctx, ext, sessionID); err != nil {
 		return nil, err
 	}
 	return d, nil
@@ -149,14 +164,4 @@ func eventPrivacy(ctx context.Context, ext sqlx.ExtContext, e events.Event) (coa
 		coachID = e.Hosts[0].CoachID
 	}
 	return coaches.PrivacyOf(ctx, ext, coachID)
-}
-
-// dateOf finds the date with id among e's dates.
-func dateOf(e events.Event, id int64) (events.Session, bool) {
-	for _, sess := range e.Sessions {
-		if sess.ID == id {
-			return sess, true
-		}
-	}
-	return events.Session{}, false
 }

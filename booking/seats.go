@@ -35,19 +35,15 @@ func takeSeats(ctx context.Context, ext sqlx.ExtContext, sessionID int64, n int)
 	return affected == 1, nil
 }
 
-// lockSeatCount locks a session's row until the transaction ends (lock
-// is sqldb's ForUpdate clause; on SQLite the transaction's write lock
-// does it) and returns its event's id, or found false if there is no
-// such session. Reserve locks the row first, so that it can count the
-// seats its bookings take in memory and add them in one update (see
-// dateBatch).
-func lockSeatCount(ctx context.Context, ext sqlx.ExtContext, sessionID int64, lock string) (eventID int64, found bool, err error) {
-	err = sqlx.GetContext(ctx, ext, &eventID, ext.Rebind(`SELECT event_id FROM sessions WHERE id = ?`+lock), sessionID)
+// eventOfDate returns a session's event's id, or found false if there is
+// no such session.
+func eventOfDate(ctx context.Context, ext sqlx.ExtContext, sessionID int64) (eventID int64, found bool, err error) {
+	err = sqlx.GetContext(ctx, ext, &eventID, ext.Rebind(`SELECT event_id FROM sessions WHERE id = ?`), sessionID)
 	if isNoRows(err) {
 		return 0, false, nil
 	}
 	if err != nil {
-		return 0, false, fmt.Errorf("lock the seats of session %d: %w", sessionID, err)
+		return 0, false, fmt.Errorf("event of session %d: %w", sessionID, err)
 	}
 	return eventID, true, nil
 }

@@ -186,6 +186,21 @@ func SessionByID(ctx context.Context, ext sqlx.ExtContext, id int64) (Session, e
 	return sess, nil
 }
 
+// LockedSession is SessionByID with the session's row locked until the
+// transaction ext belongs to ends; lock is sqldb's ForUpdate clause ("" on
+// SQLite, whose transaction holds the only writer).
+func LockedSession(ctx context.Context, ext sqlx.ExtContext, id int64, lock string) (Session, error) {
+	var sess Session
+	err := sqlx.GetContext(ctx, ext, &sess, ext.Rebind(`SELECT * FROM sessions WHERE id = ?`+lock), id)
+	if errors.Is(err, sql.ErrNoRows) {
+		return Session{}, ErrNotFound
+	}
+	if err != nil {
+		return Session{}, fmt.Errorf("lock session %d: %w", id, err)
+	}
+	return sess, nil
+}
+
 // IsHost reports whether the coach hosts the event, read through ext.
 func IsHost(ctx context.Context, ext sqlx.ExtContext, coachID, eventID int64) (bool, error) {
 	var n int
