@@ -125,9 +125,16 @@ func (s *Service) writeDeferred(ctx context.Context, tx *sqlx.Tx, d *dateBatch) 
 	return nil
 }
 
-// writeAll writes rs in one statement per table.
+// writeAll writes rs in one statement per table. A lone booking's
+// statements (the common case when bookings are few) have one text each,
+// so they go through their prepared form, as Reserve's others do; a
+// batch's vary with its size and are parsed each time, once per batch.
 func (s *Service) writeAll(ctx context.Context, tx *sqlx.Tx, d *dateBatch, rs []*reservation) error {
-	inserted, err := insertBookings(ctx, tx, rs)
+	var ext sqlx.ExtContext = tx
+	if len(rs) == 1 {
+		ext = preparedTx{Tx: tx, stmts: s.stmts}
+	}
+	inserted, err := insertBookings(ctx, ext, rs)
 	if err != nil {
 		return err
 	}
@@ -162,11 +169,11 @@ func (s *Service) writeAll(ctx context.Context, tx *sqlx.Tx, d *dateBatch, rs []
 		if len(args[i]) == 0 {
 			continue
 		}
-		if _, err := tx.ExecContext(ctx, tx.Rebind(q), args[i]...); err != nil {
+		if _, err := ext.ExecContext(ctx, ext.Rebind(q), args[i]...); err != nil {
 			return fmt.Errorf("write %d bookings: %w", len(inserted), err)
 		}
 	}
-	return storeRendered(ctx, tx, notices)
+	return storeRendered(ctx, ext, notices)
 }
 
 // bookingColumnsIn are the columns insertBookings writes, in order.
@@ -180,7 +187,7 @@ const bookingColumnsIn = `ref, session_id, event_id, name, email, seats, status,
 // it is tried again rather than given another), and returns those it
 // inserted, their ids set. The others are left unwritten for
 // answerSkipped.
-func insertBookings(ctx context.Context, tx *sqlx.Tx, rs []*reservation) ([]*reservation, error) {
+func insertBookings(ctx context.Context, ext sqlx.ExtContext, rs []*reservation) ([]*reservation, error) {
 	rows := make([]string, 0, len(rs))
 	args := make([]any, 0, 21*len(rs))
 	byRef := make(map[string]*reservation, len(rs))
@@ -205,7 +212,7 @@ func insertBookings(ctx context.Context, tx *sqlx.Tx, rs []*reservation) ([]*res
 		ID  int64  `db:"id"`
 		Ref string `db:"ref"`
 	}
-	if err := sqlx.SelectContext(ctx, tx, &got, tx.Rebind(q), args...); err != nil {
+	if err := sqlx.SelectContext(ctx, ext, &got, ext.Rebind(q), args...); err != nil {
 		return nil, fmt.Errorf("insert %d bookings: %w", len(rs), err)
 	}
 	inserted := make([]*reservation, 0, len(got))
