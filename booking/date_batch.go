@@ -2,6 +2,7 @@ package booking
 
 import (
 	"context"
+	"errors"
 	"fmt"
 
 	"github.com/jmoiron/sqlx"
@@ -15,7 +16,7 @@ import (
 // (a group-commit batch, or a single booking when group commit is off):
 // the date, its event, its questions, whether anyone waits for it, and
 // the settings of the coach who sells it, read once at the start of the
-// transaction, the date's row last and locked (see openDate); and the
+// transaction, after the date's row is locked (see openDate); and the
 // seats the transaction's bookings have taken so far, added to the date's
 // count by one guarded update before it commits.
 //
@@ -56,58 +57,46 @@ func (d *dateBatch) key() string {
 	return d.dateKey
 }
 
-// openDate reads what sessionID's bookings share and locks its row. The
-// event, its questions and its coach's settings are read first, and the
-// row is locked last, with the date itself read again under the lock:
-// another process's batch of the same date waits only for what follows.
-// That order loses nothing: every change that refuses a booking through
-// the date (cancelling it or its event, moving it, changing its capacity)
-// writes the date's row, so it is either seen in the row read under the
-// lock or waits for this transaction; a change to the event alone never
-// waited for a booking's transaction, on PostgreSQL's READ COMMITTED,
-// wherever it was read. On SQLite the transaction holds the only writer
-// from its start. A date that cannot be booked is not an error: its
-// refusal is kept for each booking to answer with. Errors are the
-// database's.
+// openDate locks sessionID's row first and then reads what its bookings
+// share, the date itself among them. Locking first is what makes an edit
+// of the date or its event reach the batch: every such edit locks or
+// writes the event's date rows before it changes anything (cancelling,
+// moving, changing capacity, and UpdateEvent, which locks them first), so
+// it either committed before the lock was granted, and the reads below
+// see it, or it waits for this transaction, and then sees its bookings.
+// On SQLite the transaction holds the only writer from its start. A date
+// that cannot be booked is not an error: its refusal is kept for each
+// booking to answer with. Errors are the database's.
 func (s *Service) openDate(ctx context.Context, tx *sqlx.Tx, sessionID int64) (*dateBatch, error) {
 	d := &dateBatch{sessionID: sessionID}
 	ext := preparedTx{Tx: tx, stmts: s.stmts}
-	eventID, found, err := eventOfDate(ctx, ext, sessionID)
-	if err != nil {
-		return nil, err
-	}
-	if !found {
+	sess, err := events.LockedSession(ctx, ext, sessionID, s.db.ForUpdate())
+	if errors.Is(err, events.ErrNotFound) {
 		d.refusal = fault.New(fault.NotFound, "no such date")
 		return d, nil
 	}
-	e, err := events.LoadEvent(ctx, ext, eventID)
+	if err != nil {
+		return nil, err
+	}
+	e, err := events.LoadEvent(ctx, ext, sess.EventID)
 	if err != nil {
 		return nil, fmt.Errorf("event of date %d: %w", sessionID, err)
-	}
-	if d.questions, err = loadQuestions(ctx, ext, e.ID); err != nil {
-		return nil, err
-	}
-	if _, d.tax, err = sellerOf(ctx, ext, e); err != nil {
-		return nil, err
-	}
-	if d.privacy, err = eventPrivacy(ctx, ext, e); err != nil {
-		return nil, err
-	}
-	sess, err := events.LockedSession(ctx, ext, sessionID, s.db.ForUpdate())
-	if err != nil {
-		return nil, fmt.Errorf("date %d: %w", sessionID, err) // it was there a moment ago: a date is never deleted
-	}
-	for i := range e.Sessions {
-		if e.Sessions[i].ID == sess.ID {
-			e.Sessions[i] = sess
-		}
 	}
 	d.sess, d.event = sess, e
 	if err := events.Allows(e, sess, events.ActBook, s.now()); err != nil {
 		d.refusal = err
 		return d, nil
 	}
+	if d.questions, err = loadQuestions(ctx, ext, e.ID); err != nil {
+		return nil, err
+	}
 	if d.waiting, err = someoneWaits(ctx, ext, sessionID); err != nil {
+		return nil, err
+	}
+	if _, d.tax, err = sellerOf(ctx, ext, e); err != nil {
+		return nil, err
+	}
+	if d.privacy, err = eventPrivacy(ctx, ext, e); err != nil {
 		return nil, err
 	}
 	return d, nil

@@ -35,19 +35,6 @@ func takeSeats(ctx context.Context, ext sqlx.ExtContext, sessionID int64, n int)
 	return affected == 1, nil
 }
 
-// eventOfDate returns a session's event's id, or found false if there is
-// no such session.
-func eventOfDate(ctx context.Context, ext sqlx.ExtContext, sessionID int64) (eventID int64, found bool, err error) {
-	err = sqlx.GetContext(ctx, ext, &eventID, ext.Rebind(`SELECT event_id FROM sessions WHERE id = ?`), sessionID)
-	if isNoRows(err) {
-		return 0, false, nil
-	}
-	if err != nil {
-		return 0, false, fmt.Errorf("event of session %d: %w", sessionID, err)
-	}
-	return eventID, true, nil
-}
-
 // releaseSeats gives n seats back to a session's count. Callers that free
 // seats for good use freeSeats, which also serves the waitlist.
 func releaseSeats(ctx context.Context, ext sqlx.ExtContext, sessionID int64, n int) error {

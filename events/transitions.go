@@ -10,6 +10,7 @@ import (
 	"github.com/jmoiron/sqlx"
 
 	"github.com/roster-app/roster/fault"
+	"github.com/roster-app/roster/sqldb"
 )
 
 // The changes of events and sessions inside a caller's transaction. The
@@ -74,6 +75,9 @@ func UpdateEventIn(ctx context.Context, tx *sqlx.Tx, coachID int64, slug string,
 	if err != nil {
 		return Event{}, Event{}, err
 	}
+	if err := lockDates(ctx, tx, row.ID); err != nil {
+		return Event{}, Event{}, err
+	}
 	if before, err = LoadEvent(ctx, tx, row.ID); err != nil {
 		return Event{}, Event{}, err
 	}
@@ -121,6 +125,21 @@ func UpdateEventIn(ctx context.Context, tx *sqlx.Tx, coachID int64, slug string,
 	}
 	after, err = LoadEvent(ctx, tx, before.ID)
 	return after, before, err
+}
+
+// lockDates locks the event's dates' rows until tx ends, in id order as a
+// cancel or a move takes them. A booking's transaction locks its date
+// before it reads the event (booking's openDate), so an edit of the event
+// and the bookings of its dates happen one after the other: the edit
+// sees, and tells, every booking made before it, and every booking made
+// after it reads the edited event. On SQLite the transaction holds the
+// only writer, and the clause is empty.
+func lockDates(ctx context.Context, tx *sqlx.Tx, eventID int64) error {
+	var ids []int64
+	if err := tx.SelectContext(ctx, &ids, tx.Rebind(`SELECT id FROM sessions WHERE event_id = ? ORDER BY id`+sqldb.ForUpdateOf(tx)), eventID); err != nil {
+		return fmt.Errorf("lock the dates of event %d: %w", eventID, err)
+	}
+	return nil
 }
 
 // CancelEventIn cancels, in tx, the event with slug, which the coach must

@@ -217,6 +217,15 @@ func (db *DB) SkipLocked() string {
 	return ""
 }
 
+// ForUpdateOf is ForUpdate for the database ext (a pool or a
+// transaction of one) belongs to, for code that holds only a transaction.
+func ForUpdateOf(ext sqlx.ExtContext) string {
+	if ext.DriverName() == string(Postgres) {
+		return " FOR UPDATE"
+	}
+	return ""
+}
+
 // ForUpdate is the clause that locks the rows a SELECT reads until the
 // transaction ends. SQLite has none and needs none: its one writer holds the
 // database for the whole transaction.
