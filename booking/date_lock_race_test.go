@@ -2,6 +2,7 @@ package booking_test
 
 import (
 	"context"
+	"errors"
 	"testing"
 	"time"
 
@@ -38,23 +39,23 @@ func holdDateLock(t *testing.T, fx *fixture, sessionID int64) (release func()) {
 	return release
 }
 
-// waitForDateLockWaiters polls, with a deadline, until n transactions wait
-// for a date's row lock: the bookings have read what they read before it.
-func waitForDateLockWaiters(t *testing.T, db *sqlx.DB, n int) {
+// waitForLockWaiters polls, with a deadline, until n transactions of the
+// database wait for a lock (the tests of this package run one at a time):
+// a booking that waits for its date's lock has read what it reads before.
+func waitForLockWaiters(t *testing.T, db *sqlx.DB, n int) {
 	t.Helper()
 	deadline := time.Now().Add(20 * time.Second)
 	for {
 		var waiting int
 		if err := db.Get(&waiting, `SELECT COUNT(*) FROM pg_stat_activity
-			WHERE wait_event_type = 'Lock' AND query LIKE '%FROM sessions WHERE %FOR UPDATE%'
-			AND datname = current_database()`); err != nil {
+			WHERE wait_event_type = 'Lock' AND datname = current_database()`); err != nil {
 			t.Fatal(err)
 		}
 		if waiting >= n {
 			return
 		}
 		if time.Now().After(deadline) {
-			t.Fatalf("%d transactions wait for the date's lock, want %d", waiting, n)
+			t.Fatalf("%d transactions wait for a lock, want %d", waiting, n)
 		}
 		time.Sleep(5 * time.Millisecond) // polling with a deadline, not synchronisation
 	}
@@ -138,7 +139,7 @@ func TestEventEditAndABookingOfItsDateHappenOneAfterTheOther(t *testing.T) {
 				res, err := fx.svc.Reserve(ctx, booking.Request{SessionID: date, Name: "Ada Lovelace", Email: "ada@example.com", Seats: 1})
 				done <- answer{res, err}
 			}()
-			waitForDateLockWaiters(t, fx.db.Writer(), 1)
+			waitForLockWaiters(t, fx.db.Writer(), 1)
 			edited := make(chan error, 1)
 			go func() {
 				editCtx, cancel := context.WithTimeout(ctx, 20*time.Second)
@@ -146,7 +147,7 @@ func TestEventEditAndABookingOfItsDateHappenOneAfterTheOther(t *testing.T) {
 				_, err := fx.svc.UpdateEvent(editCtx, fx.coach.ID, fx.workshop.Slug, tc.patch)
 				edited <- err
 			}()
-			waitForDateLockWaiters(t, fx.db.Writer(), 2) // the edit waits too, behind the booking
+			waitForLockWaiters(t, fx.db.Writer(), 2) // the edit waits too, behind the booking
 			release()
 			got := <-done
 			if err := <-edited; err != nil {
@@ -156,4 +157,40 @@ func TestEventEditAndABookingOfItsDateHappenOneAfterTheOther(t *testing.T) {
 			fx.mustCheck(t)
 		})
 	}
+}
+
+// A person moves their booking to a date that they book at the same
+// moment: one of the two wins, and the other is told already booked (a
+// 409), not a database error (a 500). PostgreSQL only: on SQLite the two
+// transactions cannot interleave.
+func TestMoveIntoADateBookedMeanwhile(t *testing.T) {
+	sqldbtest.RequirePostgres(t)
+	ctx := context.Background()
+	fx := newFixture(t)
+	from, to := fx.workshop.Sessions[0].ID, fx.workshop.Sessions[1].ID
+	held := fx.book(t, from, "ada@example.com", 1)
+	release := holdDateLock(t, fx, to)
+	booked := make(chan error, 1)
+	go func() {
+		_, err := fx.svc.Reserve(ctx, booking.Request{SessionID: to, Name: "Ada Lovelace", Email: "ada@example.com", Seats: 1})
+		booked <- err
+	}()
+	waitForLockWaiters(t, fx.db.Writer(), 1)
+	moved := make(chan error, 1)
+	go func() {
+		_, err := fx.svc.Move(ctx, held.Booking.Ref, booking.Actor{Token: held.Token}, to)
+		moved <- err
+	}()
+	waitForLockWaiters(t, fx.db.Writer(), 2)
+	release()
+	bookErr, moveErr := <-booked, <-moved
+	if (bookErr == nil) == (moveErr == nil) {
+		t.Errorf("book: %v, move: %v; want exactly one to succeed", bookErr, moveErr)
+	}
+	for _, err := range []error{bookErr, moveErr} {
+		if err != nil && !errors.Is(err, booking.ErrAlreadyBooked) {
+			t.Errorf("the loser's answer: %v, want already booked", err)
+		}
+	}
+	fx.mustCheck(t)
 }
