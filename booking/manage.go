@@ -8,6 +8,7 @@ import (
 
 	"github.com/roster-app/roster/events"
 	"github.com/roster-app/roster/fault"
+	"github.com/roster-app/roster/sqldb"
 )
 
 // Actor says who changes a booking: the attendee with their token, or a
@@ -189,6 +190,12 @@ func (s *Service) move(ctx context.Context, tx *sqlx.Tx, b Booking, toSessionID 
 	}
 	b.SessionID = to.ID
 	if err := s.transition(ctx, tx, &b, ActionMove, fmt.Sprintf("%s from session %d", reason, previous.ID)); err != nil {
+		if sqldb.IsUniqueViolation(err) {
+			// The live_key: the person booked the new date after liveRef
+			// looked, and that booking committed while the seats waited
+			// for the date's row.
+			return Booking{}, ErrAlreadyBooked
+		}
 		return Booking{}, err
 	}
 	// A check-in belongs to the date it was made on.
