@@ -5,6 +5,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"github.com/roster-app/roster/sqldb"
 	"github.com/roster-app/roster/web/internal/httperr"
 	"github.com/roster-app/roster/web/internal/site"
 )
@@ -17,8 +18,13 @@ func (s *Server) handleError(err error, c echo.Context) {
 	}
 	status, detail := httperr.Describe(err)
 	log := s.site.Log
-	if status >= 500 {
+	switch {
+	case status >= 500:
 		log.ErrorContext(c.Request().Context(), "request failed", "route", s.routeLabel(c), "err", site.ClipForLog(err.Error()))
+	case sqldb.IsUniqueViolation(err):
+		// Answered 409 (see httperr.Describe), but a race the code should
+		// name: worth a look.
+		log.WarnContext(c.Request().Context(), "unnamed race for a unique value", "route", s.routeLabel(c), "err", site.ClipForLog(err.Error()))
 	}
 	if status == http.StatusTooManyRequests && c.Response().Header().Get("Retry-After") == "" {
 		c.Response().Header().Set("Retry-After", "60")

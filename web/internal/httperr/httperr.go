@@ -72,6 +72,13 @@ func Describe(err error) (int, Detail) {
 		return http.StatusServiceUnavailable, Detail{Code: string(fault.Unavailable),
 			Message: "Roster is briefly unavailable; please try again in a moment."}
 	}
+	// A race for a unique value that the code did not name (where it is
+	// known, as a booking's live key, it is answered by name): a concurrent
+	// change came first, so asking again gets a true answer. Not a 500.
+	if sqldb.IsUniqueViolation(err) {
+		return http.StatusConflict, Detail{Code: string(fault.Conflict),
+			Message: "a change to the same thing came first; please reload and try again"}
+	}
 	return http.StatusInternalServerError, Detail{Code: "internal", Message: "something went wrong on our side"}
 }
 

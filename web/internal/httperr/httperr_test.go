@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/labstack/echo/v4"
+	"github.com/lib/pq"
 
 	"github.com/roster-app/roster/fault"
 	"github.com/roster-app/roster/web/internal/httperr"
@@ -27,6 +28,7 @@ func TestDescribe(t *testing.T) {
 		{"the payment provider down", fault.New(fault.PaymentProviderDown, "later"), http.StatusServiceUnavailable, "payment_unavailable"},
 		{"a body too large", echo.NewHTTPError(http.StatusRequestEntityTooLarge), http.StatusRequestEntityTooLarge, "validation_failed"},
 		{"a database out of reach", fmt.Errorf("query: %w", context.DeadlineExceeded), http.StatusServiceUnavailable, "unavailable"},
+		{"a race for a unique value is a conflict, not a 500", fmt.Errorf("save booking: %w", &pq.Error{Code: "23505"}), http.StatusConflict, "conflict"},
 		{"anything else says nothing", errors.New("disk full at /var/lib"), http.StatusInternalServerError, "internal"},
 	}
 	for _, tt := range tests {
