@@ -15,7 +15,8 @@ const DefaultMaxEntries = 512
 // time-to-live, so seat counts are never more than a second stale.
 //
 // It holds what every visitor may see alike, never a per-visitor secret:
-// a form's one-time token is rendered per request, after the cache. Keys
+// a form's one-time token is put into each response, after the cache (a
+// Page holds a hole for it, never a token). Keys
 // are made only from known values (the slug of an event that exists), and
 // the cache holds at most maxEntries: a new key past that evicts the
 // expired entries, then the one closest to expiry.
