@@ -27,6 +27,20 @@ type Cache struct {
 
 	mu      sync.Mutex
 	entries map[string]entry
+	// loads are the loads under way, by key (see GetOrLoad).
+	loads map[string]*load
+	// generation counts the calls of Clear, so that a load begun before a
+	// change stores nothing after it.
+	generation uint64
+}
+
+// load is one call of a GetOrLoad's load function, which the callers
+// that miss the same key meanwhile wait for.
+type load struct {
+	done    chan struct{}
+	value   any
+	ok      bool // loadValue returned value and no error
+	waiters int  // callers waiting for it, for tests
 }
 
 type entry struct {
@@ -41,7 +55,7 @@ func New(ttl time.Duration, now func() time.Time) *Cache {
 
 // NewSized is New holding at most maxEntries.
 func NewSized(ttl time.Duration, now func() time.Time, maxEntries int) *Cache {
-	return &Cache{ttl: ttl, now: now, maxEntries: max(maxEntries, 1), entries: map[string]entry{}}
+	return &Cache{ttl: ttl, now: now, maxEntries: max(maxEntries, 1), entries: map[string]entry{}, loads: map[string]*load{}}
 }
 
 // Get returns the fresh value stored under key. Callers share it: they
@@ -56,10 +70,60 @@ func (p *Cache) Get(key string) (any, bool) {
 	return e.value, true
 }
 
+// GetOrLoad returns the fresh value stored under key, or else calls
+// loadValue once for all the callers that miss key at the same time: the
+// others wait for it and share its value, so that when an entry expires
+// under many visitors one of them loads it, not each. The value loaded is
+// stored for the time-to-live unless Clear was called since the load
+// began (it may predate the change that emptied the cache); a caller that
+// comes after the Clear starts a load of its own. loadValue's error is
+// returned to the caller that ran it and nothing is stored; a caller that
+// waited for a load that failed (or panicked) runs loadValue itself, as
+// the first may have failed for want of its own request's context.
+func (p *Cache) GetOrLoad(key string, loadValue func() (any, error)) (any, error) {
+	p.mu.Lock()
+	if e, ok := p.entries[key]; ok && !p.now().After(e.expires) {
+		p.mu.Unlock()
+		return e.value, nil
+	}
+	if l, ok := p.loads[key]; ok {
+		l.waiters++
+		p.mu.Unlock()
+		<-l.done
+		if l.ok {
+			return l.value, nil
+		}
+		return loadValue()
+	}
+	l := &load{done: make(chan struct{})}
+	p.loads[key] = l
+	generation := p.generation
+	p.mu.Unlock()
+
+	defer func() {
+		p.mu.Lock()
+		if p.loads[key] == l {
+			delete(p.loads, key)
+		}
+		if l.ok && p.generation == generation {
+			p.put(key, l.value)
+		}
+		p.mu.Unlock()
+		close(l.done)
+	}()
+	value, err := loadValue()
+	l.value, l.ok = value, err == nil
+	return value, err
+}
+
 // Put stores value under key for the time-to-live.
 func (p *Cache) Put(key string, value any) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
+	p.put(key, value)
+}
+
+func (p *Cache) put(key string, value any) {
 	now := p.now()
 	if _, ok := p.entries[key]; !ok && len(p.entries) >= p.maxEntries {
 		p.evict(now)
@@ -92,9 +156,12 @@ func (p *Cache) Len() int {
 	return len(p.entries)
 }
 
-// Clear empties the cache.
+// Clear empties the cache; a load under way stores nothing, and the next
+// caller to miss starts a new one.
 func (p *Cache) Clear() {
 	p.mu.Lock()
 	defer p.mu.Unlock()
+	p.generation++
 	clear(p.entries)
+	clear(p.loads)
 }
