@@ -9,17 +9,19 @@ import (
 // DefaultMaxEntries is how many entries a Cache made by New holds at most.
 const DefaultMaxEntries = 512
 
-// Cache keeps the data of public pages (an event's page data, an event's
-// JSON) for a short time. Any successful change made through this server
-// empties it at once; changes made by other replicas show within the
-// time-to-live, so seat counts are never more than a second stale.
+// Cache keeps public pages and what they are made from (an event's page
+// data and its HTML, an event's JSON) for a short time. Any successful
+// change made through this server empties it at once; changes made by
+// other replicas show within the time-to-live, so seat counts are never
+// more than a second stale.
 //
 // It holds what every visitor may see alike, never a per-visitor secret:
 // a form's one-time token is put into each response, after the cache (a
-// Page holds a hole for it, never a token). Keys
-// are made only from known values (the slug of an event that exists), and
-// the cache holds at most maxEntries: a new key past that evicts the
-// expired entries, then the one closest to expiry.
+// Page holds a hole for it, never a token). Keys are made only from known
+// values (the slug of an event that exists), and the cache holds at most
+// maxEntries: a new key past that evicts the expired entries, then the
+// one closest to expiry. Loads under way (GetOrLoad) are one per key, for
+// as long as they run.
 type Cache struct {
 	ttl        time.Duration
 	now        func() time.Time
