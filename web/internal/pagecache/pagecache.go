@@ -48,6 +48,9 @@ type load struct {
 type entry struct {
 	value   any
 	expires time.Time
+	// refresh is half-way to expires: GetOrLoad loads the entry again
+	// from then on, for one caller, while the others are still served it.
+	refresh time.Time
 }
 
 // New keeps entries for ttl as told by now, DefaultMaxEntries at most.
@@ -75,20 +78,30 @@ func (p *Cache) Get(key string) (any, bool) {
 // GetOrLoad returns the fresh value stored under key, or else calls
 // loadValue once for all the callers that miss key at the same time: the
 // others wait for it and share its value, so that when an entry expires
-// under many visitors one of them loads it, not each. The value loaded is
-// stored for the time-to-live unless Clear was called since the load
-// began (it may predate the change that emptied the cache); a caller that
-// comes after the Clear starts a load of its own. loadValue's error is
-// returned to the caller that ran it and nothing is stored; a caller that
-// waited for a load that failed (or panicked) runs loadValue itself, as
-// the first may have failed for want of its own request's context.
+// under many visitors one of them loads it, not each. Past half its
+// time-to-live, an entry is loaded again by the first caller to see it
+// so, while the others are still served the entry until it expires: a
+// value served is never older than the time-to-live, and under steady
+// traffic nobody but that caller waits for a load.
+//
+// The value loaded is stored for the time-to-live unless Clear was
+// called since the load began (it may predate the change that emptied
+// the cache); a caller that comes after the Clear starts a load of its
+// own. loadValue's error is returned to the caller that ran it and
+// nothing is stored (an entry being loaded again stays until it
+// expires); a caller that waited for a load that failed (or panicked)
+// runs loadValue itself, as the first may have failed for want of its
+// own request's context.
 func (p *Cache) GetOrLoad(key string, loadValue func() (any, error)) (any, error) {
 	p.mu.Lock()
-	if e, ok := p.entries[key]; ok && !p.now().After(e.expires) {
-		p.mu.Unlock()
-		return e.value, nil
-	}
-	if l, ok := p.loads[key]; ok {
+	now := p.now()
+	l, loading := p.loads[key]
+	if e, ok := p.entries[key]; ok && !now.After(e.expires) {
+		if loading || now.Before(e.refresh) {
+			p.mu.Unlock()
+			return e.value, nil
+		}
+	} else if loading {
 		l.waiters++
 		p.mu.Unlock()
 		<-l.done
@@ -97,7 +110,7 @@ func (p *Cache) GetOrLoad(key string, loadValue func() (any, error)) (any, error
 		}
 		return loadValue()
 	}
-	l := &load{done: make(chan struct{})}
+	l = &load{done: make(chan struct{})}
 	p.loads[key] = l
 	generation := p.generation
 	p.mu.Unlock()
@@ -130,7 +143,7 @@ func (p *Cache) put(key string, value any) {
 	if _, ok := p.entries[key]; !ok && len(p.entries) >= p.maxEntries {
 		p.evict(now)
 	}
-	p.entries[key] = entry{value: value, expires: now.Add(p.ttl)}
+	p.entries[key] = entry{value: value, expires: now.Add(p.ttl), refresh: now.Add(p.ttl / 2)}
 }
 
 // evict makes room for one entry: it drops every expired entry, or else

@@ -141,6 +141,65 @@ func TestGetOrLoad(t *testing.T) {
 		}
 	})
 
+	t.Run("past half its life an entry is loaded again by one visitor while the others get it", func(t *testing.T) {
+		var passed atomic.Int64
+		cache := pagecache.New(time.Second, func() time.Time { return now.Add(time.Duration(passed.Load())) })
+		cache.GetOrLoad("event:lab", func() (any, error) { return "old", nil })
+		passed.Store(int64(600 * time.Millisecond))
+		started, release := make(chan struct{}), make(chan struct{})
+		refreshed := make(chan any, 1)
+		go func() {
+			v, _ := cache.GetOrLoad("event:lab", func() (any, error) {
+				close(started)
+				<-release
+				return "new", nil
+			})
+			refreshed <- v
+		}()
+		<-started
+		other := make(chan any, 1)
+		go func() {
+			v, _ := cache.GetOrLoad("event:lab", func() (any, error) { return "a second load", nil })
+			other <- v
+		}()
+		var got any
+		waitFor(t, func() bool {
+			select {
+			case got = <-other:
+				return true
+			default:
+				return cache.Waiting("event:lab") > 0 // waits for the refresh: wrong
+			}
+		})
+		close(release)
+		if got != "old" {
+			t.Errorf("another visitor during the refresh got %v, want the entry still fresh", got)
+		}
+		if v := <-refreshed; v != "new" {
+			t.Errorf("the refreshing visitor got %v", v)
+		}
+		if v, _ := cache.Get("event:lab"); v != "new" {
+			t.Errorf("stored %v, want the refreshed value", v)
+		}
+	})
+
+	t.Run("an entry past its time-to-live is never served, refreshed or not", func(t *testing.T) {
+		var passed atomic.Int64
+		cache := pagecache.New(time.Second, func() time.Time { return now.Add(time.Duration(passed.Load())) })
+		cache.GetOrLoad("event:lab", func() (any, error) { return "old", nil })
+		passed.Store(int64(600 * time.Millisecond))
+		if _, err := cache.GetOrLoad("event:lab", func() (any, error) { return nil, errors.New("refresh failed") }); err == nil {
+			t.Fatal("the refresh's error was not returned to its caller")
+		}
+		if v, _ := cache.GetOrLoad("event:lab", func() (any, error) { return "retried", nil }); v != "retried" {
+			t.Errorf("after a failed refresh got %v, want the next visitor's own refresh", v)
+		}
+		passed.Store(int64(1600*time.Millisecond) + 1)
+		if v, _ := cache.GetOrLoad("event:lab", func() (any, error) { return "newest", nil }); v != "newest" {
+			t.Errorf("got %v past the time-to-live, want a new load", v)
+		}
+	})
+
 	t.Run("a failed load is not stored", func(t *testing.T) {
 		cache := pagecache.New(time.Second, clock)
 		failure := errors.New("database down")
