@@ -36,9 +36,10 @@ type cachedEventPage struct {
 }
 
 // eventPageEntry returns the event's cached page, loading and rendering
-// it if the cache has none; visitors who miss it at the same moment wait
-// for one load. It returns events' not_found for an event that does not
-// exist or is not public (nothing is cached for it).
+// it if the cache has none (visitors who miss it at the same moment wait
+// for one load) or, past half its time-to-live, for this visitor alone
+// (see pagecache.Cache.GetOrLoad). It returns events' not_found for an
+// event that does not exist or is not public (nothing is cached for it).
 func (s *handlers) eventPageEntry(c echo.Context, slug string) (*cachedEventPage, error) {
 	cached, err := s.Pages.GetOrLoad("event:"+slug, func() (any, error) {
 		e, err := s.Events.PublicEvent(c.Request().Context(), slug)
