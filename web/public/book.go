@@ -66,25 +66,21 @@ type eventPageData struct {
 	Pricing pricingView
 }
 
-// eventPage serves the public event page. What every visitor sees alike
-// (the event, its dates, the rendered Markdown, the questions) comes from
-// the page cache when it can: rendering the Markdown is most of the cost.
-// The page itself is rendered for each request, so each form gets a token
-// of its own.
+// eventPage serves the public event page. The page every visitor sees
+// alike is rendered once per refill of the page cache, with a hole where
+// the form's token goes, and each response splices in a token of its own;
+// a page with a discount code or a notice is rendered for its request from
+// the cached data (the event, its dates, the rendered Markdown, the
+// questions), with its own token too. See cachedEventPage.
 func (s *handlers) eventPage(c echo.Context) error {
-	key := "event:" + c.Param("slug")
-	data, ok := s.Pages.Get(key)
-	if !ok {
-		e, err := s.Events.PublicEvent(c.Request().Context(), c.Param("slug"))
-		if err != nil {
-			return err
-		}
-		if data, err = s.eventPageData(c, e, bookForm{Values: url.Values{}}); err != nil {
-			return err
-		}
-		s.Pages.Put(key, data)
+	entry, err := s.eventPageEntry(c, c.Param("slug"))
+	if err != nil {
+		return err
 	}
-	page := data.(eventPageData)
+	if entry.hasPlain && plainEventPage(c) {
+		return writeWithToken(c, entry.plain)
+	}
+	page := entry.data
 	page.Released = c.QueryParam("released") == "1"
 	page.Nonce = secret.RandomString(18)
 	page.Pricing = newPricingView(page.Event.Event, booking.NormalizeCode(c.QueryParam("code")), s.Now())

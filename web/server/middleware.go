@@ -119,12 +119,14 @@ func (w headWriter) Write(p []byte) (int, error) { return len(p), nil }
 // Unwrap lets http.ResponseController reach the connection's writer.
 func (w headWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
 
-// WithTimeout wraps the server in http.TimeoutHandler: a request still
-// running after d is answered 503 with body. The security headers are set
-// before the timeout handler runs, because its 503 is written around the
-// server's middleware and would otherwise go out without them.
+// WithTimeout wraps the server in a timeout handler that works as
+// http.TimeoutHandler does, with pooled buffers (timeoutHandler): a
+// request still running after d is answered 503 with body. The security
+// headers are set before the timeout handler runs, because its 503 is
+// written around the server's middleware and would otherwise go out
+// without them.
 func (s *Server) WithTimeout(d time.Duration, body string) http.Handler {
-	timed := http.TimeoutHandler(s, d, body)
+	timed := &timeoutHandler{handler: s, dt: d, body: body}
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		s.setSecurityHeaders(w.Header())
 		timed.ServeHTTP(w, r)
