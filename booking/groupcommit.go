@@ -24,12 +24,10 @@ import (
 // durable, and a refusal is never based on work that did not commit.
 //
 // Nothing outlives the requests: the first request of a date to find no
-// batch getting ready leads (its goroutine runs the batch); once its batch
-// holds the date's row lock and has taken the requests waiting, the lead
-// passes to the next to wait, which gets its batch ready (reads what it
-// shares) while this one runs, and waits for the lock (see lead). So
-// there is no goroutine for shutdown to know about, a date nobody books
-// costs nothing, and a busy date has at most two batches under way. The batch lives in one process; with several replicas the
+// batch under way leads (its goroutine runs the batch); when its batch is
+// done, the next waiting request, if any, leads the next one. So there is
+// no goroutine for shutdown to know about, and a date nobody books costs
+// nothing. The batch lives in one process; with several replicas the
 // database still arbitrates between their batches as it does between
 // single bookings (the guarded seat update, the unique keys).
 
@@ -161,26 +159,26 @@ func (g *groupCommitter) submit(ctx context.Context, sessionID int64, apply rese
 	return job.err
 }
 
-// lead runs one batch of sessionID's date. It begins the transaction and
-// opens the date — which reads what the batch shares, then waits for the
-// date's row lock, held by the previous batch until it commits — and only
-// then takes its batch from the queue: everyone who arrived while the
-// previous batch held the lock, its own request first. It hands the lead
-// on at once, so the next batch does its reading while this one holds the
-// lock: at most two batches of a date are under way in a process, one
-// holding the lock, one getting ready. It answers its batch once the
-// batch has committed.
+// lead runs one batch of sessionID's queue (the leader's own request is
+// first in it), hands the lead to the next request waiting, or ends the
+// date's queue if there is none, and then answers the batch.
 func (g *groupCommitter) lead(sessionID int64) {
-	var batch []*commitJob
-	handedOn := false
+	if g.cfg.Window > 0 {
+		// Not synchronisation: the batch is worth a little latency.
+		time.Sleep(g.cfg.Window)
+	}
+	g.mu.Lock()
+	queue := g.queues[sessionID]
+	n := min(len(queue), g.cfg.MaxBatch)
+	batch := queue[:n:n]
+	g.queues[sessionID] = queue[n:]
+	g.mu.Unlock()
+
 	defer func() {
-		// Whatever happened, the lead moves on and the batch is answered:
-		// a panic here (not in a request's own work, which applySafely
-		// contains) fails the batch, then goes on up.
+		// Whatever happened, the others are answered and the lead moves
+		// on: a panic here (not in a request's own work, which
+		// applySafely contains) fails the batch, then goes on up.
 		p := recover()
-		if !handedOn {
-			batch = g.takeAndHandOn(sessionID)
-		}
 		if p != nil {
 			for _, job := range batch {
 				if job.err == nil {
@@ -188,77 +186,59 @@ func (g *groupCommitter) lead(sessionID int64) {
 				}
 			}
 		}
-		for _, job := range batch {
-			close(job.done)
-		}
+		g.handOff(sessionID, batch)
 		if p != nil {
 			panic(p)
 		}
 	}()
-	if g.cfg.Window > 0 {
-		// Not synchronisation: the batch is worth a little latency.
-		time.Sleep(g.cfg.Window)
-	}
-	ctx, cancel := context.WithTimeout(context.Background(), batchTimeout)
-	defer cancel()
-	tx, d, err := g.open(ctx, sessionID)
-	if tx != nil {
-		defer tx.Rollback() // after a commit, a no-op; before the batch is answered either way
-	}
-	batch, handedOn = g.takeAndHandOn(sessionID), true
-	if err != nil {
-		failAll(batch, err)
-		return
-	}
-	g.commit(ctx, tx, d, batch)
+	g.commit(sessionID, batch)
 	g.batches.Add(1)
 	g.requests.Add(int64(len(batch)))
 }
 
-// takeAndHandOn takes up to MaxBatch requests from the date's queue and
-// gives the lead to the next request waiting beyond them (or forgets the
-// date if none is, so that the next to arrive leads).
-func (g *groupCommitter) takeAndHandOn(sessionID int64) []*commitJob {
+// handOff gives the lead to the next request of the date waiting (or
+// forgets the date if none is), then answers batch. The lead moves first,
+// so the next batch starts at once and a date with nobody waiting is
+// forgotten by the time anyone hears.
+func (g *groupCommitter) handOff(sessionID int64, batch []*commitJob) {
 	g.mu.Lock()
-	defer g.mu.Unlock()
-	queue := g.queues[sessionID]
-	n := min(len(queue), g.cfg.MaxBatch)
-	batch, rest := queue[:n:n], queue[n:]
-	if len(rest) > 0 {
-		g.queues[sessionID] = rest
+	if rest := g.queues[sessionID]; len(rest) > 0 {
 		rest[0].lead <- struct{}{}
 	} else {
 		delete(g.queues, sessionID)
 	}
-	return batch
-}
-
-// open begins a batch's transaction and opens its date; on an error the
-// transaction, if begun, is returned for the caller to roll back.
-func (g *groupCommitter) open(ctx context.Context, sessionID int64) (*sqlx.Tx, *dateBatch, error) {
-	tx, err := g.db.Writer().BeginTxx(ctx, nil)
-	if err != nil {
-		return nil, nil, fmt.Errorf("begin transaction: %w", err)
-	}
-	d, err := g.dates.openDate(ctx, tx, sessionID)
-	return tx, d, err
-}
-
-// failAll answers every job of batch not yet answered with err.
-func failAll(batch []*commitJob, err error) {
+	g.mu.Unlock()
 	for _, job := range batch {
-		if job.err == nil {
-			job.err = err
-		}
+		close(job.done)
 	}
 }
 
-// commit applies batch in tx, on its opened date d, each job in a
-// savepoint of its own, closes the date (the deferred writes, the seats)
-// and commits, leaving each job's answer in its err. The date was opened
+// commit opens sessionID's date and applies batch in one transaction,
+// each job in a savepoint of its own, adds the seats the jobs took, and
+// commits, leaving each job's answer in its err. The date is opened
 // before any savepoint, so its row lock is the transaction's and outlives
 // a job that rolls back.
-func (g *groupCommitter) commit(ctx context.Context, tx *sqlx.Tx, d *dateBatch, batch []*commitJob) {
+func (g *groupCommitter) commit(sessionID int64, batch []*commitJob) {
+	ctx, cancel := context.WithTimeout(context.Background(), batchTimeout)
+	defer cancel()
+	fail := func(err error) {
+		for _, job := range batch {
+			if job.err == nil {
+				job.err = err
+			}
+		}
+	}
+	tx, err := g.db.Writer().BeginTxx(ctx, nil)
+	if err != nil {
+		fail(fmt.Errorf("begin transaction: %w", err))
+		return
+	}
+	defer tx.Rollback()
+	d, err := g.dates.openDate(ctx, tx, sessionID)
+	if err != nil {
+		fail(err)
+		return
+	}
 	sp := savepoints{tx: tx}
 	for _, job := range batch {
 		if err := job.ctx.Err(); err != nil {
@@ -266,23 +246,23 @@ func (g *groupCommitter) commit(ctx context.Context, tx *sqlx.Tx, d *dateBatch, 
 			continue
 		}
 		if err := sp.open(ctx); err != nil {
-			failAll(batch, err) // the transaction is in an unknown state: nothing commits
+			fail(err) // the transaction is in an unknown state: nothing commits
 			return
 		}
 		job.err = applySafely(context.WithoutCancel(job.ctx), tx, d, job.apply)
 		if job.err != nil {
 			if err := sp.rollBack(ctx); err != nil {
-				failAll(batch, err)
+				fail(err)
 				return
 			}
 		}
 	}
 	if err := g.dates.closeDate(ctx, tx, d); err != nil {
-		failAll(batch, err)
+		fail(err)
 		return
 	}
 	if err := tx.Commit(); err != nil {
-		failAll(batch, fmt.Errorf("commit: %w", err))
+		fail(fmt.Errorf("commit: %w", err))
 	}
 }
 

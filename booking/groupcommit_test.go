@@ -90,7 +90,7 @@ func TestGroupCommit(t *testing.T) {
 
 	t.Run("a failing request rolls back only its own work and gets its own error", func(t *testing.T) {
 		db := openProbe(t)
-		g := newGroupCommitter(db, GroupCommitConfig{}, newNoDates())
+		g := newGroupCommitter(db, GroupCommitConfig{}, noDates{})
 		release, leaderDone := holdLeader(t, g)
 
 		var txs sync.Map
@@ -151,7 +151,7 @@ func TestGroupCommit(t *testing.T) {
 
 	t.Run("a request is answered only once its batch has committed", func(t *testing.T) {
 		db := openProbe(t)
-		g := newGroupCommitter(db, GroupCommitConfig{}, newNoDates())
+		g := newGroupCommitter(db, GroupCommitConfig{}, noDates{})
 		var wg sync.WaitGroup
 		for i := range 16 {
 			wg.Add(1)
@@ -182,7 +182,7 @@ func TestGroupCommit(t *testing.T) {
 
 	t.Run("a request whose caller gave up before its turn does nothing", func(t *testing.T) {
 		db := openProbe(t)
-		g := newGroupCommitter(db, GroupCommitConfig{}, newNoDates())
+		g := newGroupCommitter(db, GroupCommitConfig{}, noDates{})
 		release, leaderDone := holdLeader(t, g)
 		gone, cancel := context.WithCancel(ctx)
 		cancel()
@@ -203,7 +203,7 @@ func TestGroupCommit(t *testing.T) {
 
 	t.Run("a panicking request fails alone", func(t *testing.T) {
 		db := openProbe(t)
-		g := newGroupCommitter(db, GroupCommitConfig{}, newNoDates())
+		g := newGroupCommitter(db, GroupCommitConfig{}, noDates{})
 		err := g.inTx(ctx, 1, func(ctx context.Context, tx *sqlx.Tx, _ *dateBatch) error {
 			if err := insertProbe("half")(ctx, tx, nil); err != nil {
 				return err
@@ -223,19 +223,10 @@ func TestGroupCommit(t *testing.T) {
 }
 
 // noDates opens no date: the probes book nothing, so the batch has no
-// seats to add. It stands in for the date's row lock with a mutex held
-// from openDate to closeDate, so that, as on a real date, a batch waits
-// for the one before it to finish.
-type noDates struct{ lock *sync.Mutex }
+// seats to add.
+type noDates struct{}
 
-func newNoDates() noDates { return noDates{lock: &sync.Mutex{}} }
-
-func (n noDates) openDate(context.Context, *sqlx.Tx, int64) (*dateBatch, error) {
-	n.lock.Lock()
+func (noDates) openDate(context.Context, *sqlx.Tx, int64) (*dateBatch, error) {
 	return &dateBatch{}, nil
 }
-
-func (n noDates) closeDate(context.Context, *sqlx.Tx, *dateBatch) error {
-	n.lock.Unlock()
-	return nil
-}
+func (noDates) closeDate(context.Context, *sqlx.Tx, *dateBatch) error { return nil }
