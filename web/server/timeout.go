@@ -70,7 +70,7 @@ func (h *timeoutHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			tw.code = http.StatusOK
 		}
 		w.WriteHeader(tw.code)
-		w.Write(tw.buf.Bytes())
+		_, _ = w.Write(tw.buf.Bytes()) // a client that went away cannot be told; net/http logs nothing either
 		buf := tw.buf
 		tw.buf, tw.err = nil, errWriterClosed
 		if buf.Cap() <= maxPooledBuffer {
@@ -84,7 +84,7 @@ func (h *timeoutHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		w.WriteHeader(http.StatusServiceUnavailable)
 		tw.err = ctx.Err()
 		if errors.Is(tw.err, context.DeadlineExceeded) {
-			io.WriteString(w, h.body)
+			_, _ = io.WriteString(w, h.body) // as above
 			tw.err = http.ErrHandlerTimeout
 		}
 	}
