@@ -110,23 +110,28 @@ func (s *handlers) eventMeta(e events.Event, v eventView, imageURL string) pageM
 		}
 	}
 	m := pageMeta{Description: desc, URL: pageURL, Image: imageURL}
-	m.JSONLD = template.JS(eventJSONLD(e, pageURL, imageURL))
+	m.JSONLD = template.JS(eventJSONLD(e, pageURL, imageURL, s.Now()))
 	return m
 }
 
-// eventJSONLD is the schema.org description of the event's open and
-// coming dates, one Event per date, so search engines can show them with
-// their prices. json.Marshal escapes <, > and &, so the text cannot close
+// eventJSONLD is the schema.org description of the event's dates that
+// have not ended by now (cancelled ones included, as EventCancelled), one
+// Event per date, so search engines can show them with their prices; a
+// past date is not offered (Google's event guidelines ask for upcoming
+// events only). json.Marshal escapes <, > and &, so the text cannot close
 // the script element it sits in.
-func eventJSONLD(e events.Event, pageURL, imageURL string) string {
+func eventJSONLD(e events.Event, pageURL, imageURL string, now time.Time) string {
 	type thing = map[string]any
 	online := e.OnlineURL != "" || strings.Contains(strings.ToLower(e.Location), "online")
 	var hosts []thing
 	for _, h := range e.Hosts {
 		hosts = append(hosts, thing{"@type": "Person", "name": h.Name})
 	}
-	var out []thing
+	out := []thing{}
 	for _, sess := range e.Sessions {
+		if !sess.EndsAt.After(now) {
+			continue
+		}
 		ev := thing{
 			"@context": "https://schema.org", "@type": "Event",
 			"name": e.Title, "description": e.Summary, "url": pageURL, "image": []string{imageURL},
