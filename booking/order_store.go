@@ -19,7 +19,7 @@ import (
 // last use did. The lines go in one statement, and the counts to take
 // come from the order rather than from reading the lines back.
 func storeOrder(ctx context.Context, ext sqlx.ExtContext, b Booking, o order, now time.Time) error {
-	if err := insertLines(ctx, ext, b.ID, o); err != nil {
+	if err := insertLines(ctx, ext, o.bookingLines(b.ID)); err != nil {
 		return err
 	}
 	if err := takeCounts(ctx, ext, o.typedCounts()); err != nil {
@@ -31,30 +31,22 @@ func storeOrder(ctx context.Context, ext sqlx.ExtContext, b Booking, o order, no
 	return nil
 }
 
-// lineColumns are booking_lines' columns as insertLines writes them.
-const lineColumns = `booking_id, ticket_type_id, name, unit_cents, quantity, discount_cents, net_cents,
-	tax_cents, gross_cents, tax_basis_points, tax_inclusive`
-
-// insertLines writes the order's lines for bookingID, in the order
-// asked, in one statement.
-func insertLines(ctx context.Context, ext sqlx.ExtContext, bookingID int64, o order) error {
-	if len(o.quote.Lines) == 0 {
+// insertLines writes lines (of one booking or of many) in one statement.
+func insertLines(ctx context.Context, ext sqlx.ExtContext, lines []BookingLine) error {
+	if len(lines) == 0 {
 		return nil
 	}
-	rows := make([]string, 0, len(o.quote.Lines))
-	args := make([]any, 0, 11*len(o.quote.Lines))
-	for i, l := range o.quote.Lines {
-		var typeID *int64
-		if o.typeIDs[i] != 0 {
-			typeID = &o.typeIDs[i]
-		}
+	rows := make([]string, 0, len(lines))
+	args := make([]any, 0, 11*len(lines))
+	for _, l := range lines {
 		rows = append(rows, "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
-		args = append(args, bookingID, typeID, l.Name, l.UnitCents, l.Quantity, l.DiscountCents, l.NetCents,
-			l.TaxCents, l.GrossCents, o.quote.Tax.RateBasisPoints, o.quote.Tax.Inclusive)
+		args = append(args, l.BookingID, l.TicketTypeID, l.Name, l.UnitCents, l.Quantity, l.DiscountCents, l.NetCents,
+			l.TaxCents, l.GrossCents, l.TaxBasisPoints, l.TaxInclusive)
 	}
-	q := `INSERT INTO booking_lines (` + lineColumns + `) VALUES ` + strings.Join(rows, ", ")
+	q := `INSERT INTO booking_lines (booking_id, ticket_type_id, name, unit_cents, quantity, discount_cents, net_cents,
+		tax_cents, gross_cents, tax_basis_points, tax_inclusive) VALUES ` + strings.Join(rows, ", ")
 	if _, err := ext.ExecContext(ctx, ext.Rebind(q), args...); err != nil {
-		return fmt.Errorf("insert booking lines: %w", err)
+		return fmt.Errorf("insert %d booking lines: %w", len(lines), err)
 	}
 	return nil
 }

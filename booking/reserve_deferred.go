@@ -145,33 +145,29 @@ func (s *Service) writeAll(ctx context.Context, tx *sqlx.Tx, d *dateBatch, rs []
 		return nil
 	}
 	var (
-		history, tokens, lines []string
-		args                   [3][]any
-		notices                []RenderedNotice
+		history, tokens []string
+		args            [2][]any
+		lines           []BookingLine
+		notices         []RenderedNotice
 	)
 	for _, r := range inserted {
 		history = append(history, "(?, ?, ?, ?, ?, ?)")
 		args[0] = append(args[0], r.b.ID, r.b.SessionID, "", string(r.b.Status), "booked", r.now)
 		tokens = append(tokens, "(?, ?, ?)")
 		args[1] = append(args[1], r.b.ID, secret.Hash(r.token), r.now)
-		for _, l := range r.priced.quote.Lines { // no ticket types: deferrable says so
-			lines = append(lines, "(?, NULL, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
-			args[2] = append(args[2], r.b.ID, l.Name, l.UnitCents, l.Quantity, l.DiscountCents, l.NetCents,
-				l.TaxCents, l.GrossCents, r.priced.quote.Tax.RateBasisPoints, r.priced.quote.Tax.Inclusive)
-		}
+		lines = append(lines, r.priced.bookingLines(r.b.ID)...)
 		notices = append(notices, r.notices...)
 	}
 	for i, q := range []string{
 		`INSERT INTO booking_history (booking_id, session_id, from_status, to_status, reason, at) VALUES ` + strings.Join(history, ", "),
 		`INSERT INTO booking_tokens (booking_id, token_hash, created_at) VALUES ` + strings.Join(tokens, ", "),
-		`INSERT INTO booking_lines (` + lineColumns + `) VALUES ` + strings.Join(lines, ", "),
 	} {
-		if len(args[i]) == 0 {
-			continue
-		}
 		if _, err := ext.ExecContext(ctx, ext.Rebind(q), args[i]...); err != nil {
 			return fmt.Errorf("write %d bookings: %w", len(inserted), err)
 		}
+	}
+	if err := insertLines(ctx, ext, lines); err != nil {
+		return err
 	}
 	return storeRendered(ctx, ext, notices)
 }
