@@ -66,7 +66,7 @@ func waitForLockWaiters(t *testing.T, db *sqlx.DB, n int) {
 // other, whichever goes first: a booking made after the edit is refused if
 // the edit closed the date, and shows the edited event; a booking made
 // before it is reached by the edit (its updated invite). The first version
-// of this test (by an attacker) caught openDate reading the event before
+// of this test (by an attacker) caught openSessionBatch reading the event before
 // it locked the date, so a booking that waited booked on the event as it
 // was; now the date is locked first and UpdateEvent locks the event's
 // dates, so the edit queues behind the waiting booking. PostgreSQL only: on

@@ -66,23 +66,23 @@ func (g *groupCommitter) stats() GroupCommitStats {
 
 // reserveFunc is one booking's work in a transaction whose date d is
 // shared with the other bookings of the transaction.
-type reserveFunc func(ctx context.Context, tx *sqlx.Tx, d *dateBatch) error
+type reserveFunc func(ctx context.Context, tx *sqlx.Tx, d *sessionBatch) error
 
 // reserveTx runs one booking's work: in a batch of the date's concurrent
 // bookings, or in a transaction of its own when group commit is off.
-// Either way the transaction opens the date first (openDate) and adds the
-// seats its bookings took last (dateBatch.flush).
+// Either way the transaction opens the date first (openSessionBatch) and adds the
+// seats its bookings took last (sessionBatch.flush).
 func (s *Service) reserveTx(ctx context.Context, sessionID int64, apply reserveFunc) error {
 	if s.batches == nil {
 		return s.db.InTx(ctx, func(tx *sqlx.Tx) error {
-			d, err := s.openDate(ctx, tx, sessionID)
+			d, err := s.openSessionBatch(ctx, tx, sessionID)
 			if err != nil {
 				return err
 			}
 			if err := apply(ctx, tx, d); err != nil {
 				return err
 			}
-			return s.closeDate(ctx, tx, d)
+			return s.closeSessionBatch(ctx, tx, d)
 		})
 	}
 	return s.batches.inTx(ctx, sessionID, apply)
@@ -90,9 +90,9 @@ func (s *Service) reserveTx(ctx context.Context, sessionID int64, apply reserveF
 
 // groupCommitter gathers the requests of each date into batches.
 type groupCommitter struct {
-	db    *sqldb.DB
-	cfg   GroupCommitConfig
-	dates dates // the Service: what a batch shares
+	db       *sqldb.DB
+	cfg      GroupCommitConfig
+	sessions batchSessions // the Service: what a batch shares
 
 	mu     sync.Mutex
 	queues map[int64][]*commitJob // per date: requests waiting; present while a batch leads
@@ -109,18 +109,18 @@ type commitJob struct {
 	done  chan struct{} // closed once err is final
 }
 
-// dates opens a batch's date before its jobs and closes it after them,
-// in the batch's transaction (Service.openDate and Service.closeDate).
-type dates interface {
-	openDate(ctx context.Context, tx *sqlx.Tx, sessionID int64) (*dateBatch, error)
-	closeDate(ctx context.Context, tx *sqlx.Tx, d *dateBatch) error
+// batchSessions opens a batch's session before its jobs and closes it after them,
+// in the batch's transaction (Service.openSessionBatch and Service.closeSessionBatch).
+type batchSessions interface {
+	openSessionBatch(ctx context.Context, tx *sqlx.Tx, sessionID int64) (*sessionBatch, error)
+	closeSessionBatch(ctx context.Context, tx *sqlx.Tx, d *sessionBatch) error
 }
 
-func newGroupCommitter(db *sqldb.DB, cfg GroupCommitConfig, ds dates) *groupCommitter {
+func newGroupCommitter(db *sqldb.DB, cfg GroupCommitConfig, ds batchSessions) *groupCommitter {
 	if cfg.MaxBatch <= 0 {
 		cfg.MaxBatch = 32
 	}
-	return &groupCommitter{db: db, cfg: cfg, dates: ds, queues: map[int64][]*commitJob{}}
+	return &groupCommitter{db: db, cfg: cfg, sessions: ds, queues: map[int64][]*commitJob{}}
 }
 
 // inTx runs apply in a transaction shared with the other requests of
@@ -234,7 +234,7 @@ func (g *groupCommitter) commit(sessionID int64, batch []*commitJob) {
 		return
 	}
 	defer tx.Rollback()
-	d, err := g.dates.openDate(ctx, tx, sessionID)
+	d, err := g.sessions.openSessionBatch(ctx, tx, sessionID)
 	if err != nil {
 		fail(err)
 		return
@@ -257,7 +257,7 @@ func (g *groupCommitter) commit(sessionID int64, batch []*commitJob) {
 			}
 		}
 	}
-	if err := g.dates.closeDate(ctx, tx, d); err != nil {
+	if err := g.sessions.closeSessionBatch(ctx, tx, d); err != nil {
 		fail(err)
 		return
 	}
@@ -307,7 +307,7 @@ func (s *savepoints) rollBack(ctx context.Context) error {
 // applySafely runs apply, turning a panic into the request's error: the
 // leader is a request's goroutine, and another request's bug must not take
 // the others' answers with it.
-func applySafely(ctx context.Context, tx *sqlx.Tx, d *dateBatch, apply reserveFunc) (err error) {
+func applySafely(ctx context.Context, tx *sqlx.Tx, d *sessionBatch, apply reserveFunc) (err error) {
 	defer func() {
 		if p := recover(); p != nil {
 			err = fmt.Errorf("booking panicked: %v", p)

@@ -28,8 +28,8 @@ func openProbe(t *testing.T) *sqldb.DB {
 	return db
 }
 
-func insertProbe(note string) func(ctx context.Context, tx *sqlx.Tx, _ *dateBatch) error {
-	return func(ctx context.Context, tx *sqlx.Tx, _ *dateBatch) error {
+func insertProbe(note string) func(ctx context.Context, tx *sqlx.Tx, _ *sessionBatch) error {
+	return func(ctx context.Context, tx *sqlx.Tx, _ *sessionBatch) error {
 		_, err := tx.ExecContext(ctx, tx.Rebind(`INSERT INTO gc_probe (note) VALUES (?)`), note)
 		return err
 	}
@@ -75,7 +75,7 @@ func holdLeader(t *testing.T, g *groupCommitter) (release chan struct{}, done ch
 	release, done = make(chan struct{}), make(chan error, 1)
 	started := make(chan struct{})
 	go func() {
-		done <- g.inTx(context.Background(), 1, func(ctx context.Context, tx *sqlx.Tx, _ *dateBatch) error {
+		done <- g.inTx(context.Background(), 1, func(ctx context.Context, tx *sqlx.Tx, _ *sessionBatch) error {
 			close(started)
 			<-release
 			return insertProbe("leader")(ctx, tx, nil)
@@ -90,7 +90,7 @@ func TestGroupCommit(t *testing.T) {
 
 	t.Run("a failing request rolls back only its own work and gets its own error", func(t *testing.T) {
 		db := openProbe(t)
-		g := newGroupCommitter(db, GroupCommitConfig{}, noDates{})
+		g := newGroupCommitter(db, GroupCommitConfig{}, noSessions{})
 		release, leaderDone := holdLeader(t, g)
 
 		var txs sync.Map
@@ -110,7 +110,7 @@ func TestGroupCommit(t *testing.T) {
 		results := make(chan outcome, len(requests))
 		for i, r := range requests {
 			go func() {
-				err := g.inTx(ctx, 1, func(ctx context.Context, tx *sqlx.Tx, _ *dateBatch) error {
+				err := g.inTx(ctx, 1, func(ctx context.Context, tx *sqlx.Tx, _ *sessionBatch) error {
 					txs.Store(tx, true)
 					if err := insertProbe(r.note)(ctx, tx, nil); err != nil {
 						return err
@@ -151,7 +151,7 @@ func TestGroupCommit(t *testing.T) {
 
 	t.Run("a request is answered only once its batch has committed", func(t *testing.T) {
 		db := openProbe(t)
-		g := newGroupCommitter(db, GroupCommitConfig{}, noDates{})
+		g := newGroupCommitter(db, GroupCommitConfig{}, noSessions{})
 		var wg sync.WaitGroup
 		for i := range 16 {
 			wg.Add(1)
@@ -182,7 +182,7 @@ func TestGroupCommit(t *testing.T) {
 
 	t.Run("a request whose caller gave up before its turn does nothing", func(t *testing.T) {
 		db := openProbe(t)
-		g := newGroupCommitter(db, GroupCommitConfig{}, noDates{})
+		g := newGroupCommitter(db, GroupCommitConfig{}, noSessions{})
 		release, leaderDone := holdLeader(t, g)
 		gone, cancel := context.WithCancel(ctx)
 		cancel()
@@ -203,8 +203,8 @@ func TestGroupCommit(t *testing.T) {
 
 	t.Run("a panicking request fails alone", func(t *testing.T) {
 		db := openProbe(t)
-		g := newGroupCommitter(db, GroupCommitConfig{}, noDates{})
-		err := g.inTx(ctx, 1, func(ctx context.Context, tx *sqlx.Tx, _ *dateBatch) error {
+		g := newGroupCommitter(db, GroupCommitConfig{}, noSessions{})
+		err := g.inTx(ctx, 1, func(ctx context.Context, tx *sqlx.Tx, _ *sessionBatch) error {
 			if err := insertProbe("half")(ctx, tx, nil); err != nil {
 				return err
 			}
@@ -222,11 +222,11 @@ func TestGroupCommit(t *testing.T) {
 	})
 }
 
-// noDates opens no date: the probes book nothing, so the batch has no
+// noSessions opens no date: the probes book nothing, so the batch has no
 // seats to add.
-type noDates struct{}
+type noSessions struct{}
 
-func (noDates) openDate(context.Context, *sqlx.Tx, int64) (*dateBatch, error) {
-	return &dateBatch{}, nil
+func (noSessions) openSessionBatch(context.Context, *sqlx.Tx, int64) (*sessionBatch, error) {
+	return &sessionBatch{}, nil
 }
-func (noDates) closeDate(context.Context, *sqlx.Tx, *dateBatch) error { return nil }
+func (noSessions) closeSessionBatch(context.Context, *sqlx.Tx, *sessionBatch) error { return nil }

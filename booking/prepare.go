@@ -55,7 +55,7 @@ type confirmationPlan struct {
 
 type plannedNotice struct {
 	notice   Notice // as rendered from, less what same ignores
-	key      string // dateKey of its event and date
+	key      string // sessionKey of its event and date
 	rendered RenderedNotice
 }
 
@@ -81,7 +81,7 @@ type dateInputs struct {
 	event     events.Event
 	session   events.Session
 	questions []Question
-	key       string // dateKey(event, session)
+	key       string // sessionKey(event, session)
 }
 
 // dateMemory remembers dateInputs per date, for at most maxRemembered
@@ -108,7 +108,7 @@ func (m *dateMemory) remember(in dateInputs) {
 		m.dates = map[int64]dateInputs{}
 	}
 	if in.key == "" {
-		in.key = dateKey(in.event, in.session)
+		in.key = sessionKey(in.event, in.session)
 	}
 	m.dates[in.session.ID] = in
 }
@@ -164,12 +164,12 @@ func (s *Service) confirmedNotices(b Booking, e events.Event, sess events.Sessio
 // notifyPlanned stores the confirmed notices of b, whose registration
 // questions are questions: each as rendered ahead by plan if it was
 // rendered from the same notice, else through the notifier. It remembers
-// the date's inputs for the next plan. key is dateKey(e, sess), or "" to
+// the date's inputs for the next plan. key is sessionKey(e, sess), or "" to
 // have it worked out.
 func (s *Service) notifyPlanned(ctx context.Context, tx *sqlx.Tx, b Booking, e events.Event, sess events.Session, token string, questions []Question, plan *confirmationPlan, key string) error {
 	if _, ok := s.notifier.(NoticeRenderer); ok && !b.IsAppointment() {
 		if key == "" {
-			key = dateKey(e, sess)
+			key = sessionKey(e, sess)
 		}
 		s.dates.remember(dateInputs{event: e, session: sess, questions: questions, key: key})
 	}
@@ -226,7 +226,7 @@ func storeRendered(ctx context.Context, ext sqlx.ExtContext, notices []RenderedN
 	return nil
 }
 
-// same reports whether n, on the event and date whose dateKey is key, is
+// same reports whether n, on the event and date whose sessionKey is key, is
 // the notice p was rendered from: equal in all the emails show, which is
 // all of it but the booking's id and timestamps, with the event and date
 // compared by their key (worked out once per date and batch, not per
@@ -243,10 +243,10 @@ func sansIdentity(n Notice) Notice {
 	return n
 }
 
-// dateKey identifies a date and its event as a notice shows them: all but
+// sessionKey identifies a date and its event as a notice shows them: all but
 // the dates' seat counts, which the emails do not show and which change
 // with every booking; "" when it cannot be worked out.
-func dateKey(e events.Event, sess events.Session) string {
+func sessionKey(e events.Event, sess events.Session) string {
 	sess.SeatsTaken = 0
 	if len(e.Sessions) > 0 {
 		dates := make([]events.Session, len(e.Sessions))

@@ -30,7 +30,7 @@ func (s *Service) Reserve(ctx context.Context, req Request) (Result, error) {
 			res      Result
 			deferred *reservation
 		)
-		err := s.reserveTx(ctx, req.SessionID, func(ctx context.Context, tx *sqlx.Tx, d *dateBatch) error {
+		err := s.reserveTx(ctx, req.SessionID, func(ctx context.Context, tx *sqlx.Tx, d *sessionBatch) error {
 			var err error
 			res, deferred, err = s.reserve(ctx, tx, d, req)
 			return err
@@ -54,13 +54,13 @@ func (s *Service) Reserve(ctx context.Context, req Request) (Result, error) {
 }
 
 // reserve makes req's booking in tx, on the date d that it shares with
-// the other bookings of the transaction (see dateBatch): only what is
+// the other bookings of the transaction (see sessionBatch): only what is
 // this booking's own is read or written here, and its seats are counted
 // in d, which adds them to the date's count before the commit. A booking
 // that needs only rows inserted is not written here but deferred to the
 // batch's end (see writeDeferred), and returned as a reservation whose
 // result is known once the batch commits.
-func (s *Service) reserve(ctx context.Context, tx *sqlx.Tx, d *dateBatch, req Request) (Result, *reservation, error) {
+func (s *Service) reserve(ctx context.Context, tx *sqlx.Tx, d *sessionBatch, req Request) (Result, *reservation, error) {
 	if res, ok, err := s.replay(ctx, tx, req); err != nil || ok {
 		return res, nil, err
 	}
@@ -91,7 +91,7 @@ func (s *Service) reserve(ctx context.Context, tx *sqlx.Tx, d *dateBatch, req Re
 // decide checks req against its date d and prices it: the booking to
 // make, its seats not yet counted in d. Returns the refusals Reserve
 // documents.
-func (s *Service) decide(ctx context.Context, tx *sqlx.Tx, d *dateBatch, req Request) (*reservation, error) {
+func (s *Service) decide(ctx context.Context, tx *sqlx.Tx, d *sessionBatch, req Request) (*reservation, error) {
 	// The statements every booking runs go through their prepared form (the
 	// replay, the idempotency key and the notifier's outbox rows use tx):
 	// a flash sale runs them hundreds of times a second.
@@ -144,7 +144,7 @@ func (s *Service) decide(ctx context.Context, tx *sqlx.Tx, d *dateBatch, req Req
 // idempotency key, history, manage token, confirmation emails (as
 // rendered if r has them), lines, quotas and the code's use. It sets r's
 // booking id.
-func (s *Service) storeReserved(ctx context.Context, tx *sqlx.Tx, d *dateBatch, r *reservation) (Result, error) {
+func (s *Service) storeReserved(ctx context.Context, tx *sqlx.Tx, d *sessionBatch, r *reservation) (Result, error) {
 	ext := preparedTx{Tx: tx, stmts: s.stmts}
 	req, now := r.req, r.now
 	b := &r.b
@@ -179,7 +179,7 @@ func (s *Service) storeReserved(ctx context.Context, tx *sqlx.Tx, d *dateBatch, 
 		}
 	}
 	// The quotas and the code's use, in the order every path takes them
-	// (types, then code; the date's seats were locked first, by openDate).
+	// (types, then code; the date's seats were locked first, by openSessionBatch).
 	if err := storeOrder(ctx, ext, *b, r.priced, now); err != nil {
 		return Result{}, err
 	}
@@ -190,7 +190,7 @@ func (s *Service) storeReserved(ctx context.Context, tx *sqlx.Tx, d *dateBatch, 
 // that are not free: ErrAlreadyBooked if they hold a live booking of the
 // date, written or deferred in this batch (which matters more to them),
 // else ErrSoldOut.
-func soldOutUnlessBooked(ctx context.Context, ext sqlx.ExtContext, d *dateBatch, email string) error {
+func soldOutUnlessBooked(ctx context.Context, ext sqlx.ExtContext, d *sessionBatch, email string) error {
 	key := liveKey(d.sessionID, email)
 	for _, r := range d.deferred {
 		if *r.b.liveKey() == key {

@@ -63,7 +63,7 @@ func (r *reservation) result() (Result, error) {
 // deferrable renders r's emails and reports whether r can be written with
 // the rest of its batch: it needs nothing but rows inserted, and the
 // notifier can render ahead.
-func (s *Service) deferrable(d *dateBatch, r *reservation) bool {
+func (s *Service) deferrable(d *sessionBatch, r *reservation) bool {
 	renderer, ok := s.notifier.(NoticeRenderer)
 	// A hold is not deferred: the caps on open holds count the rows of
 	// earlier holds, this batch's among them.
@@ -90,7 +90,7 @@ func (s *Service) deferrable(d *dateBatch, r *reservation) bool {
 // writeDeferred writes the batch's deferred bookings, together, or one by
 // one if that fails; a booking that could not be written has its answer
 // in its err and its seats given back to d. Errors are the database's.
-func (s *Service) writeDeferred(ctx context.Context, tx *sqlx.Tx, d *dateBatch) error {
+func (s *Service) writeDeferred(ctx context.Context, tx *sqlx.Tx, d *sessionBatch) error {
 	rs := d.deferred
 	d.deferred = nil
 	if len(rs) == 0 {
@@ -129,7 +129,7 @@ func (s *Service) writeDeferred(ctx context.Context, tx *sqlx.Tx, d *dateBatch) 
 // statements (the common case when bookings are few) have one text each,
 // so they go through their prepared form, as Reserve's others do; a
 // batch's vary with its size and are parsed each time, once per batch.
-func (s *Service) writeAll(ctx context.Context, tx *sqlx.Tx, d *dateBatch, rs []*reservation) error {
+func (s *Service) writeAll(ctx context.Context, tx *sqlx.Tx, d *sessionBatch, rs []*reservation) error {
 	var ext sqlx.ExtContext = tx
 	if len(rs) == 1 {
 		ext = preparedTx{Tx: tx, stmts: s.stmts}
@@ -227,7 +227,7 @@ func insertBookings(ctx context.Context, ext sqlx.ExtContext, rs []*reservation)
 // skipped: ErrAlreadyBooked when their person holds a live booking of the
 // date (made earlier, or earlier in this batch), else errLostRace; and
 // gives their seats back to d.
-func (s *Service) answerSkipped(ctx context.Context, tx *sqlx.Tx, d *dateBatch, rs []*reservation) error {
+func (s *Service) answerSkipped(ctx context.Context, tx *sqlx.Tx, d *sessionBatch, rs []*reservation) error {
 	var keys []string
 	for _, r := range rs {
 		if !r.written {

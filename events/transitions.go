@@ -129,7 +129,7 @@ func UpdateEventIn(ctx context.Context, tx *sqlx.Tx, coachID int64, slug string,
 
 // lockDates locks the event's dates' rows until tx ends, in id order as a
 // cancel or a move takes them. A booking's transaction locks its date
-// before it reads the event (booking's openDate), so an edit of the event
+// before it reads the event (booking's openSessionBatch), so an edit of the event
 // and the bookings of its dates happen one after the other: the edit
 // sees, and tells, every booking made before it, and every booking made
 // after it reads the edited event. On SQLite the transaction holds the

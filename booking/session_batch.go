@@ -12,11 +12,11 @@ import (
 	"github.com/roster-app/roster/fault"
 )
 
-// dateBatch is what every booking of one transaction of Reserve shares
+// sessionBatch is what every booking of one transaction of Reserve shares
 // (a group-commit batch, or a single booking when group commit is off):
 // the date, its event, its questions, whether anyone waits for it, and
 // the settings of the coach who sells it, read once at the start of the
-// transaction, after the date's row is locked (see openDate); and the
+// transaction, after the date's row is locked (see openSessionBatch); and the
 // seats the transaction's bookings have taken so far, added to the date's
 // count by one guarded update before it commits.
 //
@@ -29,7 +29,7 @@ import (
 // writer (BEGIN IMMEDIATE) from its start. So the seats left, counted in
 // memory, are exact, and a batch of thirty-two bookings runs the reads of
 // one.
-type dateBatch struct {
+type sessionBatch struct {
 	sessionID int64
 	// refusal is why the date cannot be booked now (not found, closed,
 	// started, cancelled), or nil; every booking of the batch but a
@@ -46,18 +46,18 @@ type dateBatch struct {
 	taken    int            // seats taken by the batch's bookings so far, not yet in sess.SeatsTaken's row
 	deferred []*reservation // bookings decided but left for writeDeferred
 
-	dateKey string // dateKey(event, sess), once asked for
+	sessionKey string // sessionKey(event, sess), once asked for
 }
 
-// key is dateKey(d.event, d.sess), worked out once per batch.
-func (d *dateBatch) key() string {
-	if d.dateKey == "" {
-		d.dateKey = dateKey(d.event, d.sess)
+// key is sessionKey(d.event, d.sess), worked out once per batch.
+func (d *sessionBatch) key() string {
+	if d.sessionKey == "" {
+		d.sessionKey = sessionKey(d.event, d.sess)
 	}
-	return d.dateKey
+	return d.sessionKey
 }
 
-// openDate locks sessionID's row first and then reads what its bookings
+// openSessionBatch locks sessionID's row first and then reads what its bookings
 // share, the date itself among them. Locking first is what makes an edit
 // of the date or its event reach the batch: every such edit locks or
 // writes the event's date rows before it changes anything (cancelling,
@@ -67,8 +67,8 @@ func (d *dateBatch) key() string {
 // On SQLite the transaction holds the only writer from its start. A date
 // that cannot be booked is not an error: its refusal is kept for each
 // booking to answer with. Errors are the database's.
-func (s *Service) openDate(ctx context.Context, tx *sqlx.Tx, sessionID int64) (*dateBatch, error) {
-	d := &dateBatch{sessionID: sessionID}
+func (s *Service) openSessionBatch(ctx context.Context, tx *sqlx.Tx, sessionID int64) (*sessionBatch, error) {
+	d := &sessionBatch{sessionID: sessionID}
 	ext := preparedTx{Tx: tx, stmts: s.stmts}
 	sess, err := events.LockedSession(ctx, ext, sessionID, s.db.ForUpdate())
 	if errors.Is(err, events.ErrNotFound) {
@@ -102,9 +102,9 @@ func (s *Service) openDate(ctx context.Context, tx *sqlx.Tx, sessionID int64) (*
 	return d, nil
 }
 
-// closeDate ends d's transaction's work: it writes the deferred bookings
+// closeSessionBatch ends d's transaction's work: it writes the deferred bookings
 // and adds the seats the batch took to the date's count.
-func (s *Service) closeDate(ctx context.Context, tx *sqlx.Tx, d *dateBatch) error {
+func (s *Service) closeSessionBatch(ctx context.Context, tx *sqlx.Tx, d *sessionBatch) error {
 	if err := s.writeDeferred(ctx, tx, d); err != nil {
 		return err
 	}
@@ -112,12 +112,12 @@ func (s *Service) closeDate(ctx context.Context, tx *sqlx.Tx, d *dateBatch) erro
 }
 
 // seatsLeft is how many seats are free for the batch's next booking.
-func (d *dateBatch) seatsLeft() int { return d.sess.SeatsLeft() - d.taken }
+func (d *sessionBatch) seatsLeft() int { return d.sess.SeatsLeft() - d.taken }
 
 // take counts n seats for a booking of the batch, if they fit. It must be
 // the last step of a booking that succeeds: the count lives in memory and
 // is not undone by the booking's savepoint.
-func (d *dateBatch) take(n int) bool {
+func (d *sessionBatch) take(n int) bool {
 	if n > d.seatsLeft() {
 		return false
 	}
@@ -126,10 +126,10 @@ func (d *dateBatch) take(n int) bool {
 }
 
 // flush adds the seats the batch's bookings took to the date's count, in
-// one guarded update. The row has been locked since openDate, so the
+// one guarded update. The row has been locked since openSessionBatch, so the
 // update cannot fail its guard; if it does, the whole batch fails rather
 // than oversell.
-func (d *dateBatch) flush(ctx context.Context, ext sqlx.ExtContext) error {
+func (d *sessionBatch) flush(ctx context.Context, ext sqlx.ExtContext) error {
 	if d == nil || d.taken == 0 {
 		return nil
 	}
