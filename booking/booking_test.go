@@ -63,6 +63,12 @@ func (r renderedNotice) Store(ctx context.Context, _ sqlx.ExtContext) error {
 	return r.n.Notify(ctx, nil, r.notice)
 }
 
+func (n *notices) all() []booking.Notice {
+	n.mu.Lock()
+	defer n.mu.Unlock()
+	return append([]booking.Notice(nil), n.list...)
+}
+
 func (n *notices) kinds(ref string) []booking.NoticeKind {
 	n.mu.Lock()
 	defer n.mu.Unlock()

@@ -2,6 +2,7 @@ package booking
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"sync"
 	"sync/atomic"
@@ -9,6 +10,7 @@ import (
 
 	"github.com/jmoiron/sqlx"
 
+	"github.com/roster-app/roster/fault"
 	"github.com/roster-app/roster/sqldb"
 )
 
@@ -16,12 +18,16 @@ import (
 // transaction, so a flash sale pays for one COMMIT (one WAL flush, one
 // hand-off of the date's row lock) per batch instead of per booking.
 //
-// Each request is applied in turn inside a SAVEPOINT of the batch's
-// transaction, so a request that fails (sold out, already booked, a bad
-// answer, a lost race for a unique value) rolls back only its own work and
-// gets its own error; the others go on. The batch then commits once, and
-// only then is any request answered: a booking reported as made is
-// durable, and a refusal is never based on work that did not commit.
+// In a batch that runs locked (see sessionBatch), each request is applied
+// in turn inside a SAVEPOINT of the batch's transaction, so a request that
+// fails (sold out, already booked, a bad answer, a lost race for a unique
+// value) rolls back only its own work and gets its own error; the others
+// go on. A batch that runs unlocked needs no savepoints: its requests
+// write nothing until the batch's end (they are deferred) but a replay's
+// new manage token, and a refusal comes before any write; a request that
+// fails otherwise has the batch run again, locked. The batch then commits
+// once, and only then is any request answered: a booking reported as made
+// is durable, and a refusal is never based on work that did not commit.
 //
 // Nothing outlives the requests: the first request of a date to find no
 // batch under way leads (its goroutine runs the batch); when its batch is
@@ -51,17 +57,19 @@ type GroupCommitConfig struct {
 const batchTimeout = 30 * time.Second
 
 // GroupCommitStats counts, since the service started in this process, the
-// transactions group commit ran and the booking requests they carried;
-// their ratio is the mean batch. Both are 0 when group commit is off.
+// transactions group commit ran and the booking requests they carried
+// (their ratio is the mean batch), and the batches that ran unlocked and
+// were run again locked (see sessionBatch). All are 0 when group commit
+// is off.
 type GroupCommitStats struct {
-	Transactions, Requests int64
+	Transactions, Requests, Relocked int64
 }
 
 func (g *groupCommitter) stats() GroupCommitStats {
 	if g == nil {
 		return GroupCommitStats{}
 	}
-	return GroupCommitStats{Transactions: g.batches.Load(), Requests: g.requests.Load()}
+	return GroupCommitStats{Transactions: g.batches.Load(), Requests: g.requests.Load(), Relocked: g.relocked.Load()}
 }
 
 // reserveFunc is one booking's work in a transaction whose date d is
@@ -75,7 +83,7 @@ type reserveFunc func(ctx context.Context, tx *sqlx.Tx, d *sessionBatch) error
 func (s *Service) reserveTx(ctx context.Context, sessionID int64, apply reserveFunc) error {
 	if s.batches == nil {
 		return s.db.InTx(ctx, func(tx *sqlx.Tx) error {
-			d, err := s.openSessionBatch(ctx, tx, sessionID)
+			d, err := s.openSessionBatch(ctx, tx, sessionID, true)
 			if err != nil {
 				return err
 			}
@@ -96,8 +104,10 @@ type groupCommitter struct {
 
 	mu     sync.Mutex
 	queues map[int64][]*commitJob // per date: requests waiting; present while a batch leads
+	locked map[int64]bool         // dates whose batches run locked until their queue ends
 
 	batches, requests atomic.Int64 // transactions run, and the requests they carried
+	relocked          atomic.Int64 // batches run again locked
 }
 
 // commitJob is one request's work and, once its batch is done, its answer.
@@ -112,7 +122,7 @@ type commitJob struct {
 // batchSessions opens a batch's session before its jobs and closes it after them,
 // in the batch's transaction (Service.openSessionBatch and Service.closeSessionBatch).
 type batchSessions interface {
-	openSessionBatch(ctx context.Context, tx *sqlx.Tx, sessionID int64) (*sessionBatch, error)
+	openSessionBatch(ctx context.Context, tx *sqlx.Tx, sessionID int64, locked bool) (*sessionBatch, error)
 	closeSessionBatch(ctx context.Context, tx *sqlx.Tx, d *sessionBatch) error
 }
 
@@ -120,7 +130,7 @@ func newGroupCommitter(db *sqldb.DB, cfg GroupCommitConfig, ds batchSessions) *g
 	if cfg.MaxBatch <= 0 {
 		cfg.MaxBatch = 32
 	}
-	return &groupCommitter{db: db, cfg: cfg, sessions: ds, queues: map[int64][]*commitJob{}}
+	return &groupCommitter{db: db, cfg: cfg, sessions: ds, queues: map[int64][]*commitJob{}, locked: map[int64]bool{}}
 }
 
 // inTx runs apply in a transaction shared with the other requests of
@@ -206,6 +216,7 @@ func (g *groupCommitter) handOff(sessionID int64, batch []*commitJob) {
 		rest[0].lead <- struct{}{}
 	} else {
 		delete(g.queues, sessionID)
+		delete(g.locked, sessionID)
 	}
 	g.mu.Unlock()
 	for _, job := range batch {
@@ -213,31 +224,53 @@ func (g *groupCommitter) handOff(sessionID int64, batch []*commitJob) {
 	}
 }
 
-// commit opens sessionID's date and applies batch in one transaction,
-// each job in a savepoint of its own, adds the seats the jobs took, and
-// commits, leaving each job's answer in its err. The date is opened
-// before any savepoint, so its row lock is the transaction's and outlives
-// a job that rolls back.
+// commit applies batch in one transaction, adds the seats the jobs took,
+// and commits, leaving each job's answer in its err. It runs the batch unlocked first (see sessionBatch)
+// and, if that attempt ends in errRunLocked, rolls it back and runs the
+// batch again, locked; once a job of the date needed the lock, the
+// date's batches run locked until nobody waits for it.
 func (g *groupCommitter) commit(sessionID int64, batch []*commitJob) {
+	g.mu.Lock()
+	locked := g.locked[sessionID]
+	g.mu.Unlock()
+	if !locked {
+		err := g.run(sessionID, batch, false)
+		if !errors.Is(err, errRunLocked) {
+			return
+		}
+		for _, job := range batch {
+			job.err = nil
+		}
+		g.relocked.Add(1)
+	}
+	_ = g.run(sessionID, batch, true) // a locked batch never asks to be run locked
+}
+
+// run is one attempt of commit: it opens sessionID's date (locked or
+// not) before any savepoint, so a row lock is the transaction's and
+// outlives a job that rolls back, applies batch, closes the date and
+// commits. It returns errRunLocked, with nothing committed, when an
+// unlocked attempt is to be run again locked; every other outcome is in
+// the jobs' errs.
+func (g *groupCommitter) run(sessionID int64, batch []*commitJob, locked bool) error {
 	ctx, cancel := context.WithTimeout(context.Background(), batchTimeout)
 	defer cancel()
-	fail := func(err error) {
+	fail := func(err error) error {
 		for _, job := range batch {
 			if job.err == nil {
 				job.err = err
 			}
 		}
+		return nil
 	}
 	tx, err := g.db.Writer().BeginTxx(ctx, nil)
 	if err != nil {
-		fail(fmt.Errorf("begin transaction: %w", err))
-		return
+		return fail(fmt.Errorf("begin transaction: %w", err))
 	}
 	defer tx.Rollback()
-	d, err := g.sessions.openSessionBatch(ctx, tx, sessionID)
+	d, err := g.sessions.openSessionBatch(ctx, tx, sessionID, locked)
 	if err != nil {
-		fail(err)
-		return
+		return fail(err)
 	}
 	sp := savepoints{tx: tx}
 	for _, job := range batch {
@@ -245,25 +278,39 @@ func (g *groupCommitter) commit(sessionID int64, batch []*commitJob) {
 			job.err = err // the caller gave up before its turn: nothing done
 			continue
 		}
-		if err := sp.open(ctx); err != nil {
-			fail(err) // the transaction is in an unknown state: nothing commits
-			return
+		if locked {
+			if err := sp.open(ctx); err != nil {
+				return fail(err) // the transaction is in an unknown state: nothing commits
+			}
 		}
 		job.err = applySafely(context.WithoutCancel(job.ctx), tx, d, job.apply)
-		if job.err != nil {
+		if !locked && job.err != nil && fault.CodeOf(job.err) == "" {
+			// Not a refusal: the database's error, which may have
+			// aborted the transaction, with no savepoint to go back to.
+			job.err = errRunLocked
+		}
+		if errors.Is(job.err, errRunLocked) {
+			g.mu.Lock()
+			g.locked[sessionID] = true
+			g.mu.Unlock()
+			return errRunLocked
+		}
+		if job.err != nil && locked {
 			if err := sp.rollBack(ctx); err != nil {
-				fail(err)
-				return
+				return fail(err)
 			}
 		}
 	}
 	if err := g.sessions.closeSessionBatch(ctx, tx, d); err != nil {
-		fail(err)
-		return
+		if !locked {
+			return errRunLocked // the locked attempt writes one by one if it must
+		}
+		return fail(err)
 	}
 	if err := tx.Commit(); err != nil {
-		fail(fmt.Errorf("commit: %w", err))
+		return fail(fmt.Errorf("commit: %w", err))
 	}
+	return nil
 }
 
 // savepoints gives each job of a batch a savepoint of its own, in one

@@ -226,7 +226,7 @@ func TestGroupCommit(t *testing.T) {
 // seats to add.
 type noSessions struct{}
 
-func (noSessions) openSessionBatch(context.Context, *sqlx.Tx, int64) (*sessionBatch, error) {
+func (noSessions) openSessionBatch(context.Context, *sqlx.Tx, int64, bool) (*sessionBatch, error) {
 	return &sessionBatch{}, nil
 }
 func (noSessions) closeSessionBatch(context.Context, *sqlx.Tx, *sessionBatch) error { return nil }

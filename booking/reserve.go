@@ -61,11 +61,17 @@ func (s *Service) Reserve(ctx context.Context, req Request) (Result, error) {
 // batch's end (see writeDeferred), and returned as a reservation whose
 // result is known once the batch commits.
 func (s *Service) reserve(ctx context.Context, tx *sqlx.Tx, d *sessionBatch, req Request) (Result, *reservation, error) {
+	if !d.locked && !mayDefer(req) {
+		return Result{}, nil, errRunLocked // before the replay, which reads the key
+	}
 	if res, ok, err := s.replay(ctx, tx, req); err != nil || ok {
 		return res, nil, err
 	}
 	if d.refusal != nil {
 		return Result{}, nil, d.refusal
+	}
+	if !d.locked && !d.event.Free() {
+		return Result{}, nil, errRunLocked // a hold: decide would count open holds
 	}
 	r, err := s.decide(ctx, tx, d, req)
 	if err != nil {
@@ -75,6 +81,9 @@ func (s *Service) reserve(ctx context.Context, tx *sqlx.Tx, d *sessionBatch, req
 		d.take(r.b.Seats) // decide saw them fit
 		d.deferred = append(d.deferred, r)
 		return Result{}, r, nil
+	}
+	if !d.locked {
+		return Result{}, nil, errRunLocked
 	}
 	res, err := s.storeReserved(ctx, tx, d, r)
 	if err != nil {
@@ -86,6 +95,13 @@ func (s *Service) reserve(ctx context.Context, tx *sqlx.Tx, d *sessionBatch, req
 		return Result{}, nil, ErrSoldOut
 	}
 	return res, nil, nil
+}
+
+// mayDefer reports whether req could be deferred (see deferrable) as far
+// as the request alone tells: no idempotency key, code or ticket types.
+// A batch runs unlocked only while its requests may be.
+func mayDefer(req Request) bool {
+	return req.IdempotencyKey == "" && req.DiscountCode == "" && len(req.Tickets) == 0
 }
 
 // decide checks req against its date d and prices it: the booking to

@@ -87,14 +87,18 @@ func (s *Service) deferrable(d *sessionBatch, r *reservation) bool {
 	return true
 }
 
-// writeDeferred writes the batch's deferred bookings, together, or one by
-// one if that fails; a booking that could not be written has its answer
+// writeDeferred writes the batch's deferred bookings, together, or, in a
+// locked batch, one by one if that fails (an unlocked batch that fails is
+// run again, locked: see groupCommitter.run); a booking that could not be written has its answer
 // in its err and its seats given back to d. Errors are the database's.
 func (s *Service) writeDeferred(ctx context.Context, tx *sqlx.Tx, d *sessionBatch) error {
 	rs := d.deferred
 	d.deferred = nil
 	if len(rs) == 0 {
 		return nil
+	}
+	if !d.locked {
+		return s.writeAll(ctx, tx, d, rs) // on failure the batch is run again, locked
 	}
 	if _, err := tx.ExecContext(ctx, `SAVEPOINT deferred`); err != nil {
 		return fmt.Errorf("savepoint: %w", err)

@@ -35,6 +35,24 @@ func takeSeats(ctx context.Context, ext sqlx.ExtContext, sessionID int64, n int)
 	return affected == 1, nil
 }
 
+// takeSeatsAt is takeSeats for a batch that read the session without
+// locking it (see sessionBatch): the seats are taken only if the
+// session's revision is still revision, so nothing the batch read has
+// changed since. The update then holds the row until the commit.
+func takeSeatsAt(ctx context.Context, ext sqlx.ExtContext, sessionID int64, n int, revision int64) (bool, error) {
+	res, err := ext.ExecContext(ctx, ext.Rebind(`
+		UPDATE sessions SET seats_taken = seats_taken + ?
+		WHERE id = ? AND status = 'scheduled' AND seats_taken + ? <= capacity AND revision = ?`), n, sessionID, n, revision)
+	if err != nil {
+		return false, fmt.Errorf("take %d seats on session %d at revision %d: %w", n, sessionID, revision, err)
+	}
+	affected, err := res.RowsAffected()
+	if err != nil {
+		return false, fmt.Errorf("take seats: %w", err)
+	}
+	return affected == 1, nil
+}
+
 // releaseSeats gives n seats back to a session's count. Callers that free
 // seats for good use freeSeats, which also serves the waitlist.
 func releaseSeats(ctx context.Context, ext sqlx.ExtContext, sessionID int64, n int) error {

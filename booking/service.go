@@ -100,13 +100,14 @@ type Service struct {
 	slots    *slotCache      // nil when Config.SlotCacheTTL is zero
 	batches  *groupCommitter // Reserve's transactions, shared; nil when group commit is off
 	dates    *dateMemory     // what the last booking of each date read, for rendering ahead
+	reads    *inputsMemo     // what the last batch of each date read, by revision
 }
 
 // NewService returns a booking service; notifier receives every notice
 // inside the transaction that causes it.
 func NewService(db *sqldb.DB, notifier Notifier, cfg Config, now func() time.Time) *Service {
 	s := &Service{db: db, notifier: notifier, cfg: cfg.withDefaults(), now: now, stmts: newStatements(db.Writer()),
-		zones: &zoneCache{}, slots: newSlotCache(cfg.SlotCacheTTL), dates: &dateMemory{}}
+		zones: &zoneCache{}, slots: newSlotCache(cfg.SlotCacheTTL), dates: &dateMemory{}, reads: &inputsMemo{}}
 	if !cfg.GroupCommit.Off {
 		s.batches = newGroupCommitter(db, cfg.GroupCommit, s)
 	}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"sync"
 
 	"github.com/jmoiron/sqlx"
 
@@ -16,21 +17,32 @@ import (
 // (a group-commit batch, or a single booking when group commit is off):
 // the date, its event, its questions, whether anyone waits for it, and
 // the settings of the coach who sells it, read once at the start of the
-// transaction, after the date's row is locked (see openSessionBatch); and the
-// seats the transaction's bookings have taken so far, added to the date's
-// count by one guarded update before it commits.
+// transaction (see openSessionBatch); and the seats the transaction's
+// bookings have taken so far, added to the date's count by one guarded
+// update just before it commits.
 //
-// The lock is what makes reading once enough: on PostgreSQL the date's
-// row stays locked (FOR UPDATE) until the transaction ends, so no other
-// transaction or process can change its count, capacity or status in
-// between, and every edit of the event that refuses a booking through the
-// date (cancelling it or its event, moving it, changing its capacity)
-// updates that row; on SQLite the transaction holds the database's only
-// writer (BEGIN IMMEDIATE) from its start. So the seats left, counted in
-// memory, are exact, and a batch of thirty-two bookings runs the reads of
-// one.
+// A batch runs in one of two ways. Locked, the date's row is locked
+// first (FOR NO KEY UPDATE on PostgreSQL; on SQLite the transaction holds
+// the database's only writer from BEGIN IMMEDIATE): nothing it read can
+// change until it commits, so the seats left, counted in memory, are
+// exact. Unlocked, it reads the same things without a lock, decides and
+// writes its bookings, and takes their seats last, in an update guarded by
+// the count and by the date's revision, which the database raises on
+// every change to what the batch read (migration 00038). If the guard
+// holds, nothing the batch read changed before its seats were taken, and
+// the row stays locked from there to the commit, so the batch is as if it
+// had run locked, in that instant. If it fails (an edit, a waitlist entry,
+// or another process's bookings took the seats), the transaction is
+// rolled back and the batch run again, locked. A date's row is then
+// locked only for the update and the commit, not for the batch's reads
+// and writes: what lets two processes booking one date overlap. A batch
+// runs unlocked only when all its bookings can be deferred (see
+// writeDeferred); one that needs more is run again, locked (errRunLocked).
 type sessionBatch struct {
 	sessionID int64
+	// locked is set when the date's row was locked by openSessionBatch;
+	// otherwise the batch runs unlocked and flush checks sess.Revision.
+	locked bool
 	// refusal is why the date cannot be booked now (not found, closed,
 	// started, cancelled), or nil; every booking of the batch but a
 	// replay answers with it.
@@ -57,20 +69,31 @@ func (d *sessionBatch) key() string {
 	return d.sessionKey
 }
 
-// openSessionBatch locks sessionID's row first and then reads what its bookings
-// share, the date itself among them. Locking first is what makes an edit
-// of the date or its event reach the batch: every such edit locks or
-// writes the event's date rows before it changes anything (cancelling,
-// moving, changing capacity, and UpdateEvent, which locks them first), so
-// it either committed before the lock was granted, and the reads below
-// see it, or it waits for this transaction, and then sees its bookings.
-// On SQLite the transaction holds the only writer from its start. A date
-// that cannot be booked is not an error: its refusal is kept for each
-// booking to answer with. Errors are the database's.
-func (s *Service) openSessionBatch(ctx context.Context, tx *sqlx.Tx, sessionID int64) (*sessionBatch, error) {
-	d := &sessionBatch{sessionID: sessionID}
+// errRunLocked ends a batch running unlocked, to be run again locked:
+// one of its bookings must be written under the date's lock, or flush
+// found that what the batch read changed, or that its seats no longer
+// fit. It never reaches a caller of Reserve.
+var errRunLocked = errors.New("booking batch must run with its date locked")
+
+// openSessionBatch reads what sessionID's bookings share, the date itself
+// first. With locked, it locks the date's row before it reads anything:
+// every edit of the date or its event that refuses a booking through the
+// date (cancelling it or its event, moving it, changing its capacity)
+// locks or writes the event's date rows before it changes anything, so it
+// either committed before the lock was granted, and the reads below see
+// it, or it waits for this transaction, and then sees its bookings.
+// Without, it reads the date's revision first and flush checks it (see
+// sessionBatch). A date that cannot be booked is not an error: its
+// refusal is kept for each booking to answer with. Errors are the
+// database's.
+func (s *Service) openSessionBatch(ctx context.Context, tx *sqlx.Tx, sessionID int64, locked bool) (*sessionBatch, error) {
+	d := &sessionBatch{sessionID: sessionID, locked: locked}
 	ext := preparedTx{Tx: tx, stmts: s.stmts}
-	sess, err := events.LockedSession(ctx, ext, sessionID, s.db.ForUpdate())
+	lock := ""
+	if locked {
+		lock = s.db.ForNoKeyUpdate()
+	}
+	sess, err := events.LockedSession(ctx, ext, sessionID, lock)
 	if errors.Is(err, events.ErrNotFound) {
 		d.refusal = fault.New(fault.NotFound, "no such date")
 		return d, nil
@@ -78,28 +101,92 @@ func (s *Service) openSessionBatch(ctx context.Context, tx *sqlx.Tx, sessionID i
 	if err != nil {
 		return nil, err
 	}
-	e, err := events.LoadEvent(ctx, ext, sess.EventID)
-	if err != nil {
-		return nil, fmt.Errorf("event of date %d: %w", sessionID, err)
+	d.sess = sess
+	in, ok := s.reads.get(sess)
+	if !ok {
+		if in, err = readSessionInputs(ctx, ext, sess); err != nil {
+			return nil, err
+		}
+		s.reads.remember(in)
 	}
-	d.sess, d.event = sess, e
-	if err := events.Allows(e, sess, events.ActBook, s.now()); err != nil {
+	d.event, d.questions, d.waiting, d.tax, d.privacy, d.sessionKey = in.event, in.questions, in.waiting, in.tax, in.privacy, in.key
+	if err := events.Allows(d.event, sess, events.ActBook, s.now()); err != nil {
 		d.refusal = err
-		return d, nil
-	}
-	if d.questions, err = loadQuestions(ctx, ext, e.ID); err != nil {
-		return nil, err
-	}
-	if d.waiting, err = someoneWaits(ctx, ext, sessionID); err != nil {
-		return nil, err
-	}
-	if _, d.tax, err = sellerOf(ctx, ext, e); err != nil {
-		return nil, err
-	}
-	if d.privacy, err = eventPrivacy(ctx, ext, e); err != nil {
-		return nil, err
 	}
 	return d, nil
+}
+
+// sessionInputs is what a batch of a date reads besides the date's row:
+// its event, questions, whether anyone waits, the seller's tax and the
+// controller's privacy settings, and the sessionKey of the event and the
+// date, all as of the date's revision.
+type sessionInputs struct {
+	sessionID, revision int64
+	event               events.Event
+	questions           []Question
+	waiting             bool
+	tax                 TaxSettings
+	privacy             coaches.Privacy
+	key                 string
+}
+
+// readSessionInputs reads sess's inputs through ext, after sess.
+func readSessionInputs(ctx context.Context, ext sqlx.ExtContext, sess events.Session) (sessionInputs, error) {
+	in := sessionInputs{sessionID: sess.ID, revision: sess.Revision}
+	e, err := events.LoadEvent(ctx, ext, sess.EventID)
+	if err != nil {
+		return in, fmt.Errorf("event of date %d: %w", sess.ID, err)
+	}
+	in.event = e
+	if in.questions, err = loadQuestions(ctx, ext, e.ID); err != nil {
+		return in, err
+	}
+	if in.waiting, err = someoneWaits(ctx, ext, sess.ID); err != nil {
+		return in, err
+	}
+	if _, in.tax, err = sellerOf(ctx, ext, e); err != nil {
+		return in, err
+	}
+	if in.privacy, err = eventPrivacy(ctx, ext, e); err != nil {
+		return in, err
+	}
+	in.key = sessionKey(e, sess)
+	return in, nil
+}
+
+// inputsMemo remembers, per date, the inputs its last batch read, for at
+// most maxRemembered dates (then it starts afresh). An entry is used only
+// by a batch that finds the date at the revision it was read at: since
+// the database raises the revision on every change to what the inputs
+// hold (migration 00038), they are then what the batch would read. (An
+// entry may hold inputs newer than its revision, read after an edit
+// committed; the revision it is found at then can no longer be current,
+// and the batch's guard or lock refuses it.) A flash sale's batches then
+// read only the date's row. An event with ticket types is not remembered:
+// their counts sold move with the bookings of every date of the event,
+// and raise no revision.
+type inputsMemo struct {
+	mu    sync.Mutex
+	dates map[int64]sessionInputs
+}
+
+func (m *inputsMemo) get(sess events.Session) (sessionInputs, bool) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	in, ok := m.dates[sess.ID]
+	return in, ok && in.revision == sess.Revision
+}
+
+func (m *inputsMemo) remember(in sessionInputs) {
+	if len(in.event.TicketTypes) > 0 {
+		return
+	}
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if m.dates == nil || len(m.dates) >= maxRemembered {
+		m.dates = map[int64]sessionInputs{}
+	}
+	m.dates[in.sessionID] = in
 }
 
 // closeSessionBatch ends d's transaction's work: it writes the deferred bookings
@@ -126,18 +213,25 @@ func (d *sessionBatch) take(n int) bool {
 }
 
 // flush adds the seats the batch's bookings took to the date's count, in
-// one guarded update. The row has been locked since openSessionBatch, so the
-// update cannot fail its guard; if it does, the whole batch fails rather
-// than oversell.
+// one guarded update. A locked batch's update cannot fail its guard (the
+// row has been locked since openSessionBatch); if it does, the batch fails
+// rather than oversell. An unlocked batch's update is also guarded by the
+// revision it read, and errRunLocked is returned when the guard fails.
 func (d *sessionBatch) flush(ctx context.Context, ext sqlx.ExtContext) error {
 	if d == nil || d.taken == 0 {
 		return nil
 	}
-	ok, err := takeSeats(ctx, ext, d.sessionID, d.taken)
-	if err != nil {
-		return err
+	take := func() (bool, error) { return takeSeats(ctx, ext, d.sessionID, d.taken) }
+	if !d.locked {
+		take = func() (bool, error) { return takeSeatsAt(ctx, ext, d.sessionID, d.taken, d.sess.Revision) }
 	}
-	if !ok {
+	ok, err := take()
+	switch {
+	case err != nil:
+		return err
+	case !ok && !d.locked:
+		return errRunLocked
+	case !ok:
 		return fmt.Errorf("take %d seats on session %d: the locked count no longer has room", d.taken, d.sessionID)
 	}
 	d.taken = 0

@@ -172,8 +172,13 @@ type Session struct {
 	SeatsTaken int           `db:"seats_taken"`
 	Status     SessionStatus `db:"status"`
 	Sequence   int           `db:"sequence"` // raised on every change of time or status
-	CreatedAt  time.Time     `db:"created_at"`
-	UpdatedAt  time.Time     `db:"updated_at"`
+	// Revision is raised by the database (migration 00038) on every change
+	// to what a booking of the session reads: the session but for its
+	// count, its event, the event's hosts, questions and ticket types, its
+	// waitlist, and its hosts' tax and privacy settings.
+	Revision  int64     `db:"revision"`
+	CreatedAt time.Time `db:"created_at"`
+	UpdatedAt time.Time `db:"updated_at"`
 }
 
 // Moved reports whether s starts or ends at another time than before.

@@ -42,6 +42,8 @@ var (
 		"Transactions this process ran for batches of concurrent bookings of one date.", nil, nil)
 	batchedDesc = prometheus.NewDesc("roster_booking_group_committed_requests_total",
 		"Booking requests those transactions carried (divided by the transactions: the mean batch).", nil, nil)
+	relockedDesc = prometheus.NewDesc("roster_booking_group_commits_relocked_total",
+		"Batches that ran without locking their date and were run again locked (an edit or another process came between, or a booking needed the lock).", nil, nil)
 	holdsDesc = prometheus.NewDesc("roster_holds_open",
 		"Bookings holding seats while awaiting payment.", nil, nil)
 	outboxUnsentDesc = prometheus.NewDesc("roster_outbox_unsent",
@@ -103,7 +105,7 @@ func feedProblem(err error) string {
 
 // Describe sends every metric's description.
 func (p *Product) Describe(ch chan<- *prometheus.Desc) {
-	for _, d := range []*prometheus.Desc{bookingsDesc, batchesDesc, batchedDesc, holdsDesc, outboxUnsentDesc, outboxFailedDesc, outboxAgeDesc, refundsDesc, webhookDesc} {
+	for _, d := range []*prometheus.Desc{bookingsDesc, batchesDesc, batchedDesc, relockedDesc, holdsDesc, outboxUnsentDesc, outboxFailedDesc, outboxAgeDesc, refundsDesc, webhookDesc} {
 		ch <- d
 	}
 	p.feedErrors.Describe(ch)
@@ -135,7 +137,7 @@ func (p *Product) Collect(ch chan<- prometheus.Metric) {
 func (p *Product) collectBookings(ctx context.Context, ch chan<- prometheus.Metric) {
 	g, err := p.bookings.Gauges(ctx)
 	if err != nil {
-		for _, d := range []*prometheus.Desc{bookingsDesc, batchesDesc, batchedDesc, holdsDesc, refundsDesc} {
+		for _, d := range []*prometheus.Desc{bookingsDesc, batchesDesc, batchedDesc, relockedDesc, holdsDesc, refundsDesc} {
 			ch <- prometheus.NewInvalidMetric(d, err)
 		}
 		return
@@ -145,6 +147,7 @@ func (p *Product) collectBookings(ctx context.Context, ch chan<- prometheus.Metr
 	}
 	ch <- prometheus.MustNewConstMetric(batchesDesc, prometheus.CounterValue, float64(g.GroupCommit.Transactions))
 	ch <- prometheus.MustNewConstMetric(batchedDesc, prometheus.CounterValue, float64(g.GroupCommit.Requests))
+	ch <- prometheus.MustNewConstMetric(relockedDesc, prometheus.CounterValue, float64(g.GroupCommit.Relocked))
 	ch <- prometheus.MustNewConstMetric(holdsDesc, prometheus.GaugeValue, float64(g.HoldsOpen))
 	ch <- prometheus.MustNewConstMetric(refundsDesc, prometheus.GaugeValue, float64(g.RefundsPending), "pending")
 	ch <- prometheus.MustNewConstMetric(refundsDesc, prometheus.GaugeValue, float64(g.RefundsFailed), "failed")

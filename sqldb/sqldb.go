@@ -236,6 +236,18 @@ func (db *DB) ForUpdate() string {
 	return ""
 }
 
+// ForNoKeyUpdate is ForUpdate for a row that will be updated but whose
+// key will not change (PostgreSQL's FOR NO KEY UPDATE, the lock an UPDATE
+// of such columns takes): it still excludes every other writer of the
+// row, but not the inserts of rows that refer to it, whose foreign-key
+// checks take FOR KEY SHARE. "" on SQLite, as ForUpdate.
+func (db *DB) ForNoKeyUpdate() string {
+	if db.Dialect == Postgres {
+		return " FOR NO KEY UPDATE"
+	}
+	return ""
+}
+
 // IsRetryable reports whether a transaction failed only because it lost a
 // race the database detected (a deadlock or serialization failure), so
 // running it again is safe. InTx retries such failures itself; code that
