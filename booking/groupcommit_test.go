@@ -88,66 +88,82 @@ func holdLeader(t *testing.T, g *groupCommitter) (release chan struct{}, done ch
 func TestGroupCommit(t *testing.T) {
 	ctx := context.Background()
 
-	t.Run("a failing request rolls back only its own work and gets its own error", func(t *testing.T) {
-		db := openProbe(t)
-		g := newGroupCommitter(db, GroupCommitConfig{}, noSessions{})
-		release, leaderDone := holdLeader(t, g)
+	for _, mode := range []struct {
+		name          string
+		locked        bool // the date's batches already run locked
+		txs, relocked int
+	}{
+		// Locked, each request has a savepoint of its own.
+		{"locked", true, 1, 0},
+		// Unlocked, there are none: the first failure that is not a
+		// refusal rolls the attempt back and runs the batch again, locked.
+		{"unlocked, then locked", false, 2, 1},
+	} {
+		t.Run("a failing request rolls back only its own work and gets its own error: "+mode.name, func(t *testing.T) {
+			db := openProbe(t)
+			g := newGroupCommitter(db, GroupCommitConfig{}, noSessions{})
+			g.locked[1] = mode.locked
+			release, leaderDone := holdLeader(t, g)
 
-		var txs sync.Map
-		type outcome struct {
-			note string
-			err  error
-		}
-		requests := []struct {
-			note string
-			fail error
-		}{
-			{"ada", nil},
-			{"bob", errRefused}, // inserts, then refuses: its row must not stay
-			{"ada", nil},        // a unique violation after ada's row
-			{"cy", nil},
-		}
-		results := make(chan outcome, len(requests))
-		for i, r := range requests {
-			go func() {
-				err := g.inTx(ctx, 1, func(ctx context.Context, tx *sqlx.Tx, _ *sessionBatch) error {
-					txs.Store(tx, true)
-					if err := insertProbe(r.note)(ctx, tx, nil); err != nil {
-						return err
-					}
-					return r.fail
-				})
-				results <- outcome{fmt.Sprintf("%d:%s", i, r.note), err}
-			}()
-			queued(t, g, 1, i+1) // in order, behind the leader
-		}
-		close(release)
-		if err := <-leaderDone; err != nil {
-			t.Fatalf("leader: %v", err)
-		}
-		got := map[string]error{}
-		for range requests {
-			o := <-results
-			got[o.note] = o.err
-		}
-		if got["0:ada"] != nil || got["3:cy"] != nil {
-			t.Errorf("ada and cy: %v, %v; want both committed", got["0:ada"], got["3:cy"])
-		}
-		if !errors.Is(got["1:bob"], errRefused) {
-			t.Errorf("bob: %v, want his own refusal", got["1:bob"])
-		}
-		if !sqldb.IsUniqueViolation(got["2:ada"]) {
-			t.Errorf("second ada: %v, want a unique violation", got["2:ada"])
-		}
-		n := 0
-		txs.Range(func(any, any) bool { n++; return true })
-		if n != 1 {
-			t.Errorf("the four queued requests ran in %d transactions, want 1", n)
-		}
-		if got, want := probes(t, db), map[string]bool{"leader": true, "ada": true, "cy": true}; fmt.Sprint(got) != fmt.Sprint(want) {
-			t.Errorf("stored %v, want %v", got, want)
-		}
-	})
+			var txs sync.Map
+			type outcome struct {
+				note string
+				err  error
+			}
+			requests := []struct {
+				note string
+				fail error
+			}{
+				{"ada", nil},
+				{"bob", errRefused}, // inserts, then refuses: its row must not stay
+				{"ada", nil},        // a unique violation after ada's row
+				{"cy", nil},
+			}
+			results := make(chan outcome, len(requests))
+			for i, r := range requests {
+				go func() {
+					err := g.inTx(ctx, 1, func(ctx context.Context, tx *sqlx.Tx, _ *sessionBatch) error {
+						txs.Store(tx, true)
+						if err := insertProbe(r.note)(ctx, tx, nil); err != nil {
+							return err
+						}
+						return r.fail
+					})
+					results <- outcome{fmt.Sprintf("%d:%s", i, r.note), err}
+				}()
+				queued(t, g, 1, i+1) // in order, behind the leader
+			}
+			close(release)
+			if err := <-leaderDone; err != nil {
+				t.Fatalf("leader: %v", err)
+			}
+			got := map[string]error{}
+			for range requests {
+				o := <-results
+				got[o.note] = o.err
+			}
+			if got["0:ada"] != nil || got["3:cy"] != nil {
+				t.Errorf("ada and cy: %v, %v; want both committed", got["0:ada"], got["3:cy"])
+			}
+			if !errors.Is(got["1:bob"], errRefused) {
+				t.Errorf("bob: %v, want his own refusal", got["1:bob"])
+			}
+			if !sqldb.IsUniqueViolation(got["2:ada"]) {
+				t.Errorf("second ada: %v, want a unique violation", got["2:ada"])
+			}
+			n := 0
+			txs.Range(func(any, any) bool { n++; return true })
+			if n != mode.txs {
+				t.Errorf("the four queued requests ran in %d transactions, want %d", n, mode.txs)
+			}
+			if got := g.stats().Relocked; got != int64(mode.relocked) {
+				t.Errorf("%d batches run again locked, want %d", got, mode.relocked)
+			}
+			if got, want := probes(t, db), map[string]bool{"leader": true, "ada": true, "cy": true}; fmt.Sprint(got) != fmt.Sprint(want) {
+				t.Errorf("stored %v, want %v", got, want)
+			}
+		})
+	}
 
 	t.Run("a request is answered only once its batch has committed", func(t *testing.T) {
 		db := openProbe(t)
@@ -226,7 +242,7 @@ func TestGroupCommit(t *testing.T) {
 // seats to add.
 type noSessions struct{}
 
-func (noSessions) openSessionBatch(context.Context, *sqlx.Tx, int64, bool) (*sessionBatch, error) {
-	return &sessionBatch{}, nil
+func (noSessions) openSessionBatch(_ context.Context, _ *sqlx.Tx, _ int64, locked bool) (*sessionBatch, error) {
+	return &sessionBatch{locked: locked}, nil
 }
 func (noSessions) closeSessionBatch(context.Context, *sqlx.Tx, *sessionBatch) error { return nil }
