@@ -120,6 +120,9 @@ func (s *Service) decide(ctx context.Context, tx *sqlx.Tx, d *sessionBatch, req 
 	// People in line are served first: free seats are theirs to be offered
 	// (see offerFreedSeats), so a newcomer joins the line instead. Someone
 	// who already holds a booking hears that rather than sold out.
+	if err := settleRepeats(ctx, ext, d, req.Seats); err != nil {
+		return nil, err
+	}
 	if d.seatsLeft() < req.Seats || d.waiting {
 		return nil, soldOutUnlessBooked(ctx, ext, d, req.Email)
 	}
@@ -143,6 +146,9 @@ func (s *Service) decide(ctx context.Context, tx *sqlx.Tx, d *sessionBatch, req 
 			return nil, err
 		}
 		b.Status, b.HoldExpiresAt = PendingPayment, s.holdExpiry(event, sess)
+	}
+	if err := settleRepeats(ctx, ext, d, b.Seats); err != nil {
+		return nil, err
 	}
 	if b.Seats > d.seatsLeft() {
 		return nil, soldOutUnlessBooked(ctx, ext, d, req.Email) // more tickets than seats

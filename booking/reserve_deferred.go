@@ -87,6 +87,51 @@ func (s *Service) deferrable(d *sessionBatch, r *reservation) bool {
 	return true
 }
 
+// settleRepeats makes sure, before a booking of seats is refused for want
+// of them, that the seats d counts as taken are taken: a deferred booking
+// whose person already holds a live booking of the date (made earlier, or
+// earlier in this batch) is answered ErrAlreadyBooked now, as writing it
+// would, and gives its seats back. Otherwise the repeat would hold them
+// until the batch's end, and a newcomer decided after it would be told
+// sold out while a seat stays free. It reads only when the seats do not
+// fit and bookings were deferred since it last looked, once for all of
+// them, so a sale with seats to spare never runs it.
+func settleRepeats(ctx context.Context, ext sqlx.ExtContext, d *sessionBatch, seats int) error {
+	if d.seatsLeft() >= seats || d.settled == len(d.deferred) {
+		return nil
+	}
+	keys := make([]string, 0, len(d.deferred)-d.settled)
+	for _, r := range d.deferred[d.settled:] {
+		keys = append(keys, *r.b.liveKey())
+	}
+	q, args, err := sqlx.In(`SELECT live_key FROM bookings WHERE live_key IN (?)`, keys)
+	if err != nil {
+		return err
+	}
+	var live []string
+	if err := sqlx.SelectContext(ctx, ext, &live, ext.Rebind(q), args...); err != nil {
+		return fmt.Errorf("live bookings of deferred ones: %w", err)
+	}
+	booked := make(map[string]bool, len(live))
+	for _, k := range live {
+		booked[k] = true
+	}
+	kept := d.deferred[:0]
+	for i, r := range d.deferred {
+		key := *r.b.liveKey()
+		if i >= d.settled && booked[key] {
+			r.written, r.err = true, ErrAlreadyBooked
+			d.taken -= r.b.Seats
+			continue
+		}
+		booked[key] = true // a second request of the batch's for the same person is a repeat too
+		kept = append(kept, r)
+	}
+	d.deferred = kept
+	d.settled = len(kept)
+	return nil
+}
+
 // writeDeferred writes the batch's deferred bookings, together, or, in a
 // locked batch, one by one if that fails (an unlocked batch that fails is
 // run again, locked: see groupCommitter.run); a booking that could not be written has its answer

@@ -57,6 +57,7 @@ type sessionBatch struct {
 
 	taken    int            // seats taken by the batch's bookings so far, not yet in sess.SeatsTaken's row
 	deferred []*reservation // bookings decided but left for writeDeferred
+	settled  int            // deferred[:settled] are known not to repeat a live booking (settleRepeats)
 
 	sessionKey string // sessionKey(event, sess), once asked for
 }
