@@ -27,6 +27,13 @@ type revisionEdit struct {
 	args  func(fx *fixture, date int64) []any
 }
 
+// revisionSetups are run before the edit of the same name, with the edit's
+// first argument: what the edit changes must exist first.
+var revisionSetups = map[string]string{
+	"the coach's tax removed": `INSERT INTO coach_tax (coach_id, registered, rate_basis_points, inclusive, business_name, business_address, updated_at)
+		VALUES (?, FALSE, 0, TRUE, 'Downer Coaching', '1 High St', CURRENT_TIMESTAMP)`,
+}
+
 func revisionEdits(t *testing.T) []revisionEdit {
 	now := time.Date(2026, 11, 26, 12, 0, 0, 0, time.UTC)
 	event := func(fx *fixture, _ int64) []any { return []any{fx.workshop.ID} }
@@ -40,6 +47,10 @@ func revisionEdits(t *testing.T) []revisionEdit {
 			ON CONFLICT (coach_id) DO UPDATE SET terms = 'Be kind.', require_consent = TRUE`, coach},
 		{"the coach's tax", `INSERT INTO coach_tax (coach_id, registered, rate_basis_points, inclusive, business_name, business_address, updated_at)
 			VALUES (?, TRUE, 2000, TRUE, 'Downer Coaching', '1 High St', ?)`, coach},
+		{"the host's name", `UPDATE coaches SET name = 'James D. Downer' WHERE id = ?`,
+			func(fx *fixture, _ int64) []any { return []any{fx.coach.ID} }},
+		{"the coach's tax removed", `DELETE FROM coach_tax WHERE coach_id = ?`,
+			func(fx *fixture, _ int64) []any { return []any{fx.coach.ID} }},
 		{"a ticket type", `INSERT INTO ticket_types (event_id, position, name, price_cents, created_at, updated_at) VALUES (?, 1, 'Standard', 0, ?, ?)`,
 			func(fx *fixture, _ int64) []any { return []any{fx.workshop.ID, now, now} }},
 		{"the date moved", `UPDATE sessions SET starts_at = ?, ends_at = ? WHERE id = ?`,
@@ -67,6 +78,11 @@ func TestEveryChangeToWhatABookingReadsRaisesItsDatesRevision(t *testing.T) {
 		t.Run(edit.name, func(t *testing.T) {
 			fx := newFixture(t)
 			date := fx.workshop.Sessions[0].ID
+			if setup := revisionSetups[edit.name]; setup != "" {
+				if _, err := fx.db.Writer().Exec(fx.db.Rebind(setup), edit.args(fx, date)[0]); err != nil {
+					t.Fatal(err)
+				}
+			}
 			before := revisionOf(t, fx.db.Writer(), date)
 			if _, err := fx.db.Writer().Exec(fx.db.Rebind(edit.query), edit.args(fx, date)...); err != nil {
 				t.Fatal(err)

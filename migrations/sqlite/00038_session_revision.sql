@@ -123,8 +123,24 @@ BEGIN
     WHERE event_id IN (SELECT event_id FROM event_hosts WHERE coach_id IN (OLD.coach_id, NEW.coach_id));
 END;
 -- +goose StatementEnd
+-- +goose StatementBegin
+CREATE TRIGGER coach_tax_removed_revises_sessions AFTER DELETE ON coach_tax FOR EACH ROW
+BEGIN
+    UPDATE sessions SET revision = revision + 1
+    WHERE event_id IN (SELECT event_id FROM event_hosts WHERE coach_id = OLD.coach_id);
+END;
+-- +goose StatementEnd
+-- +goose StatementBegin
+CREATE TRIGGER coach_privacy_removed_revises_sessions AFTER DELETE ON coach_privacy FOR EACH ROW
+BEGIN
+    UPDATE sessions SET revision = revision + 1
+    WHERE event_id IN (SELECT event_id FROM event_hosts WHERE coach_id = OLD.coach_id);
+END;
+-- +goose StatementEnd
 
 -- +goose Down
+DROP TRIGGER coach_privacy_removed_revises_sessions;
+DROP TRIGGER coach_tax_removed_revises_sessions;
 DROP TRIGGER coach_privacy_changed_revises_sessions;
 DROP TRIGGER coach_privacy_added_revises_sessions;
 DROP TRIGGER coach_tax_changed_revises_sessions;
