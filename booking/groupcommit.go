@@ -80,7 +80,11 @@ type reserveFunc func(ctx context.Context, tx *sqlx.Tx, d *sessionBatch) error
 // bookings, or in a transaction of its own when group commit is off.
 // Either way the transaction opens the date first (openSessionBatch) and adds the
 // seats its bookings took last (sessionBatch.flush).
-func (s *Service) reserveTx(ctx context.Context, sessionID int64, apply reserveFunc) error {
+//
+// unlockable says whether the booking could be deferred as far as its
+// request tells (see mayDefer); a batch with one that cannot runs locked
+// from the start.
+func (s *Service) reserveTx(ctx context.Context, sessionID int64, unlockable bool, apply reserveFunc) error {
 	if s.batches == nil {
 		return s.db.InTx(ctx, func(tx *sqlx.Tx) error {
 			d, err := s.openSessionBatch(ctx, tx, sessionID, true)
@@ -93,7 +97,7 @@ func (s *Service) reserveTx(ctx context.Context, sessionID int64, apply reserveF
 			return s.closeSessionBatch(ctx, tx, d)
 		})
 	}
-	return s.batches.inTx(ctx, sessionID, apply)
+	return s.batches.inTxAs(ctx, sessionID, unlockable, apply)
 }
 
 // groupCommitter gathers the requests of each date into batches.
@@ -112,18 +116,22 @@ type groupCommitter struct {
 
 // commitJob is one request's work and, once its batch is done, its answer.
 type commitJob struct {
-	ctx   context.Context
-	apply reserveFunc
-	err   error
-	lead  chan struct{} // signalled when this request is to lead the next batch
-	done  chan struct{} // closed once err is final
+	ctx        context.Context
+	apply      reserveFunc
+	unlockable bool // the request may be deferred: see reserveTx
+	err        error
+	lead       chan struct{} // signalled when this request is to lead the next batch
+	done       chan struct{} // closed once err is final
 }
 
 // batchSessions opens a batch's session before its jobs and closes it after them,
-// in the batch's transaction (Service.openSessionBatch and Service.closeSessionBatch).
+// in the batch's transaction (Service.openSessionBatch and Service.closeSessionBatch),
+// and tells which dates' batches had better run locked from the start
+// (Service.prefersLock).
 type batchSessions interface {
 	openSessionBatch(ctx context.Context, tx *sqlx.Tx, sessionID int64, locked bool) (*sessionBatch, error)
 	closeSessionBatch(ctx context.Context, tx *sqlx.Tx, d *sessionBatch) error
+	prefersLock(sessionID int64) bool
 }
 
 func newGroupCommitter(db *sqldb.DB, cfg GroupCommitConfig, ds batchSessions) *groupCommitter {
@@ -142,17 +150,23 @@ func newGroupCommitter(db *sqldb.DB, cfg GroupCommitConfig, ds batchSessions) *g
 // runs apply again (up to three times in all) when the database aborted
 // it to break a deadlock.
 func (g *groupCommitter) inTx(ctx context.Context, sessionID int64, apply reserveFunc) error {
+	return g.inTxAs(ctx, sessionID, true, apply)
+}
+
+// inTxAs is inTx for a request that may (unlockable) or may not be
+// written by a batch that runs unlocked.
+func (g *groupCommitter) inTxAs(ctx context.Context, sessionID int64, unlockable bool, apply reserveFunc) error {
 	var err error
 	for attempt := 0; attempt < 3; attempt++ {
-		if err = g.submit(ctx, sessionID, apply); !sqldb.IsRetryable(err) {
+		if err = g.submit(ctx, sessionID, unlockable, apply); !sqldb.IsRetryable(err) {
 			return err
 		}
 	}
 	return err
 }
 
-func (g *groupCommitter) submit(ctx context.Context, sessionID int64, apply reserveFunc) error {
-	job := &commitJob{ctx: ctx, apply: apply, lead: make(chan struct{}, 1), done: make(chan struct{})}
+func (g *groupCommitter) submit(ctx context.Context, sessionID int64, unlockable bool, apply reserveFunc) error {
+	job := &commitJob{ctx: ctx, apply: apply, unlockable: unlockable, lead: make(chan struct{}, 1), done: make(chan struct{})}
 	g.mu.Lock()
 	queue, running := g.queues[sessionID]
 	g.queues[sessionID] = append(queue, job)
@@ -228,12 +242,18 @@ func (g *groupCommitter) handOff(sessionID int64, batch []*commitJob) {
 // and commits, leaving each job's answer in its err. It runs the batch unlocked first (see sessionBatch)
 // and, if that attempt ends in errRunLocked, rolls it back and runs the
 // batch again, locked; once a job of the date needed the lock, the
-// date's batches run locked until nobody waits for it.
+// date's batches run locked until nobody waits for it. A batch runs
+// locked from the start when a job's request cannot be deferred, or when
+// the date's event is known to sell holds or ticket types (prefersLock):
+// an unlocked attempt would only be rolled back.
 func (g *groupCommitter) commit(sessionID int64, batch []*commitJob) {
 	g.mu.Lock()
 	locked := g.locked[sessionID]
 	g.mu.Unlock()
-	if !locked {
+	for _, job := range batch {
+		locked = locked || !job.unlockable
+	}
+	if !locked && !g.sessions.prefersLock(sessionID) {
 		err := g.run(sessionID, batch, false)
 		if !errors.Is(err, errRunLocked) {
 			return

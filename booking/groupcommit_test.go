@@ -246,3 +246,4 @@ func (noSessions) openSessionBatch(_ context.Context, _ *sqlx.Tx, _ int64, locke
 	return &sessionBatch{locked: locked}, nil
 }
 func (noSessions) closeSessionBatch(context.Context, *sqlx.Tx, *sessionBatch) error { return nil }
+func (noSessions) prefersLock(int64) bool                                           { return false }

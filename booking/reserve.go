@@ -30,7 +30,7 @@ func (s *Service) Reserve(ctx context.Context, req Request) (Result, error) {
 			res      Result
 			deferred *reservation
 		)
-		err := s.reserveTx(ctx, req.SessionID, func(ctx context.Context, tx *sqlx.Tx, d *sessionBatch) error {
+		err := s.reserveTx(ctx, req.SessionID, mayDefer(req), func(ctx context.Context, tx *sqlx.Tx, d *sessionBatch) error {
 			var err error
 			res, deferred, err = s.reserve(ctx, tx, d, req)
 			return err

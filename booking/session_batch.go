@@ -163,9 +163,9 @@ func readSessionInputs(ctx context.Context, ext sqlx.ExtContext, sess events.Ses
 // entry may hold inputs newer than its revision, read after an edit
 // committed; the revision it is found at then can no longer be current,
 // and the batch's guard or lock refuses it.) A flash sale's batches then
-// read only the date's row. An event with ticket types is not remembered:
-// their counts sold move with the bookings of every date of the event,
-// and raise no revision.
+// read only the date's row. An event with ticket types is remembered
+// only for prefersLock: their counts sold move with the bookings of every
+// date of the event, and raise no revision.
 type inputsMemo struct {
 	mu    sync.Mutex
 	dates map[int64]sessionInputs
@@ -175,13 +175,21 @@ func (m *inputsMemo) get(sess events.Session) (sessionInputs, bool) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	in, ok := m.dates[sess.ID]
-	return in, ok && in.revision == sess.Revision
+	return in, ok && in.revision == sess.Revision && len(in.event.TicketTypes) == 0
+}
+
+// prefersLock reports whether the date's event, as last read, sells
+// holds (it is paid) or ticket types: its bookings are not deferred, so
+// its batches had better run locked. Only a hint: a date not remembered,
+// or an event changed since, costs at most an attempt rolled back.
+func (m *inputsMemo) prefersLock(sessionID int64) bool {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	in, ok := m.dates[sessionID]
+	return ok && (!in.event.Free() || len(in.event.TicketTypes) > 0)
 }
 
 func (m *inputsMemo) remember(in sessionInputs) {
-	if len(in.event.TicketTypes) > 0 {
-		return
-	}
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	if m.dates == nil || len(m.dates) >= maxRemembered {
@@ -189,6 +197,10 @@ func (m *inputsMemo) remember(in sessionInputs) {
 	}
 	m.dates[in.sessionID] = in
 }
+
+// prefersLock reports whether sessionID's batches had better run locked
+// from the start (see inputsMemo.prefersLock).
+func (s *Service) prefersLock(sessionID int64) bool { return s.reads.prefersLock(sessionID) }
 
 // closeSessionBatch ends d's transaction's work: it writes the deferred bookings
 // and adds the seats the batch took to the date's count.

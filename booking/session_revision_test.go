@@ -3,6 +3,7 @@ package booking_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"testing"
 	"time"
 
@@ -220,5 +221,32 @@ func TestABookingAfterAnEditSeesIt(t *testing.T) {
 			res, err := fx.svc.Reserve(ctx, booking.Request{SessionID: date, Name: "Ada Lovelace", Email: "ada@example.com", Seats: 1})
 			tc.want(t, fx, res, err)
 		})
+	}
+}
+
+// A paid date's bookings are holds, never deferred: once its event is
+// known, its batches run locked from the start rather than being rolled
+// back and run again, and so are those of a request with an idempotency
+// key.
+func TestBatchesThatCannotDeferRunLockedFromTheStart(t *testing.T) {
+	ctx := context.Background()
+	fx := newFixture(t)
+	for i := range 3 {
+		if _, err := fx.svc.Reserve(ctx, booking.Request{SessionID: fx.lab.Sessions[0].ID, Name: "Ada Lovelace",
+			Email: fmt.Sprintf("ada%d@example.com", i), Seats: 1}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := fx.svc.Reserve(ctx, booking.Request{SessionID: fx.workshop.Sessions[0].ID, Name: "Ada Lovelace",
+		Email: "keyed@example.com", Seats: 1, IdempotencyKey: "k-1", IdempotencyScope: "127.0.0.1"}); err != nil {
+		t.Fatal(err)
+	}
+	g, err := fx.svc.Gauges(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if g.GroupCommit.Relocked != 1 {
+		t.Errorf("%d of %d batches run again locked, want 1 (the paid date's first, before its event was known)",
+			g.GroupCommit.Relocked, g.GroupCommit.Transactions)
 	}
 }
