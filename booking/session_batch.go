@@ -37,7 +37,9 @@ import (
 // locked only for the update and the commit, not for the batch's reads
 // and writes: what lets two processes booking one date overlap. A batch
 // runs unlocked only when all its bookings can be deferred (see
-// writeDeferred); one that needs more is run again, locked (errRunLocked).
+// writeDeferred): one that turns out to need more is run again, locked
+// (errRunLocked), and one known to need more runs locked from the start
+// (groupCommitter.commit).
 type sessionBatch struct {
 	sessionID int64
 	// locked is set when the date's row was locked by openSessionBatch;
