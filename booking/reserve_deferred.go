@@ -104,17 +104,9 @@ func settleRepeats(ctx context.Context, ext sqlx.ExtContext, d *sessionBatch, se
 	for _, r := range d.deferred[d.settled:] {
 		keys = append(keys, *r.b.liveKey())
 	}
-	q, args, err := sqlx.In(`SELECT live_key FROM bookings WHERE live_key IN (?)`, keys)
+	booked, err := liveKeys(ctx, ext, keys)
 	if err != nil {
-		return err
-	}
-	var live []string
-	if err := sqlx.SelectContext(ctx, ext, &live, ext.Rebind(q), args...); err != nil {
 		return fmt.Errorf("live bookings of deferred ones: %w", err)
-	}
-	booked := make(map[string]bool, len(live))
-	for _, k := range live {
-		booked[k] = true
 	}
 	kept := d.deferred[:0]
 	for i, r := range d.deferred {
@@ -286,17 +278,9 @@ func (s *Service) answerSkipped(ctx context.Context, tx *sqlx.Tx, d *sessionBatc
 	if len(keys) == 0 {
 		return nil
 	}
-	q, args, err := sqlx.In(`SELECT live_key FROM bookings WHERE live_key IN (?)`, keys)
+	taken, err := liveKeys(ctx, tx, keys)
 	if err != nil {
-		return err
-	}
-	var live []string
-	if err := sqlx.SelectContext(ctx, tx, &live, tx.Rebind(q), args...); err != nil {
 		return fmt.Errorf("live bookings of skipped rows: %w", err)
-	}
-	taken := make(map[string]bool, len(live))
-	for _, k := range live {
-		taken[k] = true
 	}
 	for _, r := range rs {
 		if r.written {
@@ -309,4 +293,21 @@ func (s *Service) answerSkipped(ctx context.Context, tx *sqlx.Tx, d *sessionBatc
 		d.taken -= r.b.Seats
 	}
 	return nil
+}
+
+// liveKeys returns which of keys (liveKey values) a live booking holds.
+func liveKeys(ctx context.Context, ext sqlx.ExtContext, keys []string) (map[string]bool, error) {
+	q, args, err := sqlx.In(`SELECT live_key FROM bookings WHERE live_key IN (?)`, keys)
+	if err != nil {
+		return nil, err
+	}
+	var live []string
+	if err := sqlx.SelectContext(ctx, ext, &live, ext.Rebind(q), args...); err != nil {
+		return nil, err
+	}
+	held := make(map[string]bool, len(live))
+	for _, k := range live {
+		held[k] = true
+	}
+	return held, nil
 }
