@@ -1,6 +1,6 @@
 -- +goose Up
 -- The outbox worker claims pending messages in the order (send_after, id)
--- and expired leases in the order (lease_until, id) (notify/deliver.go).
+-- and expired leases in the order (lease_until, id) (notify/deliver_claim.go).
 -- A partial index for each gives it in that order and holds only the rows
 -- it can find (pending ones; leased ones, whose lease_until is set), so a
 -- claim reads about as many entries as it takes, however many messages
