@@ -126,8 +126,9 @@ func settleRepeats(ctx context.Context, ext sqlx.ExtContext, d *sessionBatch, se
 
 // writeDeferred writes the batch's deferred bookings, together, or, in a
 // locked batch, one by one if that fails (an unlocked batch that fails is
-// run again, locked: see groupCommitter.run); a booking that could not be written has its answer
-// in its err and its seats given back to d. Errors are the database's.
+// run again, locked: see groupCommitter.run); a booking that could not be
+// written has its answer in its err and its seats given back to d. Errors
+// are the database's.
 func (s *Service) writeDeferred(ctx context.Context, tx *sqlx.Tx, d *sessionBatch) error {
 	rs := d.deferred
 	d.deferred = nil

@@ -22,17 +22,7 @@ import (
 // SQLite the single writer serialises them, so the count can never pass
 // capacity. It reports whether the seats were taken.
 func takeSeats(ctx context.Context, ext sqlx.ExtContext, sessionID int64, n int) (bool, error) {
-	res, err := ext.ExecContext(ctx, ext.Rebind(`
-		UPDATE sessions SET seats_taken = seats_taken + ?
-		WHERE id = ? AND status = 'scheduled' AND seats_taken + ? <= capacity`), n, sessionID, n)
-	if err != nil {
-		return false, fmt.Errorf("take %d seats on session %d: %w", n, sessionID, err)
-	}
-	affected, err := res.RowsAffected()
-	if err != nil {
-		return false, fmt.Errorf("take seats: %w", err)
-	}
-	return affected == 1, nil
+	return takeSeatsWhere(ctx, ext, sessionID, n, "")
 }
 
 // takeSeatsAt is takeSeats for a batch that read the session without
@@ -40,11 +30,17 @@ func takeSeats(ctx context.Context, ext sqlx.ExtContext, sessionID int64, n int)
 // session's revision is still revision, so nothing the batch read has
 // changed since. The update then holds the row until the commit.
 func takeSeatsAt(ctx context.Context, ext sqlx.ExtContext, sessionID int64, n int, revision int64) (bool, error) {
+	return takeSeatsWhere(ctx, ext, sessionID, n, " AND revision = ?", revision)
+}
+
+// takeSeatsWhere is takeSeats guarded also by cond, whose placeholders
+// take args.
+func takeSeatsWhere(ctx context.Context, ext sqlx.ExtContext, sessionID int64, n int, cond string, args ...any) (bool, error) {
 	res, err := ext.ExecContext(ctx, ext.Rebind(`
 		UPDATE sessions SET seats_taken = seats_taken + ?
-		WHERE id = ? AND status = 'scheduled' AND seats_taken + ? <= capacity AND revision = ?`), n, sessionID, n, revision)
+		WHERE id = ? AND status = 'scheduled' AND seats_taken + ? <= capacity`+cond), append([]any{n, sessionID, n}, args...)...)
 	if err != nil {
-		return false, fmt.Errorf("take %d seats on session %d at revision %d: %w", n, sessionID, revision, err)
+		return false, fmt.Errorf("take %d seats on session %d: %w", n, sessionID, err)
 	}
 	affected, err := res.RowsAffected()
 	if err != nil {

@@ -236,11 +236,15 @@ func (d *sessionBatch) flush(ctx context.Context, ext sqlx.ExtContext) error {
 	if d == nil || d.taken == 0 {
 		return nil
 	}
-	take := func() (bool, error) { return takeSeats(ctx, ext, d.sessionID, d.taken) }
-	if !d.locked {
-		take = func() (bool, error) { return takeSeatsAt(ctx, ext, d.sessionID, d.taken, d.sess.Revision) }
+	var (
+		ok  bool
+		err error
+	)
+	if d.locked {
+		ok, err = takeSeats(ctx, ext, d.sessionID, d.taken)
+	} else {
+		ok, err = takeSeatsAt(ctx, ext, d.sessionID, d.taken, d.sess.Revision)
 	}
-	ok, err := take()
 	switch {
 	case err != nil:
 		return err

@@ -187,8 +187,9 @@ func SessionByID(ctx context.Context, ext sqlx.ExtContext, id int64) (Session, e
 }
 
 // LockedSession is SessionByID with the session's row locked until the
-// transaction ext belongs to ends; lock is sqldb's ForUpdate clause ("" on
-// SQLite, whose transaction holds the only writer).
+// transaction ext belongs to ends; lock is one of sqldb's locking clauses
+// (ForUpdate, ForNoKeyUpdate: "" on SQLite, whose transaction holds the
+// only writer), or "" to read the row without locking it.
 func LockedSession(ctx context.Context, ext sqlx.ExtContext, id int64, lock string) (Session, error) {
 	var sess Session
 	err := sqlx.GetContext(ctx, ext, &sess, ext.Rebind(`SELECT * FROM sessions WHERE id = ?`+lock), id)
